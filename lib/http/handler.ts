@@ -1,0 +1,34 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { logger } from '../observe/logger.ts';
+import { HttpProblem, problemResult } from './problem.ts';
+import type { HttpResult } from './response.ts';
+
+export type RouteHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>;
+
+/**
+ * One Lambda handler for a function's routes, dispatched on API Gateway's `routeKey`
+ * (`"GET /admin/integrations/{id}"`). HttpProblems become problem+json; anything else is
+ * logged (redacted) and answered 500 without detail.
+ *
+ * @example export const handler = httpHandler({ 'GET /health': async () => json(200, { ok: true }) });
+ */
+export function httpHandler(routes: Readonly<Record<string, RouteHandler>>): (event: APIGatewayProxyEventV2) => Promise<HttpResult> {
+  return async (event) => {
+    const route = routes[event.routeKey];
+    try {
+      if (route === undefined) throw new HttpProblem(404, 'NO_ROUTE', `No route for ${event.routeKey}.`);
+      return await route(event);
+    } catch (error) {
+      if (error instanceof HttpProblem) return problemResult(error);
+      logger.error('Unhandled error', { routeKey: event.routeKey, error: error as Error });
+      return problemResult(new HttpProblem(500, 'INTERNAL', 'Trustline hit an unexpected error; the log has the details.'));
+    }
+  };
+}
+
+/** A path parameter that API Gateway guarantees by the route, decoded. */
+export function pathParam(event: APIGatewayProxyEventV2, name: string): string {
+  const value = event.pathParameters?.[name];
+  if (value === undefined) throw new HttpProblem(400, 'MISSING_PATH_PARAMETER', `The path has no {${name}}.`);
+  return value;
+}

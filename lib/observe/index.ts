@@ -1,0 +1,2 @@
+export { logger } from './logger.ts';
+export { registerSecret, redact, redactString, isSecretField, REDACTED } from './redact.ts';

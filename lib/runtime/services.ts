@@ -1,0 +1,36 @@
+import type { AlertSink } from '../observe/alerts.ts';
+import type { Clock, LeaseStore, MetadataStore, SecretStore } from '../store/ports.ts';
+import { systemClock } from '../store/ports.ts';
+import { type Config, loadConfig } from './config.ts';
+
+/** The ports a handler works with, chosen once per process by `TRUSTLINE_BACKEND`. */
+export interface Services {
+  readonly config: Config;
+  readonly secrets: SecretStore;
+  readonly metadata: MetadataStore;
+  readonly leases: LeaseStore;
+  readonly alerts: AlertSink;
+  readonly clock: Clock;
+}
+
+let current: Promise<Services> | undefined;
+
+/** The composition root: built lazily on first use (after Lambda's init freeze), then reused. */
+export function services(): Promise<Services> {
+  current ??= compose(loadConfig());
+  return current;
+}
+
+/** Replaces the process's services (tests, the local runtime's own wiring). */
+export function setServices(value: Services | undefined): void {
+  current = value === undefined ? undefined : Promise.resolve(value);
+}
+
+async function compose(config: Config): Promise<Services> {
+  if (config.backend === 'aws') {
+    const { createAwsServices } = await import('./aws-services.ts');
+    return createAwsServices(config, systemClock);
+  }
+  const { createLocalServices } = await import('./local-services.ts');
+  return createLocalServices(config, systemClock);
+}

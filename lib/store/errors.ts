@@ -1,0 +1,57 @@
+/** Base of every storage error; `cause` keeps the SDK or file-system failure. */
+export class StoreError extends Error {
+  readonly code: string = 'STORE_ERROR';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A conditional put or delete found another version than the one expected. */
+export class ConditionFailedError extends StoreError {
+  override readonly code = 'CONDITION_FAILED';
+  constructor(
+    readonly kind: string,
+    readonly id: string,
+    readonly expected: number | 'absent',
+    options?: ErrorOptions,
+  ) {
+    super(`The ${kind} "${id}" was changed by someone else (expected version ${expected}).`, options);
+  }
+}
+
+/** The lease is held by another owner or expired and was taken over. */
+export class LeaseLostError extends StoreError {
+  override readonly code = 'LEASE_LOST';
+  constructor(readonly lease: string, options?: ErrorOptions) {
+    super(`The lease "${lease}" is no longer held by this process.`, options);
+  }
+}
+
+/** The backing service kept throttling after every retry. */
+export class StoreThrottledError extends StoreError {
+  override readonly code = 'STORE_THROTTLED';
+  constructor(readonly operation: string, options?: ErrorOptions) {
+    super(`The store kept throttling ${operation} after every retry; try again shortly.`, options);
+  }
+}
+
+/** A local store file failed authentication or parsing: corrupted or truncated. Never reset silently. */
+export class StoreCorruptedError extends StoreError {
+  override readonly code = 'STORE_CORRUPTED';
+  constructor(readonly file: string, options?: ErrorOptions) {
+    super(
+      `The store file ${file} is corrupted or truncated (its authentication check failed). ` +
+        'Trustline will not overwrite it: restore it from a backup or move it away to start over.',
+      options,
+    );
+  }
+}
+
+/** A secret name outside `trustline/` or with characters Secrets Manager refuses. */
+export class InvalidSecretNameError extends StoreError {
+  override readonly code = 'INVALID_SECRET_NAME';
+  constructor(readonly secretName: string) {
+    super(`"${secretName}" is not a valid Trustline secret name (trustline/ followed by A-Z a-z 0-9 / _ + = . @ -).`);
+  }
+}
