@@ -1,6 +1,7 @@
 import type { AlertSink } from '../observe/alerts.ts';
 import type { Clock, LeaseStore, MetadataStore, SecretStore } from '../store/ports.ts';
 import { systemClock } from '../store/ports.ts';
+import type { TrustContext, TrustStore } from '../trust/ports.ts';
 import { type Config, loadConfig } from './config.ts';
 
 /** The ports a handler works with, chosen once per process by `TRUSTLINE_BACKEND`. */
@@ -10,6 +11,9 @@ export interface Services {
   readonly metadata: MetadataStore;
   readonly leases: LeaseStore;
   readonly alerts: AlertSink;
+  readonly trustStore: TrustStore;
+  /** The one TLS trust for every outbound connection. */
+  readonly trust: TrustContext;
   readonly clock: Clock;
 }
 

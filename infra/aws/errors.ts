@@ -1,0 +1,33 @@
+/** Base of the errors raised while building the AWS stack from the manifest. */
+export class InfraError extends Error {
+  readonly code: string = 'INFRA_ERROR';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A manifest schedule is not valid five-field Unix cron, or EventBridge Scheduler cannot express it. */
+export class CronConversionError extends InfraError {
+  override readonly code = 'CRON_NOT_CONVERTIBLE';
+  constructor(
+    readonly actual: string,
+    readonly problem: string,
+    readonly fix: string,
+    readonly expected = 'five-field Unix cron in UTC: minute hour day-of-month month day-of-week',
+  ) {
+    super(`The schedule "${actual}" cannot run on EventBridge Scheduler: ${problem} Fix: ${fix}`);
+  }
+}
+
+/** The manifest is inconsistent (a `queueTo` naming no queue-consuming function, a duplicate route...). */
+export class ManifestError extends InfraError {
+  override readonly code = 'MANIFEST_INVALID';
+  constructor(
+    readonly functionName: string,
+    readonly problem: string,
+    readonly fix: string,
+  ) {
+    super(`Function "${functionName}" in functions/manifest.ts: ${problem} Fix: ${fix}`);
+  }
+}

@@ -1,0 +1,66 @@
+/** Base of every truststore error; `code` is stable, the message is for a Jira admin. */
+export class TrustError extends Error {
+  readonly code: string = 'TRUST_ERROR';
+  readonly expected?: string;
+  readonly actual?: string;
+  readonly fix?: string;
+  constructor(message: string, fields: { expected?: string; actual?: string; fix?: string } = {}, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+    if (fields.expected !== undefined) this.expected = fields.expected;
+    if (fields.actual !== undefined) this.actual = fields.actual;
+    if (fields.fix !== undefined) this.fix = fields.fix;
+  }
+}
+
+/** The text given is not one PEM certificate Trustline can read. */
+export class InvalidCertificateError extends TrustError {
+  override readonly code = 'INVALID_CERTIFICATE';
+  constructor(actual: string, options?: ErrorOptions) {
+    super(
+      `This is not a certificate Trustline can read: ${actual}.`,
+      {
+        expected: 'one PEM certificate (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)',
+        actual,
+        fix: 'Export the certificate as PEM (for example with `openssl x509 -outform PEM`) and add it again.',
+      },
+      options,
+    );
+  }
+}
+
+/** A PEM bundle was given where exactly one certificate is expected. */
+export class TooManyCertificatesError extends TrustError {
+  override readonly code = 'TOO_MANY_CERTIFICATES';
+  constructor(readonly count: number) {
+    super(`The file holds ${String(count)} certificates; a truststore entry is exactly one certificate.`, {
+      expected: '1 certificate',
+      actual: `${String(count)} certificates`,
+      fix: 'Split the bundle and add each certificate you want to trust on its own.',
+    });
+  }
+}
+
+/** A private key was pasted with the certificate; Trustline never stores one. */
+export class PrivateKeyNotAllowedError extends TrustError {
+  override readonly code = 'PRIVATE_KEY_NOT_ALLOWED';
+  constructor() {
+    super('The text contains a private key. A truststore needs only the public certificate; the key was not stored.', {
+      expected: 'a certificate only',
+      actual: 'a private key block',
+      fix: 'Remove the PRIVATE KEY block and send the certificate alone.',
+    });
+  }
+}
+
+/** The alias is already used by another entry (keytool refuses duplicate aliases too). */
+export class AliasTakenError extends TrustError {
+  override readonly code = 'ALIAS_TAKEN';
+  constructor(readonly alias: string, readonly existingFingerprint: string) {
+    super(`The alias "${alias}" is already used by another truststore entry.`, {
+      expected: 'an unused alias',
+      actual: alias,
+      fix: 'Choose another alias or leave it out to let Trustline pick a unique one.',
+    });
+  }
+}
