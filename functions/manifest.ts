@@ -55,6 +55,115 @@ export const manifest: readonly FunctionSpec[] = [
     http: [{ method: 'GET', path: '/health', auth: 'public' }],
     access: {},
   },
+  {
+    name: 'endpoints',
+    description: 'Certificate targets: add, list with the latest result, delete, and check one now.',
+    entry: 'functions/endpoints/handler.ts',
+    http: [
+      { method: 'POST', path: '/admin/endpoints', auth: 'admin' },
+      { method: 'GET', path: '/admin/endpoints', auth: 'admin' },
+      { method: 'DELETE', path: '/admin/endpoints/{id}', auth: 'admin' },
+      { method: 'POST', path: '/admin/endpoints/{id}/check', auth: 'admin' },
+    ],
+    // A check publishes an alert when the endpoint's state changes; truststore entries are read from the table.
+    access: { table: 'readwrite', alerts: true },
+    // One check: 10 s deadline plus at most 5 s of AIA download.
+    timeoutSeconds: 30,
+  },
+  {
+    name: 'trust',
+    description: 'The managed truststore: add a PEM certificate, list entries, remove one by SHA-256 fingerprint.',
+    entry: 'functions/trust/handler.ts',
+    http: [
+      { method: 'POST', path: '/admin/trust', auth: 'admin' },
+      { method: 'GET', path: '/admin/trust', auth: 'admin' },
+      { method: 'DELETE', path: '/admin/trust/{fingerprintSha256}', auth: 'admin' },
+    ],
+    access: { table: 'readwrite' },
+  },
+  {
+    name: 'cert-check-schedule',
+    description: 'Checks every certificate target (32 at a time), stores the latest result, emits EMF metrics, alerts on state changes.',
+    entry: 'functions/cert-check-schedule/handler.ts',
+    schedules: [{ cron: '0 * * * *', description: 'Hourly certificate checks' }],
+    access: { table: 'readwrite', alerts: true },
+    // Each endpoint has its own 10 s deadline; 32 in flight make ~1,000 endpoints fit well within this.
+    timeoutSeconds: 900,
+    memoryMb: 512,
+  },
+  {
+    name: 'integrations',
+    description: 'OAuth 2.0 mail integrations: settings, authorization start, connection test, refresh and token access.',
+    entry: 'functions/integrations/handler.ts',
+    http: [
+      { method: 'POST', path: '/admin/integrations', auth: 'admin' },
+      { method: 'GET', path: '/admin/integrations', auth: 'admin' },
+      { method: 'GET', path: '/admin/integrations/{id}', auth: 'admin' },
+      { method: 'PATCH', path: '/admin/integrations/{id}', auth: 'admin' },
+      { method: 'DELETE', path: '/admin/integrations/{id}', auth: 'admin' },
+      { method: 'POST', path: '/admin/integrations/{id}/authorize', auth: 'admin' },
+      { method: 'POST', path: '/admin/integrations/{id}/test', auth: 'admin' },
+      { method: 'POST', path: '/admin/integrations/{id}/refresh', auth: 'admin' },
+      { method: 'GET', path: '/admin/integrations/{id}/token', auth: 'admin' },
+    ],
+    // Secrets under trustline/integrations/; leases, states and truststore entries in the table.
+    access: { secrets: { prefix: 'integrations/', write: true }, table: 'readwrite', alerts: true },
+    // A connection test waits for a token endpoint (15 s) and a mail login (20 s).
+    timeoutSeconds: 60,
+  },
+  {
+    name: 'token-refresh',
+    description: 'Refreshes the OAuth grants that are due (expiring within 15 minutes or idle for 24 hours) and queues the rest for the worker.',
+    entry: 'functions/token-refresh/handler.ts',
+    schedules: [{ cron: '*/5 * * * *', description: 'Refresh OAuth access tokens expiring within 15 minutes or not refreshed for 24 hours' }],
+    // Tokens under trustline/integrations/; integrations, leases and the due index in the table.
+    access: { secrets: { prefix: 'integrations/', write: true }, table: 'readwrite', alerts: true, queueTo: 'token-refresh-worker' },
+    // Shorter than the 5-minute schedule, so runs do not overlap; 45 s of it are kept for the fan-out.
+    timeoutSeconds: 180,
+  },
+  {
+    name: 'token-refresh-worker',
+    description: "Refreshes the OAuth grants the scheduled run queued when more were due than it could finish.",
+    entry: 'functions/token-refresh-worker/handler.ts',
+    queue: { batchSize: 10 },
+    access: { secrets: { prefix: 'integrations/', write: true }, table: 'readwrite', alerts: true },
+    // A batch of 10 refreshes at once: lease wait 12 s + token endpoint 15 s + store retries 20 s.
+    timeoutSeconds: 90,
+  },
+  {
+    name: 'oauth-callback',
+    description: "Public OAuth 2.0 redirect target: exchanges the code and stores the integration's tokens.",
+    entry: 'functions/oauth-callback/handler.ts',
+    http: [{ method: 'GET', path: '/oauth/callback/{redirectKey}', auth: 'public' }],
+    access: { secrets: { prefix: 'integrations/', write: true }, table: 'readwrite' },
+    timeoutSeconds: 30,
+  },
+  {
+    name: 'jwt-validate',
+    description: 'Validates an Atlassian Connect request token against a method and URL, with a diagnosis of qsh mismatches.',
+    entry: 'functions/jwt-validate/handler.ts',
+    // Admin: the answers reveal which Connect clients are installed and would make a free signature oracle.
+    http: [{ method: 'POST', path: '/jwt/validate', auth: 'admin' }],
+    access: { secrets: { prefix: 'connect/', write: false } },
+  },
+  {
+    name: 'connect-lifecycle',
+    description: 'Connect install lifecycle: verifies the RS256 token and stores or deletes the site\'s shared secret.',
+    entry: 'functions/connect-lifecycle/handler.ts',
+    http: [
+      { method: 'POST', path: '/connect/installed', auth: 'public' },
+      { method: 'POST', path: '/connect/uninstalled', auth: 'public' },
+    ],
+    // Shared secrets under trustline/connect/; the table holds the truststore the key-server fetch uses.
+    access: { secrets: { prefix: 'connect/', write: true }, table: 'read' },
+  },
+  {
+    name: 'jwt-authorizer',
+    description: "HTTP API Lambda REQUEST authorizer: validates a request's own Connect token (HS256 + qsh of its raw path and query).",
+    entry: 'functions/jwt-authorizer/handler.ts',
+    // No routes of its own: infra attaches it to the routes that opt in.
+    access: { secrets: { prefix: 'connect/', write: false } },
+  },
 ];
 
 /** Every HTTP route with its owning function, for routers and tests. */

@@ -27,7 +27,8 @@ export class ManifestError extends InfraError {
     readonly functionName: string,
     readonly problem: string,
     readonly fix: string,
+    options?: ErrorOptions,
   ) {
-    super(`Function "${functionName}" in functions/manifest.ts: ${problem} Fix: ${fix}`);
+    super(`Function "${functionName}" in functions/manifest.ts: ${problem} Fix: ${fix}`, options);
   }
 }

@@ -7,21 +7,26 @@ export type RouteHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult
 
 /**
  * One Lambda handler for a function's routes, dispatched on API Gateway's `routeKey`
- * (`"GET /admin/integrations/{id}"`). HttpProblems become problem+json; anything else is
- * logged (redacted) and answered 500 without detail.
+ * (`"GET /admin/integrations/{id}"`). The event reaches the route untouched (rawPath and
+ * rawQueryString as received). HttpProblems become problem+json; anything else is logged
+ * (redacted) and answered 500 with only the request id, never the error's detail.
  *
  * @example export const handler = httpHandler({ 'GET /health': async () => json(200, { ok: true }) });
  */
 export function httpHandler(routes: Readonly<Record<string, RouteHandler>>): (event: APIGatewayProxyEventV2) => Promise<HttpResult> {
   return async (event) => {
-    const route = routes[event.routeKey];
+    const route = Object.hasOwn(routes, event.routeKey) ? routes[event.routeKey] : undefined;
     try {
-      if (route === undefined) throw new HttpProblem(404, 'NO_ROUTE', `No route for ${event.routeKey}.`);
+      if (route === undefined) throw new HttpProblem(404, 'NO_ROUTE', `This function has no route ${event.routeKey}.`);
       return await route(event);
     } catch (error) {
-      if (error instanceof HttpProblem) return problemResult(error);
-      logger.error('Unhandled error', { routeKey: event.routeKey, error: error as Error });
-      return problemResult(new HttpProblem(500, 'INTERNAL', 'Trustline hit an unexpected error; the log has the details.'));
+      const requestId = event.requestContext.requestId;
+      if (error instanceof HttpProblem) {
+        if (error.status >= 500) logger.error('Request failed', { routeKey: event.routeKey, requestId, error });
+        return problemResult(error);
+      }
+      logger.error('Unhandled error', { routeKey: event.routeKey, requestId, error: error as Error });
+      return problemResult(new HttpProblem(500, 'INTERNAL', `Trustline hit an unexpected error; the log has the details under request id ${requestId}.`, { requestId }));
     }
   };
 }

@@ -38,13 +38,14 @@ export function problemResult(problem: HttpProblem, headers: Record<string, stri
   return {
     statusCode: problem.status,
     headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', ...headers },
+    // Extra fields first: they may never override the fields clients match on.
     body: JSON.stringify({
+      ...problem.extra,
       type: `https://trustline.dev/problems/${problem.code.toLowerCase().replaceAll('_', '-')}`,
       title: titles[problem.status] ?? 'Error',
       status: problem.status,
       code: problem.code,
       detail: problem.detail,
-      ...problem.extra,
     }),
   };
 }

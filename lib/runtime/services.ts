@@ -21,7 +21,7 @@ let current: Promise<Services> | undefined;
 
 /** The composition root: built lazily on first use (after Lambda's init freeze), then reused. */
 export function services(): Promise<Services> {
-  current ??= compose(loadConfig());
+  current ??= composeServices(loadConfig());
   return current;
 }
 
@@ -30,7 +30,8 @@ export function setServices(value: Services | undefined): void {
   current = value === undefined ? undefined : Promise.resolve(value);
 }
 
-async function compose(config: Config): Promise<Services> {
+/** Builds the services for a given configuration (the local runtime composes its own from its effective config). */
+export async function composeServices(config: Config): Promise<Services> {
   if (config.backend === 'aws') {
     const { createAwsServices } = await import('./aws-services.ts');
     return createAwsServices(config, systemClock);

@@ -55,3 +55,27 @@ export class InvalidSecretNameError extends StoreError {
     super(`"${secretName}" is not a valid Trustline secret name (trustline/ followed by A-Z a-z 0-9 / _ + = . @ -).`);
   }
 }
+
+/** Another process held a local store file's lock for longer than the bounded wait. */
+export class StoreLockedError extends StoreError {
+  override readonly code = 'STORE_LOCKED';
+  constructor(
+    readonly file: string,
+    readonly holderPid: number | undefined,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `The store file ${file} stayed locked by another Trustline process` +
+        `${holderPid === undefined ? '' : ` (pid ${holderPid})`}; try again, and if no other Trustline process runs, delete ${file}.lock.`,
+      options,
+    );
+  }
+}
+
+/** A page request with a cursor this store did not issue, or a limit that is not a positive integer. */
+export class InvalidPageRequestError extends StoreError {
+  override readonly code = 'INVALID_PAGE_REQUEST';
+  constructor(readonly reason: string) {
+    super(`Invalid page request: ${reason}.`);
+  }
+}

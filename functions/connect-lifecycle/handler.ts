@@ -1,0 +1,41 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import { httpHandler, noContent, readJson, type HttpResult } from '../../lib/http/index.ts';
+import { installKeysFor } from '../../lib/jwt/compose.ts';
+import { JwtError, MissingTokenError } from '../../lib/jwt/errors.ts';
+import { handleLifecycle, installedPayloadSchema, uninstalledPayloadSchema } from '../../lib/jwt/lifecycle.ts';
+import { jwtProblem } from '../../lib/jwt/problem.ts';
+import { tokenFromRequest } from '../../lib/jwt/token-source.ts';
+import { logger } from '../../lib/observe/logger.ts';
+import { services } from '../../lib/runtime/services.ts';
+
+/**
+ * Connect lifecycle callbacks (public: Jira calls them). The RS256 token proves the call comes
+ * from Atlassian; only then is the site's shared secret stored (installed) or deleted (uninstalled).
+ */
+export const handler = httpHandler({
+  'POST /connect/installed': (event) => lifecycle(event, installedPayloadSchema),
+  'POST /connect/uninstalled': (event) => lifecycle(event, uninstalledPayloadSchema),
+});
+
+async function lifecycle(event: APIGatewayProxyEventV2, schema: typeof installedPayloadSchema | typeof uninstalledPayloadSchema): Promise<HttpResult> {
+  const payload: z.output<typeof schema> = readJson(event, schema);
+  const { config, secrets, trust, clock } = await services();
+  const keys = installKeysFor(trust.fetch, config.connectInstallKeysUrl, clock, config.allowLoopbackHttp);
+  const query = event.rawQueryString === '' ? '' : `?${event.rawQueryString}`;
+  try {
+    const token = tokenFromRequest(event.headers, event.rawQueryString);
+    if (token === undefined) throw new MissingTokenError();
+    await handleLifecycle({ token, request: { method: event.requestContext.http.method, url: event.rawPath + query }, payload }, secrets, {
+      keys,
+      baseUrl: config.publicUrl,
+      clock,
+    });
+  } catch (error) {
+    if (!(error instanceof JwtError)) throw error;
+    logger.warn('Connect lifecycle call refused', { eventType: payload.eventType, clientKey: payload.clientKey, code: error.code, reason: error.message });
+    throw jwtProblem(error);
+  }
+  logger.info(`Connect app ${payload.eventType}`, { clientKey: payload.clientKey, site: payload.baseUrl });
+  return noContent();
+}

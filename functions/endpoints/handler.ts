@@ -1,0 +1,53 @@
+import { httpHandler, HttpProblem, json, noContent, notFound, pathParam, readJson } from '../../lib/http/index.ts';
+import { services } from '../../lib/runtime/services.ts';
+import { checkAndRecord, createEndpointStore, emfEndpointMetrics, endpointInput, EndpointNotFoundError, InvalidTargetError } from '../../lib/tls/index.ts';
+
+async function store() {
+  const { metadata, clock } = await services();
+  return createEndpointStore(metadata, clock);
+}
+
+async function endpointOr404(id: string) {
+  try {
+    return await (await store()).get(id);
+  } catch (error) {
+    if (error instanceof EndpointNotFoundError) throw notFound(`The certificate target "${id}"`);
+    throw error;
+  }
+}
+
+/** Admin routes for certificate targets: add, list (with the latest result), delete, check now. */
+export const handler = httpHandler({
+  'POST /admin/endpoints': async (event) => {
+    const input = readJson(event, endpointInput);
+    try {
+      return json(201, await (await store()).add(input));
+    } catch (error) {
+      if (error instanceof InvalidTargetError) throw new HttpProblem(400, error.code, error.message, {}, { cause: error });
+      throw error;
+    }
+  },
+  'GET /admin/endpoints': async () => {
+    const endpoints = await store();
+    const all = await endpoints.list();
+    const withResults = await Promise.all(
+      all.map(async (endpoint) => {
+        const result = await endpoints.result(endpoint.id);
+        if (result === undefined) return endpoint;
+        const { verdict, trusted, daysLeft, earliestExpiry, message, checkedAt } = result.report;
+        return { ...endpoint, lastResult: { verdict, trusted, daysLeft, earliestExpiry, message, checkedAt } };
+      }),
+    );
+    return json(200, { endpoints: withResults });
+  },
+  'DELETE /admin/endpoints/{id}': async (event) => {
+    const id = pathParam(event, 'id');
+    if (!(await (await store()).remove(id))) throw notFound(`The certificate target "${id}"`);
+    return noContent();
+  },
+  'POST /admin/endpoints/{id}/check': async (event) => {
+    const endpoint = await endpointOr404(pathParam(event, 'id'));
+    const deps = await services();
+    return json(200, await checkAndRecord({ ...deps, metrics: emfEndpointMetrics() }, await store(), endpoint));
+  },
+});

@@ -1,0 +1,54 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { HttpProblem, httpHandler, json, noContent, pathParam, readJson } from '../../lib/http/index.ts';
+import {
+  createIntegration,
+  createIntegrationInput,
+  deleteIntegration,
+  getAccessToken,
+  getIntegrationView,
+  listIntegrationViews,
+  patchIntegration,
+  refreshIntegration,
+  startAuthorization,
+  testConnection,
+  toView,
+  updateIntegrationInput,
+} from '../../lib/oauth/index.ts';
+import { services } from '../../lib/runtime/services.ts';
+import { asProblem } from './problems.ts';
+
+/** Integration ids are UUIDs; anything longer is not one and is not looked up. */
+function integrationId(event: APIGatewayProxyEventV2): string {
+  const id = pathParam(event, 'id');
+  if (id.length > 64) throw new HttpProblem(404, 'INTEGRATION_NOT_FOUND', 'There is no OAuth 2.0 integration with that id.');
+  return id;
+}
+
+/** /admin/integrations: the OAuth 2.0 mail integrations of design.md. */
+export const handler = httpHandler({
+  'POST /admin/integrations': async (event) => {
+    const input = readJson(event, createIntegrationInput);
+    const view = await asProblem(async () => createIntegration(await services(), input));
+    return json(201, view, { location: `/admin/integrations/${view.id}` });
+  },
+  'GET /admin/integrations': async () => json(200, { integrations: await listIntegrationViews(await services()) }),
+  'GET /admin/integrations/{id}': async (event) => json(200, await asProblem(async () => getIntegrationView(await services(), integrationId(event)))),
+  'PATCH /admin/integrations/{id}': async (event) => {
+    const input = readJson(event, updateIntegrationInput);
+    const result = await asProblem(async () => patchIntegration(await services(), integrationId(event), input));
+    return json(200, { ...result.integration, redirectUrlChanged: result.redirectUrlChanged, ...(result.notice === undefined ? {} : { notice: result.notice }) });
+  },
+  'DELETE /admin/integrations/{id}': async (event) => {
+    const id = integrationId(event);
+    if (!(await deleteIntegration(await services(), id))) throw new HttpProblem(404, 'INTEGRATION_NOT_FOUND', `There is no OAuth 2.0 integration with id "${id}".`);
+    return noContent();
+  },
+  'POST /admin/integrations/{id}/authorize': async (event) => json(200, await asProblem(async () => startAuthorization(await services(), integrationId(event)))),
+  'POST /admin/integrations/{id}/test': async (event) => json(200, await asProblem(async () => testConnection(await services(), integrationId(event)))),
+  'POST /admin/integrations/{id}/refresh': async (event) => {
+    const deps = await services();
+    const result = await asProblem(() => refreshIntegration(deps, integrationId(event), { force: true }));
+    return json(200, toView(result.integration, deps.config.publicUrl));
+  },
+  'GET /admin/integrations/{id}/token': async (event) => json(200, await asProblem(async () => getAccessToken(await services(), integrationId(event)))),
+});

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { httpHandler, HttpProblem, json, noContent, notFound, pathParam, readJson } from '../../lib/http/index.ts';
+import { services } from '../../lib/runtime/services.ts';
+import { TrustError } from '../../lib/trust/index.ts';
+
+const addBody = z.object({ pem: z.string().min(1).max(60_000), alias: z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only').optional() }).strict();
+
+/** Admin routes of the managed truststore: add a PEM, list, remove by SHA-256 fingerprint. */
+export const handler = httpHandler({
+  'POST /admin/trust': async (event) => {
+    const { pem, alias } = readJson(event, addBody);
+    const { trustStore } = await services();
+    try {
+      return json(201, await trustStore.add(pem, alias));
+    } catch (error) {
+      if (error instanceof TrustError) {
+        const status = error.code === 'ALIAS_TAKEN' ? 409 : 400;
+        throw new HttpProblem(status, error.code, error.message, { ...(error.fix === undefined ? {} : { fix: error.fix }) }, { cause: error });
+      }
+      throw error;
+    }
+  },
+  'GET /admin/trust': async () => json(200, { entries: await (await services()).trustStore.list() }),
+  'DELETE /admin/trust/{fingerprintSha256}': async (event) => {
+    const fingerprint = pathParam(event, 'fingerprintSha256');
+    if (!/^([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$/.test(fingerprint)) {
+      throw new HttpProblem(400, 'INVALID_FINGERPRINT', 'The fingerprint must be the 64 hex digits of a SHA-256 fingerprint (colons allowed).');
+    }
+    if (!(await (await services()).trustStore.remove(fingerprint))) throw notFound(`The truststore entry ${fingerprint}`);
+    return noContent();
+  },
+});

@@ -1,0 +1,81 @@
+import { Aws, RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import type { Access } from '../../functions/manifest.ts';
+import { TABLE_SCHEMA } from '../../lib/store/aws/table-schema.ts';
+
+const SECRET_READ = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
+const SECRET_WRITE = [
+  'secretsmanager:CreateSecret',
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:DeleteSecret',
+  'secretsmanager:UpdateSecretVersionStage',
+  'secretsmanager:TagResource',
+];
+
+/**
+ * Where Trustline keeps state: the one DynamoDB table (metadata, OAuth states with TTL, leases, due
+ * index) and the key Secrets Manager encrypts Trustline's secrets with. Each has its own
+ * customer-managed key, so reading the table never implies reading secrets.
+ */
+export class DataStores extends Construct {
+  readonly table: Table;
+  readonly tableKey: Key;
+  readonly secretsKey: Key;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.tableKey = new Key(this, 'TableKey', { description: 'Trustline table encryption', enableKeyRotation: true });
+    this.secretsKey = new Key(this, 'SecretsKey', { description: 'Trustline secrets (client secrets, tokens, Connect shared secrets)', enableKeyRotation: true });
+    // Table (not TableV2): TableV2 with a customer-managed key needs a region, and this stack stays region-agnostic.
+    this.table = new Table(this, 'Table', {
+      // The adapter's schema (lib/store/aws/table-schema.ts) is the one definition of the keys.
+      partitionKey: { name: TABLE_SCHEMA.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_SCHEMA.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: TABLE_SCHEMA.ttlAttribute,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.tableKey,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: TABLE_SCHEMA.dueIndex.name,
+      partitionKey: { name: TABLE_SCHEMA.dueIndex.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE_SCHEMA.dueIndex.sortKey, type: AttributeType.NUMBER },
+    });
+  }
+
+  /** Grants the table access the manifest names (`read` or `readwrite`). */
+  grantTable(grantee: IGrantable, level: NonNullable<Access['table']>): void {
+    if (level === 'readwrite') this.table.grantReadWriteData(grantee);
+    else this.table.grantReadData(grantee);
+  }
+
+  /** Grants the secrets under `trustline/<prefix>` only, plus the key, used through Secrets Manager only. */
+  grantSecrets(grantee: IGrantable, secrets: NonNullable<Access['secrets']>): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: secrets.write ? [...SECRET_READ, ...SECRET_WRITE] : SECRET_READ,
+        resources: [secretArnPattern(secrets.prefix)],
+      }),
+    );
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [this.secretsKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
+      }),
+    );
+  }
+}
+
+/** The ARN pattern of Trustline's secrets under a manifest prefix (Secrets Manager appends a random suffix). */
+export function secretArnPattern(prefix: string): string {
+  return `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:trustline/${prefix}*`;
+}

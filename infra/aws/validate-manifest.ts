@@ -1,0 +1,57 @@
+import type { FunctionSpec } from '../../functions/manifest.ts';
+import { toEventBridgeCron } from './cron.ts';
+import { CronConversionError, ManifestError } from './errors.ts';
+
+/** API Gateway gives up on an integration after 30 s, so an HTTP function may not run longer. */
+const HTTP_TIMEOUT_LIMIT_SECONDS = 30;
+
+/**
+ * What deploys but will misbehave: an HTTP function allowed to run longer than API Gateway waits
+ * (the caller gets a 503 while the function carries on).
+ */
+export function manifestWarnings(specs: readonly FunctionSpec[]): string[] {
+  return specs
+    .filter((spec) => spec.http?.length && (spec.timeoutSeconds ?? 0) > HTTP_TIMEOUT_LIMIT_SECONDS)
+    .map(
+      (spec) =>
+        `Function "${spec.name}" serves HTTP with a ${spec.timeoutSeconds ?? 0}s timeout, but API Gateway answers 503 after ${HTTP_TIMEOUT_LIMIT_SECONDS}s. ` +
+        `Set timeoutSeconds to ${HTTP_TIMEOUT_LIMIT_SECONDS} or less, or move the slow work behind a queue.`,
+    );
+}
+
+/** Checks what the types cannot: names, unique routes, queue targets, secret prefixes and schedules. */
+export function validateManifest(specs: readonly FunctionSpec[]): void {
+  const names = new Set<string>();
+  const routes = new Map<string, string>();
+  for (const spec of specs) {
+    if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(spec.name)) {
+      throw new ManifestError(spec.name, 'the name is not lower-kebab-case.', 'use letters, digits and single dashes, e.g. "oauth-callback".');
+    }
+    if (names.has(spec.name)) throw new ManifestError(spec.name, 'the name is used twice.', 'give each function its own name.');
+    names.add(spec.name);
+    for (const route of spec.http ?? []) {
+      const key = `${route.method} ${route.path}`;
+      const owner = routes.get(key);
+      if (owner !== undefined) throw new ManifestError(spec.name, `the route ${key} is already served by "${owner}".`, 'serve each route from one function.');
+      routes.set(key, spec.name);
+    }
+    const prefix = spec.access.secrets?.prefix;
+    if (prefix !== undefined && !/^[A-Za-z0-9/_+=.@-]+$/.test(prefix)) {
+      throw new ManifestError(spec.name, `the secrets prefix "${prefix}" is empty or holds characters outside a secret name.`, 'use a prefix such as "oauth/" (letters, digits, / _ + = . @ -).');
+    }
+    for (const schedule of spec.schedules ?? []) {
+      try {
+        toEventBridgeCron(schedule.cron);
+      } catch (error) {
+        if (!(error instanceof CronConversionError)) throw error;
+        throw new ManifestError(spec.name, `the schedule "${schedule.cron}" cannot run on EventBridge Scheduler: ${error.problem}`, error.fix, { cause: error });
+      }
+    }
+  }
+  for (const spec of specs) {
+    const target = spec.access.queueTo;
+    if (target !== undefined && specs.find((s) => s.name === target)?.queue === undefined) {
+      throw new ManifestError(spec.name, `access.queueTo names "${target}", which is not a function with a queue.`, `add \`queue: { batchSize }\` to "${target}" or correct the name.`);
+    }
+  }
+}

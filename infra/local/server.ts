@@ -1,0 +1,162 @@
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { AuthKind, FunctionSpec } from '../../functions/manifest.ts';
+import { HttpProblem } from '../../lib/http/problem.ts';
+import { MAX_JSON_BODY_BYTES } from '../../lib/http/body.ts';
+import { logger } from '../../lib/observe/logger.ts';
+import type { AdminAuth } from './auth.ts';
+import { splitTarget, toApiGatewayEvent } from './event.ts';
+import { readResult, send, sendProblem } from './response.ts';
+import type { RouteMatch } from './router.ts';
+
+export interface ServerDeps {
+  readonly route: (method: string, rawPath: string) => RouteMatch;
+  readonly auth: AdminAuth;
+  readonly invoke: (fn: FunctionSpec, event: unknown) => Promise<unknown>;
+  /** Settles once the services are in place; requests wait for it. */
+  readonly ready: Promise<void>;
+}
+
+export interface LocalServer {
+  readonly server: Server;
+  /** Stops accepting, gives requests in progress up to `graceMs`, then closes every connection. */
+  drain(graceMs: number): Promise<void>;
+}
+
+/** The HTTP front of the local runtime: API Gateway's part (routing, auth, limits, event translation). */
+export function createLocalServer(deps: ServerDeps): LocalServer {
+  const inFlight = new Set<Promise<void>>();
+  const server = createServer((req, res) => {
+    const done = handle(deps, req, res).catch((error: unknown) => {
+      logger.error('The local runtime failed to answer a request.', { error: error as Error });
+      if (!res.headersSent) sendProblem(res, new HttpProblem(500, 'INTERNAL', 'Trustline hit an unexpected error; the log has the details.'));
+      else res.destroy();
+    });
+    inFlight.add(done);
+    void done.finally(() => inFlight.delete(done));
+  });
+  server.requestTimeout = 60_000;
+  return {
+    server,
+    async drain(graceMs) {
+      const closed = new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      });
+      server.closeIdleConnections();
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+      await Promise.race([Promise.all(inFlight), grace]);
+      clearTimeout(timer);
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
+
+async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const method = req.method ?? 'GET';
+  const { rawPath } = splitTarget(req.url ?? '/');
+  const match = deps.route(method, rawPath);
+  if (match.kind === 'not-found') {
+    sendProblem(res, new HttpProblem(404, 'NO_ROUTE', `Trustline has no route for ${rawPath}.`));
+    return;
+  }
+  if (match.kind === 'method-not-allowed') {
+    const allow = match.allow.join(', ');
+    sendProblem(res, new HttpProblem(405, 'METHOD_NOT_ALLOWED', `${rawPath} accepts ${allow}, not ${method}.`, { allow: match.allow }), { allow });
+    return;
+  }
+  const { fn, route } = match.entry;
+  // Authentication comes before the body is read, so an unauthenticated caller costs no memory.
+  if (!authorized(route.auth, deps.auth, req)) {
+    sendProblem(
+      res,
+      new HttpProblem(401, 'UNAUTHORIZED', 'The admin API needs `Authorization: Bearer <token>` with the token from TRUSTLINE_ADMIN_TOKEN or the admin-token file in the data directory.'),
+      { 'www-authenticate': 'Bearer realm="trustline"' },
+    );
+    return;
+  }
+  const body = await readBody(req, MAX_JSON_BODY_BYTES);
+  if (body === 'too-large') {
+    const problem = new HttpProblem(413, 'BODY_TOO_LARGE', `The request body is over ${MAX_JSON_BODY_BYTES} bytes, the most Trustline accepts.`, { limit: MAX_JSON_BODY_BYTES });
+    sendProblem(res, problem, {}, true);
+    return;
+  }
+  await deps.ready;
+  const event = toApiGatewayEvent(
+    { method, target: req.url ?? '/', rawHeaders: req.rawHeaders, httpVersion: req.httpVersion, remoteAddress: req.socket.remoteAddress, body },
+    match,
+    new Date(),
+  );
+  let result: unknown;
+  try {
+    result = await deps.invoke(fn, event);
+  } catch (error) {
+    // API Gateway answers 500 when the function itself fails; the handler's own errors never get here.
+    logger.error('The function failed.', { function: fn.name, routeKey: match.routeKey, requestId: event.requestContext.requestId, error: error as Error });
+    sendProblem(res, new HttpProblem(500, 'FUNCTION_FAILED', `The function "${fn.name}" failed; the log has the details under request id ${event.requestContext.requestId}.`));
+    return;
+  }
+  const out = readResult(result);
+  if (out === undefined) {
+    logger.error('The function returned no usable response.', { function: fn.name, routeKey: match.routeKey });
+    sendProblem(res, new HttpProblem(500, 'INVALID_FUNCTION_RESULT', `The function "${fn.name}" returned no usable response.`));
+    return;
+  }
+  send(res, out);
+}
+
+/** Fails closed: an auth kind this runtime does not know lets nobody in. */
+function authorized(kind: AuthKind, auth: AdminAuth, req: IncomingMessage): boolean {
+  switch (kind) {
+    case 'public':
+      return true;
+    case 'admin':
+      return auth.verify(req.headers.authorization);
+    default:
+      return false;
+  }
+}
+
+/**
+ * The request body, or 'too-large' as soon as it exceeds `limit`: a declared Content-Length
+ * is refused before any byte is read, a streamed body as soon as the limit is crossed; what
+ * follows is discarded, never buffered.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? 0) > limit) {
+      req.resume();
+      resolve('too-large');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+      else {
+        cleanup();
+        chunks.length = 0;
+        resolve('too-large');
+      }
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error): void => {
+      cleanup();
+      reject(error);
+    };
+    const onClose = (): void => {
+      onError(new Error('The client closed the connection before sending the whole body.'));
+    };
+    const cleanup = (): void => {
+      // The stream stays flowing: later chunks go nowhere.
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+    };
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+  });
+}

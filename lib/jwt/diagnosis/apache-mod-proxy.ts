@@ -1,0 +1,74 @@
+import { type Candidate, encodeChars, ESCAPE, type ReceivedRequest, shown, subsetsWholeFirst, type TransformationFamily } from './candidate.ts';
+
+/**
+ * Apache httpd 2.4 mod_proxy without `nocanon`: the backend path is the decoded path re-encoded
+ * by `ap_proxy_canonenc`, which leaves `~ ! $ & ' ( ) * + , ; = : @` literal (so their escapes
+ * arrive decoded) and writes every other escape in upper-case hex. With
+ * `AllowEncodedSlashes On` an encoded `/` arrives decoded too.
+ */
+
+/** Characters whose escapes Apache's canonicalisation decodes. `&` is left out: the canonical path re-encodes it anyway. */
+const DECODED = ['~', '!', '$', "'", '(', ')', '*', '+', ',', ';', '=', ':', '@'];
+
+const FIX =
+  'Add "nocanon" to the ProxyPass line so Apache forwards the path exactly as received, for example ' +
+  '"ProxyPass / http://127.0.0.1:3000/ nocanon" (keep the ProxyPassReverse line). ' +
+  'If the app sits behind nginx instead, the same symptom comes from a URI part in proxy_pass: use "proxy_pass http://127.0.0.1:3000;" or pass $request_uri.';
+
+export const apacheModProxy: TransformationFamily = {
+  id: 'apache-mod-proxy',
+  budget: 120,
+  *candidates(received: ReceivedRequest): Generator<Candidate> {
+    const present = DECODED.filter((char) => received.path.includes(char));
+    const hasLowerable = [...received.path.matchAll(ESCAPE)].some(([escape]) => /[A-F]/.test(escape));
+    for (const subset of subsetsWholeFirst(present, 60)) {
+      const path = encodeChars(received.path, new Set(subset));
+      const escapes = subset.map((char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`).join(' ');
+      const base = {
+        method: received.method,
+        basePath: received.basePath,
+        params: received.params,
+        fix: FIX,
+      };
+      yield {
+        ...base,
+        path,
+        transformation: 'apache-mod-proxy/decoded-path',
+        explanation:
+          `Apache httpd's mod_proxy (a ProxyPass line without "nocanon") decoded ${escapes} in the path before passing the request on: ` +
+          `Jira signed "${shown(path)}" but Trustline received "${shown(received.path)}".`,
+      };
+      if (hasLowerable) {
+        const lowered = path.replace(ESCAPE, (escape) => escape.toLowerCase());
+        yield {
+          ...base,
+          path: lowered,
+          transformation: 'apache-mod-proxy/decoded-and-upper-cased-path',
+          explanation:
+            `Apache httpd's mod_proxy (a ProxyPass line without "nocanon") decoded ${escapes} in the path and rewrote the other escapes in upper case: ` +
+            `Jira signed "${shown(lowered)}" but Trustline received "${shown(received.path)}".`,
+        };
+      }
+    }
+    yield* encodedSlashes(received);
+  },
+};
+
+/** `AllowEncodedSlashes On` decodes `%2F`: try each slash after the first as the encoded one. */
+function* encodedSlashes(received: ReceivedRequest): Generator<Candidate> {
+  const path = received.path;
+  for (let i = path.indexOf('/', 1), tried = 0; i !== -1 && tried < 16; i = path.indexOf('/', i + 1), tried++) {
+    const original = `${path.slice(0, i)}%2F${path.slice(i + 1)}`;
+    yield {
+      method: received.method,
+      path: original,
+      basePath: received.basePath,
+      params: received.params,
+      transformation: 'apache-mod-proxy/decoded-slash',
+      explanation:
+        `A proxy decoded an encoded slash (%2F) in the path, as Apache does with "AllowEncodedSlashes On": ` +
+        `Jira signed "${shown(original)}" but Trustline received "${shown(path)}".`,
+      fix: 'In Apache set "AllowEncodedSlashes NoDecode" and add "nocanon" to the ProxyPass line; in nginx drop the URI part of proxy_pass so the path is passed untouched.',
+    };
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * JWT capability: exact Atlassian Connect validation (HS256 + qsh for requests, RS256 for the
+ * install lifecycle), a diagnosis of qsh mismatches caused by proxies, and a generic OIDC profile.
+ */
+export { canonicalRequest, canonicalPath, splitRawUrl, type RequestTarget } from './canonical-request.ts';
+export { qsh, qshOfCanonical, CONTEXT_QSH } from './qsh.ts';
+export { parseRawQuery, canonicalQuery, percentEncode, formDecode, type QueryParam } from './query.ts';
+export { decodeToken, MAX_TOKEN_LENGTH, type DecodedToken, type JwtPayload } from './token.ts';
+export { DEFAULT_LEEWAY_SECONDS } from './claims.ts';
+export {
+  createConnectVerifier,
+  type ConnectVerifier,
+  type ConnectVerification,
+  type ConnectClaims,
+  type VerifyRequestOptions,
+} from './connect-verifier.ts';
+export {
+  CONNECT_SECRET_PREFIX,
+  cachedSecretLookup,
+  connectSecretName,
+  readSharedSecret,
+  saveInstallation,
+  deleteInstallation,
+  type SecretLookup,
+  type ConnectInstallation,
+} from './connect-installations.ts';
+export { tokenFromRequest, headerValue } from './token-source.ts';
+export { diagnoseQshMismatch, MAX_CANDIDATES } from './diagnosis/index.ts';
+export { toVerifyDocument, type VerifyDocument } from './verify-document.ts';
+export { createInstallKeyProvider, ATLASSIAN_INSTALL_KEYS_URL, type InstallKeyProvider } from './install-keys.ts';
+export { handleLifecycle, verifyLifecycleToken, installedPayloadSchema, uninstalledPayloadSchema, type LifecyclePayload } from './lifecycle.ts';
+export { createOidcVerifier, OidcConfigError, type OidcVerifier, type OidcVerifierOptions } from './oidc-verifier.ts';
+export { createJwksCache } from './jwks.ts';
+export * from './errors.ts';

@@ -1,0 +1,9 @@
+import { isIP } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
+import { tlsOptions } from '../trust/tls-context.ts';
+import type { TrustContext } from '../trust/ports.ts';
+
+/** TLS options for a mail server from THE shared trust, with SNI when the host is a name. */
+export async function mailTlsOptions(trust: TrustContext, host: string): Promise<ConnectionOptions> {
+  return { ...(await tlsOptions(trust)), ...(isIP(host) === 0 ? { servername: host } : {}), minVersion: 'TLSv1.2' };
+}

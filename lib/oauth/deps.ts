@@ -1,0 +1,4 @@
+import type { Services } from '../runtime/services.ts';
+
+/** The ports lib/oauth works with; handlers pass `await services()`, tests their own. */
+export type OAuthServices = Pick<Services, 'config' | 'secrets' | 'metadata' | 'leases' | 'trust' | 'clock' | 'alerts'>;

@@ -1,0 +1,26 @@
+/** OAuth 2.0 mail integrations: settings, authorization, callback, tokens, refresh, connection test. */
+export {
+  PROVIDERS,
+  STATUSES,
+  createIntegrationInput,
+  updateIntegrationInput,
+  type CreateIntegrationInput,
+  type Integration,
+  type IntegrationStatus,
+  type IntegrationView,
+  type MailServer,
+  type Provider,
+  type UpdateIntegrationInput,
+} from './integration.ts';
+export { createIntegration, deleteIntegration, getIntegrationView, listIntegrationViews, patchIntegration, toView, type UpdateResult } from './integrations.ts';
+export { startAuthorization, STATE_TTL_MS } from './authorize.ts';
+export { completeAuthorization, type CallbackOutcome } from './callback.ts';
+export { getAccessToken, TOKEN_ACCESS_MARGIN_MS, type AccessToken } from './token-access.ts';
+export { refreshIntegration, needsReauthorization, refreshLeaseName, REFRESH_LEASE_TTL_MS, type RefreshResult } from './refresh.ts';
+export { refreshDueAt, REFRESH_MARGIN_MS } from './due.ts';
+export { testConnection, type ConnectionTestReport, type TestStep } from './test-connection.ts';
+export { redirectKey, redirectUrl, isRedirectKey } from './redirect-key.ts';
+export { presetFor, GOOGLE_MAIL_SCOPE, MICROSOFT_MAIL_SCOPES } from './presets/index.ts';
+export { renderCallbackPage } from './callback-page.ts';
+export type { OAuthServices } from './deps.ts';
+export * from './errors.ts';

@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import { ConditionFailedError } from '../store/errors.ts';
+import type { MetadataStore, StoredItem } from '../store/ports.ts';
+import { refreshDueAt } from './due.ts';
+import { IntegrationConflictError, IntegrationNameTakenError, IntegrationNotFoundError } from './errors.ts';
+import type { Integration } from './integration.ts';
+
+/** Metadata-store kinds: the integration, and one claim per name that keeps names unique. */
+export const INTEGRATION_KIND = 'integration';
+const NAME_KIND = 'integration-name';
+const PAGE_SIZE = 100;
+/** 100 pages of 100: far beyond any real installation, and keeps `list` finite. */
+const MAX_PAGES = 100;
+const UPDATE_ATTEMPTS = 5;
+
+/** Names are unique ignoring case and Unicode form. */
+function nameClaimId(name: string): string {
+  return createHash('sha256').update(name.normalize('NFC').toLowerCase()).digest('hex');
+}
+
+async function claimName(metadata: MetadataStore, name: string, integrationId: string): Promise<void> {
+  try {
+    await metadata.put({ kind: NAME_KIND, id: nameClaimId(name), data: { integrationId } }, { expectedVersion: 'absent' });
+  } catch (error) {
+    if (error instanceof ConditionFailedError) throw new IntegrationNameTakenError(name);
+    throw error;
+  }
+}
+
+async function releaseName(metadata: MetadataStore, name: string): Promise<void> {
+  await metadata.delete(NAME_KIND, nameClaimId(name));
+}
+
+/** Writes a new integration; throws IntegrationNameTakenError when the name is in use. */
+export async function insertIntegration(metadata: MetadataStore, integration: Integration): Promise<Integration> {
+  await claimName(metadata, integration.name, integration.id);
+  try {
+    const dueAt = refreshDueAt(integration);
+    await metadata.put(
+      { kind: INTEGRATION_KIND, id: integration.id, data: integration, ...(dueAt === undefined ? {} : { dueAt }) },
+      { expectedVersion: 'absent' },
+    );
+  } catch (error) {
+    await releaseName(metadata, integration.name);
+    throw error;
+  }
+  return integration;
+}
+
+/** The integration, or IntegrationNotFoundError. */
+export async function requireIntegration(metadata: MetadataStore, id: string): Promise<Integration> {
+  const item = await metadata.get<Integration>(INTEGRATION_KIND, id);
+  if (item === undefined) throw new IntegrationNotFoundError(id);
+  return item.data;
+}
+
+/** Every integration, ordered by id. */
+export async function listIntegrations(metadata: MetadataStore): Promise<Integration[]> {
+  const all: Integration[] = [];
+  let cursor: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const result = await metadata.list<Integration>(INTEGRATION_KIND, { limit: PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) });
+    all.push(...result.items.map((item) => item.data));
+    cursor = result.cursor;
+    if (cursor === undefined) break;
+  }
+  return all;
+}
+
+/**
+ * Applies `change` to the current integration with an optimistic write, retrying when another
+ * writer got in between; `dueAt` follows the new state. Returns the integration as written.
+ */
+export async function updateIntegration(
+  metadata: MetadataStore,
+  id: string,
+  change: (current: Integration) => Integration,
+): Promise<Integration> {
+  let lastConflict: ConditionFailedError | undefined;
+  for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
+    const item: StoredItem<Integration> | undefined = await metadata.get<Integration>(INTEGRATION_KIND, id);
+    if (item === undefined) throw new IntegrationNotFoundError(id);
+    const next = change(item.data);
+    const renamed = nameClaimId(next.name) !== nameClaimId(item.data.name);
+    if (renamed) await claimName(metadata, next.name, id);
+    try {
+      const dueAt = refreshDueAt(next);
+      await metadata.put({ kind: INTEGRATION_KIND, id, data: next, ...(dueAt === undefined ? {} : { dueAt }) }, { expectedVersion: item.version });
+    } catch (error) {
+      if (renamed) await releaseName(metadata, next.name);
+      if (!(error instanceof ConditionFailedError)) throw error;
+      lastConflict = error;
+      continue;
+    }
+    if (renamed) await releaseName(metadata, item.data.name);
+    return next;
+  }
+  throw new IntegrationConflictError(id, { cause: lastConflict });
+}
+
+/** Removes the integration and its name claim; false when it did not exist. */
+export async function removeIntegration(metadata: MetadataStore, id: string): Promise<Integration | undefined> {
+  const item = await metadata.take<Integration>(INTEGRATION_KIND, id);
+  if (item === undefined) return undefined;
+  await releaseName(metadata, item.data.name);
+  return item.data;
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { logger } from '../observe/logger.ts';
+import type { Config } from '../runtime/config.ts';
+
+/**
+ * Where a scheduled run sends the integrations it cannot refresh itself: the token-refresh-worker's
+ * SQS queue on AWS (Lambda concurrency spreads the work), the same process locally.
+ */
+export interface RefreshQueue {
+  /** Queues one message per integration; returns the ids that could not be queued. */
+  send(integrationIds: readonly string[]): Promise<{ readonly failed: readonly string[] }>;
+}
+
+/** One queue message: the integration to refresh (the worker re-reads everything else). */
+export const refreshMessageSchema = z.strictObject({ integrationId: z.string().min(1).max(64) });
+export type RefreshMessage = z.infer<typeof refreshMessageSchema>;
+
+/** The message body for an integration. */
+export const refreshMessageBody = (integrationId: string): string => JSON.stringify({ integrationId } satisfies RefreshMessage);
+
+/**
+ * The local queue: hands each batch to `consume` in this process. `send` resolves once the batch
+ * is consumed, so a local scheduled run finishes with its fan-out (no Lambda timeout to respect).
+ */
+export function inProcessRefreshQueue(consume: (integrationIds: readonly string[]) => Promise<unknown>): RefreshQueue {
+  return {
+    async send(integrationIds) {
+      if (integrationIds.length > 0) await consume(integrationIds);
+      return { failed: [] };
+    },
+  };
+}
+
+/**
+ * The queue for this deployment: SQS when running on AWS with the worker's queue URL (set by the
+ * stack as TRUSTLINE_QUEUE_URL_TOKEN_REFRESH_WORKER), otherwise in-process through `consume`.
+ */
+export async function refreshQueueFor(config: Config, consume: (integrationIds: readonly string[]) => Promise<unknown>): Promise<RefreshQueue> {
+  const queueUrl = config.aws.refreshQueueUrl;
+  if (config.backend === 'aws' && queueUrl !== undefined) {
+    const { createSqsRefreshQueue } = await import('./refresh-queue-sqs.ts');
+    const { SQSClient } = await import('@aws-sdk/client-sqs');
+    return createSqsRefreshQueue({ client: new SQSClient(config.aws.region === undefined ? {} : { region: config.aws.region }), queueUrl });
+  }
+  if (config.backend === 'aws') logger.warn('No refresh queue is configured: the scheduled run refreshes everything itself.');
+  return inProcessRefreshQueue(consume);
+}

@@ -1,0 +1,19 @@
+/**
+ * Storage: the ports, their errors and the LeaseStore built on any MetadataStore. Adapters are
+ * separate doors so a bundle carries only its own: `./local/index.ts` (embedded files) and
+ * `./aws/index.ts` (Secrets Manager + DynamoDB).
+ */
+export type { Clock, Lease, LeaseStore, MetadataStore, NewItem, Page, PutCondition, SecretStore, SecretVersion, StoredItem } from './ports.ts';
+export { systemClock } from './ports.ts';
+export {
+  ConditionFailedError,
+  InvalidPageRequestError,
+  InvalidSecretNameError,
+  LeaseLostError,
+  StoreCorruptedError,
+  StoreError,
+  StoreLockedError,
+  StoreThrottledError,
+} from './errors.ts';
+export { createLeaseStore, LEASE_KIND } from './lease.ts';
+export { assertSecretName } from './secret-name.ts';

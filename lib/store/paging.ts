@@ -1,0 +1,39 @@
+import type { z } from 'zod';
+import { InvalidPageRequestError } from './errors.ts';
+
+/** An opaque cursor: base64url JSON of the position after the last item returned. */
+export function encodeCursor(position: unknown): string {
+  return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
+}
+
+/** The position inside a cursor this store issued; InvalidPageRequestError for anything else. */
+export function decodeCursor<T>(cursor: string, schema: z.ZodType<T>): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new InvalidPageRequestError('the cursor was not issued by this store');
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) throw new InvalidPageRequestError('the cursor was not issued by this store');
+  return parsed.data;
+}
+
+/** Validates an optional page size. */
+export function checkLimit(limit: number | undefined): void {
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+    throw new InvalidPageRequestError(`the limit must be a positive integer, not ${String(limit)}`);
+  }
+}
+
+/** The first `limit` items and, when more remain, a cursor at the last one returned. */
+export function pageOf<I>(items: readonly I[], limit: number | undefined, position: (last: I) => unknown): { items: I[]; cursor?: string } {
+  if (limit === undefined || items.length <= limit) return { items: [...items] };
+  const kept = items.slice(0, limit);
+  return { items: kept, cursor: encodeCursor(position(kept[kept.length - 1] as I)) };
+}
+
+/** Orders strings by their UTF-8 bytes, as DynamoDB orders string sort keys. */
+export function compareUtf8(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}

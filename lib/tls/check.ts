@@ -1,0 +1,133 @@
+import tls from 'node:tls';
+import type { TrustContext } from '../trust/ports.ts';
+import { createIssuerFetcher, type IssuerFetcher } from './aia-fetch.ts';
+import { anchorSet } from './anchors.ts';
+import { analyzeChain } from './chain-analysis.ts';
+import { ConnectFailedError, ProbeTimeoutError, StartTlsRefusedError, TlsCheckError } from './errors.ts';
+import { jvmFix } from './jvm-fix.ts';
+import { addressOf, probe, sniFor, type ProbeTarget } from './probe.ts';
+import { chainEntry, type CheckReport, type Verdict } from './report.ts';
+import { judge } from './verdict.ts';
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_WARN_DAYS = 30;
+/** AIA downloads get their own small budget after the handshake. */
+const AIA_TIMEOUT_MS = 5000;
+
+export interface CheckOptions {
+  /** THE shared trust: Node's roots plus the managed truststore; AIA downloads use its fetch. */
+  readonly trust: TrustContext;
+  /** Extra anchors for this check only (`--ca-file`). */
+  readonly extraCa?: readonly string[];
+  readonly timeoutMs?: number;
+  readonly warnDays?: number;
+  readonly now?: () => number;
+}
+
+const secureContexts = new WeakMap<readonly string[], tls.SecureContext>();
+const fetchers = new WeakMap<TrustContext, IssuerFetcher>();
+
+/** One secure context per anchor set, so thousands of checks do not re-parse the root store. */
+function secureContextFor(ca: readonly string[]): tls.SecureContext {
+  let context = secureContexts.get(ca);
+  if (context === undefined) {
+    context = tls.createSecureContext({ ca: [...ca], allowPartialTrustChain: true });
+    secureContexts.set(ca, context);
+  }
+  return context;
+}
+
+function fetcherFor(trust: TrustContext): IssuerFetcher {
+  let fetcher = fetchers.get(trust);
+  if (fetcher === undefined) {
+    fetcher = createIssuerFetcher(trust.fetch);
+    fetchers.set(trust, fetcher);
+  }
+  return fetcher;
+}
+
+/**
+ * Checks one TLS service: probes it within one deadline, analyses the chain with Java
+ * semantics, and returns the `certs check --json` document. Connection failures are
+ * reported, not thrown, so one bad endpoint never stops a run.
+ */
+export async function checkEndpoint(target: ProbeTarget, options: CheckOptions): Promise<CheckReport> {
+  const now = options.now ?? Date.now;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const base = {
+    host: target.host,
+    port: target.port,
+    protocol: target.protocol,
+    ...(sniFor(target) === undefined ? {} : { servername: sniFor(target) }),
+  };
+  const managed = await options.trust.ca();
+  const anchors = options.extraCa === undefined || options.extraCa.length === 0 ? managed : [...managed, ...options.extraCa];
+  let probed;
+  try {
+    probed = await probe(target, { timeoutMs, secureContext: secureContextFor(anchors) });
+  } catch (error) {
+    if (!(error instanceof TlsCheckError)) throw error;
+    return failureReport(base, error, now());
+  }
+  const fetchIssuer = fetcherFor(options.trust);
+  const analysis = await analyzeChain({
+    presented: probed.presented,
+    // Authorized by OpenSSL against the same anchors (with the same partial-chain rule): the signatures are good.
+    signaturesVerified: probed.opensslError === undefined,
+    hostname: target.servername ?? target.host,
+    anchors: anchorSet(anchors),
+    now: now(),
+    fetchIssuer: (url) => fetchIssuer(url, Math.min(AIA_TIMEOUT_MS, timeoutMs)),
+  });
+  const { verdict, message, problems } = judge(analysis, options.warnDays ?? DEFAULT_WARN_DAYS);
+  const fix = jvmFix(analysis);
+  return {
+    ...base,
+    trusted: analysis.javaTrusts,
+    verdict,
+    message,
+    hostnameMatches: analysis.hostname.matches,
+    earliestExpiry: analysis.earliest?.notAfter.toISOString() ?? null,
+    daysLeft: analysis.earliest?.daysLeft ?? null,
+    chain: [...analysis.path, ...analysis.unused].map(chainEntry),
+    presented: analysis.presented.map((entry) => chainEntry(entry).fingerprintSha256),
+    ...(fix === undefined ? {} : { fix }),
+    problems,
+    checkedAt: new Date(now()).toISOString(),
+  };
+}
+
+const JAVA_ON_FAILURE: Record<string, string> = {
+  'connect-failed': 'Java will fail the same way (java.net.ConnectException).',
+  timeout: 'Java will wait for its own timeout (java.net.SocketTimeoutException) or hang.',
+  'starttls-refused': 'Java mail clients that require STARTTLS will refuse to continue.',
+  'tls-failed': 'Java will fail with javax.net.ssl.SSLHandshakeException.',
+};
+
+function failureVerdict(error: TlsCheckError): Verdict {
+  if (error instanceof ConnectFailedError) return 'connect-failed';
+  if (error instanceof ProbeTimeoutError) return 'timeout';
+  if (error instanceof StartTlsRefusedError) return 'starttls-refused';
+  return 'tls-failed';
+}
+
+function failureReport(base: Pick<CheckReport, 'host' | 'port' | 'protocol' | 'servername'>, error: TlsCheckError, now: number): CheckReport {
+  const verdict = failureVerdict(error);
+  const message = `${error.message} ${JAVA_ON_FAILURE[verdict] ?? ''}`.trim();
+  return {
+    ...base,
+    trusted: false,
+    verdict,
+    message,
+    hostnameMatches: false,
+    earliestExpiry: null,
+    daysLeft: null,
+    chain: [],
+    presented: [],
+    problems: [message],
+    error: { code: error.code, message: error.message, ...(error.fix === undefined ? {} : { fix: error.fix }) },
+    checkedAt: new Date(now).toISOString(),
+  };
+}
+
+export { addressOf };

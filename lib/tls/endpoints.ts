@@ -1,0 +1,116 @@
+import { randomUUID } from 'node:crypto';
+import net from 'node:net';
+import { z } from 'zod';
+import type { Clock, MetadataStore } from '../store/ports.ts';
+import { EndpointNotFoundError, InvalidTargetError } from './errors.ts';
+import { defaultPort, PROTOCOLS, type Protocol } from './protocols.ts';
+import type { CheckReport } from './report.ts';
+
+export const ENDPOINT_KIND = 'endpoint';
+export const RESULT_KIND = 'endpoint-result';
+/** Far above any real deployment; keeps listing and one scheduled run finite. */
+export const MAX_ENDPOINTS = 5000;
+const PAGE_SIZE = 100;
+
+const hostname = z
+  .string()
+  .min(1)
+  .max(253)
+  .refine((value) => net.isIP(value) !== 0 || /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,62}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,62}[a-z0-9_])?)*\.?$/i.test(value), {
+    message: 'must be a host name or an IP address',
+  });
+
+/** A certificate target as the admin API accepts it; protocol defaults to https and port to its usual one. */
+export const endpointInput = z
+  .object({
+    host: hostname,
+    port: z.number().int().min(1).max(65535).optional(),
+    protocol: z.enum(PROTOCOLS).default('https'),
+    servername: hostname.optional(),
+    warnDays: z.number().int().min(0).max(3650).optional(),
+  })
+  .strict();
+export type EndpointInput = z.input<typeof endpointInput>;
+
+/** A configured certificate target. */
+export interface Endpoint {
+  readonly id: string;
+  readonly host: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly servername?: string;
+  readonly warnDays?: number;
+  readonly createdAt: string;
+}
+
+/** Where an endpoint stands for alerting: one alert per change of this key. */
+export type EndpointState = 'ok' | 'expiring' | `failing:${string}`;
+
+/** The latest result of an endpoint, kept under the endpoint's id. */
+export interface EndpointResult {
+  readonly report: CheckReport;
+  readonly state: EndpointState;
+  /** The state last announced by an alert (null: none yet); differs from `state` only while publishing fails. */
+  readonly notifiedState: EndpointState | null;
+}
+
+/** Endpoints and their latest results in the metadata store. */
+export function createEndpointStore(metadata: MetadataStore, clock: Clock) {
+  async function list(): Promise<Endpoint[]> {
+    const endpoints: Endpoint[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page * PAGE_SIZE < MAX_ENDPOINTS; page++) {
+      const result = await metadata.list<Endpoint>(ENDPOINT_KIND, { limit: PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) });
+      endpoints.push(...result.items.map((item) => item.data));
+      cursor = result.cursor;
+      if (cursor === undefined) break;
+    }
+    return endpoints;
+  }
+
+  return {
+    list,
+    /** Adds a target; throws InvalidTargetError for bad input (the HTTP layer validates first). */
+    async add(input: EndpointInput): Promise<Endpoint> {
+      const parsed = endpointInput.safeParse(input);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new InvalidTargetError(`The target is not valid: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}.`, 'host, port, protocol', JSON.stringify(input).slice(0, 200));
+      }
+      const value = parsed.data;
+      if ((await list()).length >= MAX_ENDPOINTS) {
+        throw new InvalidTargetError(`Trustline checks at most ${String(MAX_ENDPOINTS)} targets.`, `at most ${String(MAX_ENDPOINTS)}`, 'more');
+      }
+      const endpoint: Endpoint = {
+        id: randomUUID(),
+        host: value.host,
+        port: value.port ?? defaultPort(value.protocol),
+        protocol: value.protocol,
+        ...(value.servername === undefined ? {} : { servername: value.servername }),
+        ...(value.warnDays === undefined ? {} : { warnDays: value.warnDays }),
+        createdAt: new Date(clock.now()).toISOString(),
+      };
+      await metadata.put({ kind: ENDPOINT_KIND, id: endpoint.id, data: endpoint }, { expectedVersion: 'absent' });
+      return endpoint;
+    },
+    async get(id: string): Promise<Endpoint> {
+      const item = await metadata.get<Endpoint>(ENDPOINT_KIND, id);
+      if (item === undefined) throw new EndpointNotFoundError(id);
+      return item.data;
+    },
+    /** Removes the target and its latest result; false when it did not exist. */
+    async remove(id: string): Promise<boolean> {
+      const item = await metadata.take<Endpoint>(ENDPOINT_KIND, id);
+      await metadata.delete(RESULT_KIND, id);
+      return item !== undefined;
+    },
+    async result(id: string): Promise<EndpointResult | undefined> {
+      return (await metadata.get<EndpointResult>(RESULT_KIND, id))?.data;
+    },
+    async saveResult(id: string, result: EndpointResult): Promise<void> {
+      await metadata.put({ kind: RESULT_KIND, id, data: result });
+    },
+  };
+}
+
+export type EndpointStore = ReturnType<typeof createEndpointStore>;

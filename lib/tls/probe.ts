@@ -1,0 +1,197 @@
+import type { X509Certificate } from 'node:crypto';
+import net from 'node:net';
+import tls from 'node:tls';
+import { withDeadline, type Deadline } from './deadline.ts';
+import { ConnectFailedError, StartTlsRefusedError, TlsCheckError, TlsHandshakeError } from './errors.ts';
+import { LineReader } from './line-reader.ts';
+import { startTlsKind, type Protocol } from './protocols.ts';
+import { imapStartTls } from './starttls-imap.ts';
+import { ldapStartTls } from './starttls-ldap.ts';
+import { pop3StartTls } from './starttls-pop3.ts';
+import { smtpStartTls } from './starttls-smtp.ts';
+
+/** What to connect to. `servername` defaults to `host` when that is a name. */
+export interface ProbeTarget {
+  readonly host: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly servername?: string;
+}
+
+export interface ProbeOptions {
+  /** One deadline for connect + plain-text protocol + handshake. */
+  readonly timeoutMs: number;
+  /** Anchors for Node's own verdict (kept for comparison; the analysis does not rely on it). */
+  readonly secureContext?: tls.SecureContext;
+}
+
+/** What the server presented, in the order it sent it. */
+export interface ProbeResult {
+  readonly presented: X509Certificate[];
+  /** SNI actually sent; undefined when the target is an IP address and no name was given. */
+  readonly servername: string | undefined;
+  readonly tlsVersion: string | null;
+  readonly cipher: string;
+  /** OpenSSL's single verification error, e.g. DEPTH_ZERO_SELF_SIGNED_CERT; undefined when authorized. */
+  readonly opensslError: string | undefined;
+}
+
+/** Longest chain walked; real chains have 2–4 certificates. */
+const MAX_CHAIN = 16;
+
+/** The SNI to send: the explicit servername, else the host when it is a name (SNI never carries an IP). */
+export function sniFor(target: Pick<ProbeTarget, 'host' | 'servername'>): string | undefined {
+  const name = target.servername ?? target.host;
+  return net.isIP(name) === 0 ? name : undefined;
+}
+
+export const addressOf = (target: Pick<ProbeTarget, 'host' | 'port'>): string =>
+  net.isIPv6(target.host) ? `[${target.host}]:${String(target.port)}` : `${target.host}:${String(target.port)}`;
+
+/**
+ * Connects, upgrades with STARTTLS when the protocol needs it, completes the handshake without
+ * judging trust, and returns the certificates the server presented. Everything happens within
+ * one deadline; the sockets are destroyed when it expires and in every case before returning.
+ */
+export function probe(target: ProbeTarget, options: ProbeOptions): Promise<ProbeResult> {
+  const address = addressOf(target);
+  const sockets: net.Socket[] = [];
+  return withDeadline(options.timeoutMs, address, async (deadline) => {
+    const destroyAll = () => {
+      // TLS socket first: destroying the wrapped TCP socket under a live TLSSocket crashed Node 20 (SIGSEGV).
+      for (const socket of sockets.toReversed()) socket.destroy();
+    };
+    deadline.signal.addEventListener('abort', destroyAll, { once: true });
+    try {
+      const plain = await connect(target, address, sockets);
+      await startTls(target.protocol, plain, deadline, address);
+      deadline.stage = 'handshake';
+      return await handshake(plain, target, options, address, sockets);
+    } finally {
+      destroyAll();
+    }
+  });
+}
+
+function connect(target: ProbeTarget, address: string, sockets: net.Socket[]): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: target.host, port: target.port });
+    sockets.push(socket);
+    socket.once('connect', () => {
+      socket.off('error', onError);
+      resolve(socket);
+    });
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(new ConnectFailedError(address, connectReason(error), { cause: error }));
+    };
+    socket.once('error', onError);
+  });
+}
+
+function connectReason(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ECONNREFUSED':
+      return 'the connection was refused (nothing listens on that port)';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'the host name does not resolve';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'the host is unreachable';
+    case 'ECONNRESET':
+      return 'the connection was reset';
+    default:
+      return error.message;
+  }
+}
+
+async function startTls(protocol: Protocol, socket: net.Socket, deadline: Deadline, address: string): Promise<void> {
+  const kind = startTlsKind(protocol);
+  if (kind === undefined) return;
+  if (kind === 'ldap') {
+    await ldapStartTls(socket, deadline, address);
+    return;
+  }
+  const reader = new LineReader(socket);
+  try {
+    if (kind === 'smtp') await smtpStartTls(reader, deadline, address);
+    else if (kind === 'imap') await imapStartTls(reader, deadline, address);
+    else await pop3StartTls(reader, deadline, address);
+  } catch (error) {
+    if (error instanceof TlsCheckError) throw error;
+    throw new StartTlsRefusedError(address, `a ${kind.toUpperCase()} conversation that ends in STARTTLS`, (error as Error).message);
+  } finally {
+    reader.release();
+  }
+}
+
+function handshake(
+  plain: net.Socket,
+  target: ProbeTarget,
+  options: ProbeOptions,
+  address: string,
+  sockets: net.Socket[],
+): Promise<ProbeResult> {
+  const servername = sniFor(target);
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({
+      socket: plain,
+      ...(servername === undefined ? {} : { servername }),
+      ...(options.secureContext === undefined ? {} : { secureContext: options.secureContext }),
+      // Judge trust ourselves: the handshake must complete whatever OpenSSL thinks of the chain.
+      rejectUnauthorized: false,
+    });
+    sockets.push(socket);
+    socket.once('secureConnect', () => {
+      socket.off('error', onError);
+      const cipher = socket.getCipher();
+      resolve({
+        presented: presentedChain(socket),
+        servername,
+        tlsVersion: socket.getProtocol(),
+        cipher: cipher.standardName || cipher.name,
+        opensslError: socket.authorized ? undefined : errorCode(socket.authorizationError),
+      });
+    });
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(handshakeError(address, error));
+    };
+    socket.once('error', onError);
+  });
+}
+
+function errorCode(error: Error | string | undefined): string | undefined {
+  if (error === undefined) return undefined;
+  return typeof error === 'string' ? error : ((error as NodeJS.ErrnoException).code ?? error.message);
+}
+
+function handshakeError(address: string, error: NodeJS.ErrnoException): TlsHandshakeError {
+  if (error.code === 'ERR_SSL_WRONG_VERSION_NUMBER' || error.code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG') {
+    return new TlsHandshakeError(
+      address,
+      'the server did not answer in TLS (it may expect plain text and STARTTLS)',
+      'Use the STARTTLS protocol for this port (for example --protocol smtp-starttls) or the implicit-TLS port.',
+      { cause: error },
+    );
+  }
+  if (error.code === 'ECONNRESET' || /socket disconnected|socket hang up/i.test(error.message)) {
+    return new TlsHandshakeError(address, 'the server closed the connection during the handshake', 'Check the server\'s TLS configuration and its log; it may refuse the TLS versions or ciphers Trustline offers.', { cause: error });
+  }
+  return new TlsHandshakeError(address, error.message, 'Check the server\'s TLS configuration (protocol versions, ciphers, certificate).', { cause: error });
+}
+
+/**
+ * The chain in the order the server sent it. getPeerX509Certificate walks the presented order
+ * without judging issuance (getPeerCertificate(true) would re-link it and add local roots).
+ */
+function presentedChain(socket: tls.TLSSocket): X509Certificate[] {
+  const chain: X509Certificate[] = [];
+  const seen = new Set<string>();
+  let current: X509Certificate | undefined = socket.getPeerX509Certificate();
+  for (let i = 0; i < MAX_CHAIN && current !== undefined && !seen.has(current.fingerprint256); i++) {
+    seen.add(current.fingerprint256);
+    chain.push(current);
+    current = current.issuerCertificate;
+  }
+  return chain;
+}

@@ -1,0 +1,40 @@
+import type { FunctionSpec } from '../../functions/manifest.ts';
+
+/**
+ * A manifest exercising every branch of the stack (admin and public routes, a schedule, secrets
+ * read and write, table read and readwrite, alerts, a queue and its sender) while the real
+ * manifest is still small. Entries point at the health handler: bundling is skipped in tests.
+ */
+export const syntheticManifest: readonly FunctionSpec[] = [
+  {
+    name: 'admin-api',
+    description: 'Admin routes with write access to secrets.',
+    entry: 'functions/health/handler.ts',
+    http: [
+      { method: 'GET', path: '/admin/things', auth: 'admin' },
+      { method: 'DELETE', path: '/admin/things/{id}', auth: 'admin' },
+      { method: 'GET', path: '/public/callback/{key}', auth: 'public' },
+    ],
+    access: { secrets: { prefix: 'oauth/', write: true }, table: 'readwrite', queueTo: 'worker' },
+    timeoutSeconds: 29,
+    memoryMb: 512,
+  },
+  {
+    name: 'sweeper',
+    description: 'Scheduled scan that fans out to the worker.',
+    entry: 'functions/health/handler.ts',
+    schedules: [
+      { cron: '*/5 * * * *', description: 'every five minutes' },
+      { cron: '0 9 * * 1-5', description: 'weekday mornings' },
+    ],
+    access: { table: 'read', queueTo: 'worker', alerts: true },
+  },
+  {
+    name: 'worker',
+    description: 'Consumes the fan-out queue; reads secrets.',
+    entry: 'functions/health/handler.ts',
+    queue: { batchSize: 5 },
+    access: { secrets: { prefix: 'connect/', write: false }, table: 'readwrite', alerts: true },
+    timeoutSeconds: 60,
+  },
+];

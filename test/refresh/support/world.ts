@@ -1,0 +1,115 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Integration } from '../../../lib/oauth/integration.ts';
+import { insertIntegration, requireIntegration } from '../../../lib/oauth/integration-store.ts';
+import type { OAuthServices } from '../../../lib/oauth/deps.ts';
+import { redirectKey } from '../../../lib/oauth/redirect-key.ts';
+import { type StoredTokens, readTokens, writeClientSecret, writeTokens } from '../../../lib/oauth/token-store.ts';
+import { type TestServices, createTestServices } from '../../oauth/fixtures/services.ts';
+import { type RotatingProvider, type RotatingProviderOptions, startRotatingProvider } from '../../support/oidc-provider-rotating.ts';
+import { type CountingStores, countingStores } from './counting-stores.ts';
+
+/** One seeded integration and the provider grant behind it. */
+export interface Seeded {
+  readonly id: string;
+  readonly grantId: string;
+}
+
+export interface SeedOptions {
+  /** The stored access token expires this long from now (ms). Default 5 minutes: due (margin 15 min). */
+  readonly expiresInMs?: number;
+  /** Seed writes in flight at once. */
+  readonly concurrency?: number;
+}
+
+/**
+ * The refresh tests' world: a rotating oidc-provider on loopback, the real embedded stores in a
+ * temp directory behind counting wrappers, and integrations authorized at the provider without a
+ * browser (their grants minted directly).
+ */
+export interface RefreshWorld {
+  readonly provider: RotatingProvider;
+  readonly services: TestServices;
+  /** The ports the code under test gets: the counting stores over the real ones. */
+  readonly deps: OAuthServices;
+  readonly stores: CountingStores;
+  seed(count: number, options?: SeedOptions): Promise<Seeded[]>;
+  integration(id: string): Promise<Integration>;
+  tokens(id: string): Promise<StoredTokens>;
+  /** Whether the integration's stored refresh token is usable at the provider right now. */
+  grantUsable(id: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export async function startRefreshWorld(options: RotatingProviderOptions = {}, env: NodeJS.ProcessEnv = {}): Promise<RefreshWorld> {
+  const provider = await startRotatingProvider(options);
+  const services = await createTestServices('http://127.0.0.1:3999', env);
+  const stores = countingStores(services.secrets, services.metadata, services.clock);
+  const deps: OAuthServices = { ...services, secrets: stores.secrets, metadata: stores.metadata, leases: stores.leases };
+
+  const seedOne = async (index: number, expiresInMs: number): Promise<Seeded> => {
+    const { grantId, refreshToken } = await provider.mintGrant(`user-${index}@example.test`);
+    const now = services.clock.now();
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const integration: Integration = {
+      id: randomUUID(),
+      provider: 'custom',
+      name: `mailbox ${index} ${randomBytes(4).toString('hex')}`,
+      clientId: provider.clientId,
+      clientSecretSet: true,
+      scopes: ['mail', 'offline_access'],
+      authorizationEndpoint: provider.authorizationEndpoint,
+      tokenEndpoint: provider.tokenEndpoint,
+      issuer: provider.issuer,
+      redirectKey: redirectKey(provider.authorizationEndpoint, provider.tokenEndpoint),
+      status: 'authorized',
+      accessTokenExpiresAt: iso(now + expiresInMs),
+      lastRefreshAt: iso(now - 3600_000),
+      authorizedAt: iso(now - 3600_000),
+      createdAt: iso(now - 3600_000),
+      updatedAt: iso(now - 3600_000),
+    };
+    await writeClientSecret(services.secrets, integration.id, provider.clientSecret);
+    await writeTokens(services.secrets, integration.id, {
+      accessToken: `seeded-${randomBytes(16).toString('base64url')}`,
+      refreshToken,
+      tokenType: 'Bearer',
+      expiresAt: now + expiresInMs,
+      scope: 'mail offline_access',
+      obtainedAt: now - 3600_000,
+    });
+    await insertIntegration(services.metadata, integration);
+    return { id: integration.id, grantId };
+  };
+
+  let seeded = 0;
+  return {
+    provider,
+    services,
+    deps,
+    stores,
+    async seed(count, seedOptions = {}) {
+      const out: Seeded[] = [];
+      const concurrency = seedOptions.concurrency ?? 32;
+      for (let start = 0; start < count; start += concurrency) {
+        const batch = Array.from({ length: Math.min(concurrency, count - start) }, (_, i) => seedOne(seeded + start + i, seedOptions.expiresInMs ?? 5 * 60_000));
+        out.push(...(await Promise.all(batch)));
+      }
+      seeded += count;
+      return out;
+    },
+    integration: (id) => requireIntegration(services.metadata, id),
+    async tokens(id) {
+      const tokens = await readTokens(services.secrets, id);
+      if (tokens === undefined) throw new Error(`no tokens stored for ${id}`);
+      return tokens;
+    },
+    async grantUsable(id) {
+      const tokens = await readTokens(services.secrets, id);
+      return tokens !== undefined && (await provider.refreshTokenUsable(tokens.refreshToken));
+    },
+    async close() {
+      await provider.close();
+      await services.close();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createAwsServices } from '../../lib/runtime/aws-services.ts';
+import { loadConfig } from '../../lib/runtime/config.ts';
+import { createLocalServices } from '../../lib/runtime/local-services.ts';
+import { fakeCredentials, testRegion } from '../support/aws-test-credentials.ts';
+import { type DynaliteTable, startDynalite } from '../support/dynalite.ts';
+import { type FakeSecretsManager, startFakeSecretsManager } from '../support/fake-secrets-manager.ts';
+import { ManualClock } from '../support/manual-clock.ts';
+
+describe('createLocalServices', () => {
+  let root: string;
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'trustline-services-'));
+  });
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it('wires the embedded stores of the configured data directory into every port', async () => {
+    const config = loadConfig({ TRUSTLINE_DATA_DIR: path.join(root, 'data') });
+    const services = createLocalServices(config, new ManualClock());
+    await services.secrets.put('trustline/check', 'value-123');
+    expect((await createLocalServices(config, new ManualClock()).secrets.get('trustline/check'))?.value).toBe('value-123');
+    expect(await services.leases.acquire('job', 'me', 1_000)).toMatchObject({ owner: 'me' });
+    expect(await services.trustStore.list()).toEqual([]);
+  });
+});
+
+describe('createAwsServices', () => {
+  let table: DynaliteTable;
+  let secretsManager: FakeSecretsManager;
+  beforeAll(async () => {
+    [table, secretsManager] = await Promise.all([startDynalite(), startFakeSecretsManager()]);
+    vi.stubEnv('AWS_ACCESS_KEY_ID', fakeCredentials.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', fakeCredentials.secretAccessKey);
+  });
+  afterAll(async () => {
+    vi.unstubAllEnvs();
+    await Promise.all([table.close(), secretsManager.close()]);
+  });
+
+  it('wires Secrets Manager and the DynamoDB table named by the configuration', async () => {
+    const config = loadConfig({
+      TRUSTLINE_BACKEND: 'aws',
+      AWS_REGION: testRegion,
+      TRUSTLINE_TABLE: table.tableName,
+      TRUSTLINE_DYNAMODB_ENDPOINT: table.endpoint,
+      TRUSTLINE_SECRETS_ENDPOINT: secretsManager.endpoint,
+    });
+    const services = createAwsServices(config, new ManualClock());
+    await services.secrets.put('trustline/check', 'value-456');
+    expect((await services.secrets.get('trustline/check'))?.value).toBe('value-456');
+    expect(await services.leases.acquire('job', 'me', 1_000)).toMatchObject({ owner: 'me' });
+    expect(await services.trustStore.list()).toEqual([]);
+  });
+});

@@ -1,0 +1,40 @@
+import { request } from 'node:http';
+
+
+export interface RawResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: Buffer;
+  /** The body parsed as JSON. */
+  json(): unknown;
+}
+
+/**
+ * One HTTP/1.1 request with the path sent byte for byte (no URL normalisation, unlike fetch),
+ * on a fresh connection.
+ *
+ * @example await rawHttp(rt.url, { method: 'GET', path: '/a%2Fb/../c?x=1&x=2' })
+ */
+export function rawHttp(
+  baseUrl: string,
+  options: { method?: string; path: string; headers?: Record<string, string | string[]>; body?: string | Buffer; chunks?: readonly Buffer[] },
+): Promise<RawResponse> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = request({ host: hostname, port, method: options.method ?? 'GET', path: options.path, headers: options.headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body.toString('utf8')) as unknown });
+      });
+      res.on('error', reject);
+    });
+    // A server refusing a large body may close before we finish writing: the response counts.
+    req.on('error', reject);
+    if (options.chunks !== undefined) {
+      for (const chunk of options.chunks) req.write(chunk);
+      req.end();
+    } else req.end(options.body);
+  });
+}
