@@ -19,6 +19,7 @@ export function arnToken(resource: IConstruct): string {
 
 /** The findings a function's role carries, given what the manifest lets it touch. */
 export function acknowledgeFunctionRole(role: IConstruct, spec: FunctionSpec, table: IConstruct): void {
+  // This id also matches any other Resource::* on the role; test/infra/stack.test.ts guards secrets and table actions.
   acknowledgeNag(
     role,
     'IAM5[Resource::*]',
@@ -29,7 +30,7 @@ export function acknowledgeFunctionRole(role: IConstruct, spec: FunctionSpec, ta
     acknowledgeNag(
       role,
       'IAM5[Action::kms:GenerateDataKey*]',
-      "DynamoDB (and SNS for alerts) grants on Trustline's own customer-managed keys; scoped to those keys, used through the service.",
+      "Added by the DynamoDB (and SNS, for alerts) grants for Trustline's own customer-managed keys; the resources are those keys only.",
     );
     if (spec.access.table === 'readwrite') {
       acknowledgeNag(role, 'IAM5[Action::kms:ReEncrypt*]', "Writes to the table re-encrypt with the table's own customer-managed key; scoped to that one key.");

@@ -94,7 +94,9 @@ const TLS_TRUST_CODES = new Set([
 /** Turns a socket, TLS or library failure into a MailError. */
 export function toMailError(error: unknown, server: MailServer): MailError {
   if (error instanceof MailError) return error;
-  const code = (error as { code?: unknown } | undefined)?.code;
+  // nodemailer wraps socket errors as ESOCKET and keeps the system or TLS code as originalCode.
+  const raw = error as { code?: unknown; originalCode?: unknown } | undefined;
+  const code = typeof raw?.originalCode === 'string' ? raw.originalCode : raw?.code;
   const text = error instanceof Error ? error.message : String(error);
   if (typeof code === 'string' && TLS_TRUST_CODES.has(code)) return new MailTlsError(server, code, { cause: error });
   if (typeof code === 'string' && /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|ECONNRESET|ETIMEDOUT|EPIPE)$/.test(code)) {

@@ -55,7 +55,7 @@ export async function imapLogin(
 
 /** imapflow records which AUTH= capability it used (true) among those offered (false). */
 function authCapabilities(client: ImapFlow): Map<string, boolean> {
-  return (client as unknown as { authCapabilities?: Map<string, boolean> }).authCapabilities ?? new Map();
+  return (client as unknown as { authCapabilities?: Map<string, boolean> }).authCapabilities ?? new Map<string, boolean>();
 }
 
 function usedMechanism(client: ImapFlow): SaslMechanism | undefined {

@@ -22,19 +22,14 @@ export class Pop3Client {
     this.attach(socket);
   }
 
-  /** Connects (TLS from the first byte when `tls` is given) and reads the +OK greeting. */
-  static async connect(host: string, port: number, tlsOptions: ConnectionOptions | undefined): Promise<{ client: Pop3Client; greeting: string }> {
-    const socket = await new Promise<net.Socket>((resolve, reject) => {
-      const onError = (error: Error) => reject(error);
-      const s =
-        tlsOptions === undefined
-          ? net.connect({ host, port }, () => { s.off('error', onError); resolve(s); })
-          : tls.connect({ ...tlsOptions, host, port }, () => { s.off('error', onError); resolve(s); });
-      s.once('error', onError);
-    });
-    const client = new Pop3Client(socket);
-    const greeting = await client.readLine();
-    return { client, greeting };
+  /**
+   * Opens the connection (TLS from the first byte when `tls` is given) without waiting: the
+   * caller can track the client at once and reads the greeting with `readLine()`. A connect or
+   * handshake failure rejects that read.
+   */
+  static open(host: string, port: number, tlsOptions: ConnectionOptions | undefined): Pop3Client {
+    const socket = tlsOptions === undefined ? net.connect({ host, port }) : tls.connect({ ...tlsOptions, host, port });
+    return new Pop3Client(socket);
   }
 
   get tlsProtocol(): string | undefined {
@@ -113,8 +108,8 @@ export class Pop3Client {
     if (this.buffer.length > MAX_LINE) this.destroy(new Error('response line too long'));
   };
 
-  private readonly onError = (error: Error) => this.fail(error);
-  private readonly onClose = () => this.fail(new Error('the server closed the connection'));
+  private readonly onError = (error: Error) => { this.fail(error); };
+  private readonly onClose = () => { this.fail(new Error('the server closed the connection')); };
 
   private attach(socket: net.Socket): void {
     socket.on('data', this.onData);

@@ -15,9 +15,10 @@ export async function pop3Login(
   options: MailLoginOptions,
   track: (client: Pop3Client) => void,
 ): Promise<MailLoginResult> {
-  const { client, greeting } = await Pop3Client.connect(server.host, server.port, server.security === 'tls' ? tlsOptions : undefined);
+  const client = Pop3Client.open(server.host, server.port, server.security === 'tls' ? tlsOptions : undefined);
   track(client);
   try {
+    const greeting = await client.readLine();
     if (!greeting.startsWith('+OK')) throw new MailProtocolError(server, greeting);
     let capabilities = await client.capabilities();
     if (server.security === 'starttls') {

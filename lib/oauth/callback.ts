@@ -19,6 +19,7 @@ import type { Integration } from './integration.ts';
 import { requireIntegration, updateIntegration } from './integration-store.ts';
 import { recordError } from './last-error.ts';
 import { providerConfiguration, tokenEndpointError } from './provider-client.ts';
+import { accessTokenExpiry, refreshPolicy } from './refresh-policy.ts';
 import { redirectUrl } from './redirect-key.ts';
 import { type StoredTokens, readClientSecret, writeTokens } from './token-store.ts';
 
@@ -130,7 +131,8 @@ async function exchangeCode(
     accessToken: response.access_token,
     refreshToken: response.refresh_token,
     tokenType: response.token_type,
-    ...(expiresIn === undefined ? {} : { expiresAt: obtainedAt + expiresIn * 1000 }),
+    // No expires_in: the configured default lifetime (TRUSTLINE_REFRESH_DEFAULT_LIFETIME_SECONDS), never "forever".
+    expiresAt: accessTokenExpiry(obtainedAt, expiresIn, refreshPolicy(deps.config)),
     scope: response.scope ?? integration.scopes.join(' '),
     obtainedAt,
   };

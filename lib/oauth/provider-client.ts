@@ -34,7 +34,9 @@ export function providerConfiguration(integration: Integration, clientSecret: st
   const trustedFetch = options.trust.fetch;
   configuration[client.customFetch] = (url, init) => trustedFetch(url, init);
   configuration.timeout = TOKEN_ENDPOINT_TIMEOUT_SECONDS;
-  // assertSecureEndpoint allowed plain http only for loopback with the development flag.
+  // assertSecureEndpoint allowed plain http only for loopback with the development flag; this is
+  // the one case openid-client's (deliberately deprecated-looking) switch exists for.
+  // eslint-disable-next-line @typescript-eslint/no-deprecated
   if (isLoopbackHttp(integration.tokenEndpoint) || isLoopbackHttp(integration.authorizationEndpoint)) client.allowInsecureRequests(configuration);
   return configuration;
 }
@@ -99,7 +101,7 @@ function responseStatus(error: unknown): number | undefined {
 function describeNetworkError(error: unknown): string {
   if (!(error instanceof Error)) return 'unknown error';
   if (error.name === 'TimeoutError' || error.name === 'AbortError') return `no answer within ${TOKEN_ENDPOINT_TIMEOUT_SECONDS} s`;
-  const cause = error.cause instanceof Error ? error.cause : undefined;
-  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  const cause: (Error & { code?: unknown }) | undefined = error.cause instanceof Error ? error.cause : undefined;
+  const code = typeof cause?.code === 'string' ? cause.code : undefined;
   return redactString(code ?? cause?.message ?? error.message);
 }

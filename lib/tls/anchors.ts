@@ -22,10 +22,18 @@ export interface AnchorSet {
 const nodeRoots = new Set(rootCertificates);
 const cache = new WeakMap<readonly string[], AnchorSet>();
 
+const selfSignedCache = new WeakMap<X509Certificate, boolean>();
+
 /** True when the certificate names itself as issuer and its own key verifies it (CA or not). */
 export function isSelfSigned(cert: X509Certificate): boolean {
-  // checkIssued would also demand keyCertSign, which a self-signed server certificate often lacks.
-  return cert.subject === cert.issuer && cert.verify(cert.publicKey);
+  // Anchors are the same objects check after check: verify each root's signature once.
+  let known = selfSignedCache.get(cert);
+  if (known === undefined) {
+    // checkIssued would also demand keyCertSign, which a self-signed server certificate often lacks.
+    known = cert.subject === cert.issuer && cert.verify(cert.publicKey);
+    selfSignedCache.set(cert, known);
+  }
+  return known;
 }
 
 /**

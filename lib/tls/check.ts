@@ -1,4 +1,5 @@
 import tls from 'node:tls';
+import { fingerprintSha256 } from '../trust/pem.ts';
 import type { TrustContext } from '../trust/ports.ts';
 import { createIssuerFetcher, type IssuerFetcher } from './aia-fetch.ts';
 import { anchorSet } from './anchors.ts';
@@ -90,7 +91,7 @@ export async function checkEndpoint(target: ProbeTarget, options: CheckOptions):
     earliestExpiry: analysis.earliest?.notAfter.toISOString() ?? null,
     daysLeft: analysis.earliest?.daysLeft ?? null,
     chain: [...analysis.path, ...analysis.unused].map(chainEntry),
-    presented: analysis.presented.map((entry) => chainEntry(entry).fingerprintSha256),
+    presented: analysis.presented.map((entry) => fingerprintSha256(entry.cert)),
     ...(fix === undefined ? {} : { fix }),
     problems,
     checkedAt: new Date(now()).toISOString(),

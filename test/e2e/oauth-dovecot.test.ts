@@ -38,9 +38,9 @@ describe('mail logins against Dovecot with passdb oauth2', () => {
     if (page.status !== 200) throw new Error(`authorization failed: ${page.text}`);
   });
   afterAll(async () => {
-    await both?.close();
-    await xoauth2Only?.close();
-    await h?.close();
+    // beforeAll may have failed part-way (Dovecot missing): close what was started.
+    const started = [both as Dovecot | undefined, xoauth2Only as Dovecot | undefined, h as Harness | undefined];
+    for (const peer of started) await peer?.close();
   });
 
   async function testWith(mailServer: Omit<MailServer, 'username'>): Promise<ConnectionTestReport> {

@@ -3,6 +3,7 @@ import { mailLogin } from '../../lib/mail/index.ts';
 import { createTrustContext } from '../../lib/trust/index.ts';
 import type { TrustContext, TrustEntry, TrustStore } from '../../lib/trust/ports.ts';
 import { chain } from '../support/tls/pki.ts';
+import { freePort } from './fixtures/ports.ts';
 import { type SmtpPeer, startSmtpPeer } from './fixtures/smtp.ts';
 
 const USER = 'alice@example.test';
@@ -29,7 +30,7 @@ describe('SMTP login with XOAUTH2 (nodemailer against smtp-server)', () => {
     const verify = (username: string | undefined, token: string | undefined) => Promise.resolve(username === USER && token === TOKEN);
     implicit = await startSmtpPeer({ secure: true, ...tls, verify });
     starttls = await startSmtpPeer({ secure: false, ...tls, verify });
-    noStarttls = await startSmtpPeer({ secure: false, hideStartTls: true, ...tls, verify });
+    noStarttls = await startSmtpPeer({ secure: false, noStartTls: true, ...tls, verify });
     trust = trustWith([pki.root.pem]);
   });
   afterAll(async () => {
@@ -73,9 +74,7 @@ describe('SMTP login with XOAUTH2 (nodemailer against smtp-server)', () => {
   });
 
   it('reports a closed port as MAIL_CONNECT_FAILED', async () => {
-    const closed = await startSmtpPeer({ secure: true, certificatePem: '', keyPem: '', verify: () => Promise.resolve(false) }).catch(() => undefined);
-    const port = closed?.port ?? 1;
-    await closed?.close();
+    const port = await freePort();
     const error = await mailLogin({ protocol: 'smtp', host: '127.0.0.1', port, security: 'tls', username: USER }, TOKEN, trust).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'MAIL_CONNECT_FAILED' });
   });

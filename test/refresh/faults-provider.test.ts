@@ -14,8 +14,9 @@ describe('provider faults', () => {
   let world: RefreshWorld;
   const run = () => runScheduledRefresh(world.deps, { budgetMs: 60_000 });
   const alertsFor = (id: string) => world.services.published.filter((alert) => alert.key === `integration:${id}`);
-  const record = async (scenario: string, failureClass: string, id: string) =>
+  const record = async (scenario: string, failureClass: string, id: string): Promise<void> => {
     account.add({ scenario, failureClass, statusAfter: (await world.integration(id)).status, grantSurvives: await world.grantUsable(id) });
+  };
 
   beforeEach(async () => {
     world = await startRefreshWorld();
@@ -102,7 +103,7 @@ describe('provider faults', () => {
     const [s] = await world.seed(1);
     // The user's refresh token is spent elsewhere: presenting it again revokes the grant.
     const stored = await world.tokens(s!.id);
-    await client.refreshTokenGrant(providerConfig(world), stored.refreshToken);
+    await client.refreshTokenGrant(world.provider.clientConfiguration(), stored.refreshToken);
     expect((await run()).failed).toEqual({ reauthorize: 1 });
     expect(await world.integration(s!.id)).toMatchObject({ status: 'needs-reauthorization', lastError: { code: 'TOKEN_ENDPOINT_FAILED' } });
     expect(alertsFor(s!.id).map((a) => a.severity)).toEqual(['critical']);
@@ -119,7 +120,7 @@ describe('provider faults', () => {
       if (raced || request.refreshToken !== original) return undefined;
       raced = true;
       // A sibling that ignored the lease rotates first and stores its result...
-      const sibling = await client.refreshTokenGrant(providerConfig(world), original);
+      const sibling = await client.refreshTokenGrant(world.provider.clientConfiguration(), original);
       await writeTokens(world.services.secrets, s!.id, { ...(await world.tokens(s!.id)), refreshToken: sibling.refresh_token ?? '', obtainedAt: Date.now() });
       // ...so the provider refuses our copy (without revoking, as Microsoft does).
       return { status: 400, error: 'invalid_grant' };
@@ -142,9 +143,3 @@ describe('provider faults', () => {
   });
 });
 
-function providerConfig(world: RefreshWorld): client.Configuration {
-  const { issuer, tokenEndpoint, clientId, clientSecret } = world.provider;
-  const configuration = new client.Configuration({ issuer, token_endpoint: tokenEndpoint }, clientId, clientSecret, client.ClientSecretPost(clientSecret));
-  client.allowInsecureRequests(configuration);
-  return configuration;
-}

@@ -19,7 +19,7 @@ afterAll(() => {
 });
 
 /** A secret store whose token writes throw StoreThrottledError `failures` times, then work. */
-function throttledTokenWrites(secrets: SecretStore, failures: number, onFailure: () => Promise<void> = async () => undefined): SecretStore {
+function throttledTokenWrites(secrets: SecretStore, failures: number, onFailure: () => Promise<void> = () => Promise.resolve()): SecretStore {
   let left = failures;
   return {
     ...secrets,

@@ -80,7 +80,9 @@ describe('manifest and wiring', () => {
     expect(refresh?.schedules?.map((s) => s.cron)).toEqual(['*/5 * * * *']);
     expect(refresh?.access).toMatchObject({ secrets: { prefix: 'integrations/', write: true }, table: 'readwrite', alerts: true, queueTo: 'token-refresh-worker' });
     expect(worker?.queue?.batchSize).toBeGreaterThan(0);
-    expect(() => validateManifest(manifest)).not.toThrow();
+    expect(() => {
+      validateManifest(manifest);
+    }).not.toThrow();
   });
 
   it('reads the queue URL from the variable the stack sets for the worker', () => {

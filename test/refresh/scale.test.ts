@@ -39,7 +39,7 @@ describe('one scheduled run over 1,000 due integrations with 15 % failing', () =
         expected.set(s.id, failureClass);
         const { refreshToken } = await world.tokens(s.id);
         // Revoked: the token was already spent elsewhere, so presenting it revokes the grant.
-        if (fault === 'revoked') await client.refreshTokenGrant(providerConfig(world), refreshToken);
+        if (fault === 'revoked') await client.refreshTokenGrant(world.provider.clientConfiguration(), refreshToken);
         else faults.set(refreshToken, fault);
       }
       next += count;
@@ -88,9 +88,3 @@ describe('one scheduled run over 1,000 due integrations with 15 % failing', () =
   });
 });
 
-function providerConfig(world: RefreshWorld): client.Configuration {
-  const { issuer, tokenEndpoint, clientId, clientSecret } = world.provider;
-  const configuration = new client.Configuration({ issuer, token_endpoint: tokenEndpoint }, clientId, clientSecret, client.ClientSecretPost(clientSecret));
-  client.allowInsecureRequests(configuration);
-  return configuration;
-}

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
+import * as client from 'openid-client';
 import Provider, { type Adapter, type AdapterPayload, type Configuration } from 'oidc-provider';
 
 /**
@@ -25,6 +26,8 @@ export interface RotatingProvider {
   grantAlive(grantId: string): Promise<boolean>;
   /** Whether a refresh token is currently usable (exists, unconsumed, grant alive). */
   refreshTokenUsable(refreshToken: string): Promise<boolean>;
+  /** A plain openid-client configuration for this provider's client (a sibling, a baseline, "the user elsewhere"). */
+  clientConfiguration(): client.Configuration;
   close(): Promise<void>;
 }
 
@@ -130,11 +133,20 @@ export async function startRotatingProvider(options: RotatingProviderOptions = {
       const token = await provider.RefreshToken.find(refreshToken);
       return token?.grantId !== undefined && !token.consumed && !token.isExpired && (await fixture.grantAlive(token.grantId));
     },
+    clientConfiguration() {
+      const configuration = new client.Configuration({ issuer, token_endpoint: `${issuer}/token` }, clientId, clientSecret, client.ClientSecretPost(clientSecret));
+      // Plain http is the point of a loopback test provider.
+      // eslint-disable-next-line @typescript-eslint/no-deprecated
+      client.allowInsecureRequests(configuration);
+      return configuration;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const response of hanging) response.destroy();
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 
@@ -172,7 +184,9 @@ export async function startRotatingProvider(options: RotatingProviderOptions = {
 function answerFault(res: http.ServerResponse, fault: Fault, hanging: Set<http.ServerResponse>): void {
   if ('hang' in fault) {
     hanging.add(res);
-    res.on('close', () => hanging.delete(res));
+    res.on('close', () => {
+      hanging.delete(res);
+    });
     return;
   }
   if ('reset' in fault) {

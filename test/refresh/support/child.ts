@@ -34,9 +34,13 @@ export function startChild(args: readonly string[]): Child {
     stdout += chunk.toString();
     check();
   });
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {
-    child.on('exit', (code, signal) => resolve({ code, signal, stderr }));
+    child.on('exit', (code, signal) => {
+      resolve({ code, signal, stderr });
+    });
   });
   return {
     process: child,
