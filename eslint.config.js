@@ -1,8 +1,9 @@
 // @ts-check
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ['node_modules/', 'cdk.out/', 'dist/', '.trustline/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,

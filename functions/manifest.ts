@@ -108,8 +108,8 @@ export const manifest: readonly FunctionSpec[] = [
     ],
     // Secrets under trustline/integrations/; leases, states and truststore entries in the table.
     access: { secrets: { prefix: 'integrations/', write: true }, table: 'readwrite', alerts: true },
-    // A connection test waits for a token endpoint (15 s) and a mail login (20 s).
-    timeoutSeconds: 60,
+    // API Gateway answers within 30 s: a connection test's token call (15 s) and mail login (12 s) fit.
+    timeoutSeconds: 30,
   },
   {
     name: 'token-refresh',

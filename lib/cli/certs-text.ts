@@ -41,8 +41,11 @@ export function checkReportText(report: CheckReport): string {
   const sni = report.servername === undefined ? 'no SNI' : `SNI ${report.servername}`;
   const lines = [`${report.host}:${String(report.port)} (${protocolLabel(report.protocol)}, ${sni})`, ''];
   if (report.chain.length > 0) lines.push(...chainTable(report.chain), '');
+  // Without a certificate there is neither trust nor a host name to judge.
+  const judged = report.chain.length > 0;
   const trust = report.trusted ? 'trusted' : 'NOT TRUSTED';
-  lines.push(`Verdict: ${report.verdict} (${trust}${report.hostnameMatches ? '' : ', host name does not match'})`);
+  const hostname = !judged || report.hostnameMatches ? '' : ', host name does not match';
+  lines.push(`Verdict: ${report.verdict}${judged ? ` (${trust}${hostname})` : ' (no certificate received)'}`);
   lines.push(...wrap(report.problems.length > 1 ? report.problems[0] ?? report.message : report.message));
   for (const problem of report.problems.slice(1)) lines.push(...wrap(`Also: ${problem}`));
   if (report.error?.fix !== undefined) lines.push(...wrap(`Fix: ${report.error.fix}`));

@@ -85,7 +85,7 @@ export class NotAuthorizedError extends OAuthError {
     super('NOT_AUTHORIZED', 'conflict', `The integration "${integrationId}" holds no usable tokens (status ${status}).`, {
       expected: 'status authorized',
       actual: status,
-      fix: 'Authorize it: `trustline integrations authorize ID`, then open the printed URL and sign in at the provider.',
+      fix: `Authorize it: \`trustline integrations authorize ${integrationId}\`, then open the printed URL and sign in at the provider.`,
     });
   }
 }

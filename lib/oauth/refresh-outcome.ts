@@ -19,13 +19,11 @@ type OutcomeDeps = Pick<OAuthServices, 'metadata' | 'clock' | 'alerts'>;
 export function failedState(current: Integration, error: unknown, now: number, policy: RefreshPolicy): Integration {
   const failureClass = classifyFailure(error);
   const at = new Date(now).toISOString();
-  const lastError = describe(error, at);
+  const lastError = lastErrorOf(error, at);
   const { nextRefreshAttemptAt: _previous, ...rest } = current;
-  if (needsHuman(failureClass)) {
-    return { ...rest, status: 'needs-reauthorization', lastError, refreshFailures: (current.refreshFailures ?? 0) + 1, updatedAt: at };
-  }
   // A re-authorization clears lastError (callback.ts): an older count must not carry over.
   const failures = (current.lastError === undefined ? 0 : (current.refreshFailures ?? 0)) + 1;
+  if (needsHuman(failureClass)) return { ...rest, status: 'needs-reauthorization', lastError, refreshFailures: failures, updatedAt: at };
   const status: IntegrationStatus = current.status === 'authorized' && failures >= policy.failingAfter ? 'refresh-failing' : current.status;
   const nextAttempt = now + backoffMs(failures, retryAfterMs(error, now), policy);
   return { ...rest, status, lastError, refreshFailures: failures, nextRefreshAttemptAt: new Date(nextAttempt).toISOString(), updatedAt: at };
@@ -112,7 +110,7 @@ async function publish(deps: OutcomeDeps, alert: Alert): Promise<void> {
 }
 
 /** `lastError` for any failure: Trustline's own errors keep their code and message; others get a safe summary. */
-function describe(error: unknown, at: string): LastError {
+function lastErrorOf(error: unknown, at: string): LastError {
   if (error instanceof OAuthError || error instanceof StoreError) return { code: error.code, message: error.message, at };
   return { code: 'REFRESH_FAILED', message: 'The refresh failed unexpectedly; the Trustline logs have the details.', at };
 }

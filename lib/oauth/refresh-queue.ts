@@ -31,6 +31,8 @@ export function inProcessRefreshQueue(consume: (integrationIds: readonly string[
   };
 }
 
+let sqsQueue: Promise<RefreshQueue> | undefined;
+
 /**
  * The queue for this deployment: SQS when running on AWS with the worker's queue URL (set by the
  * stack as TRUSTLINE_QUEUE_URL_TOKEN_REFRESH_WORKER), otherwise in-process through `consume`.
@@ -38,9 +40,12 @@ export function inProcessRefreshQueue(consume: (integrationIds: readonly string[
 export async function refreshQueueFor(config: Config, consume: (integrationIds: readonly string[]) => Promise<unknown>): Promise<RefreshQueue> {
   const queueUrl = config.aws.refreshQueueUrl;
   if (config.backend === 'aws' && queueUrl !== undefined) {
-    const { createSqsRefreshQueue } = await import('./refresh-queue-sqs.ts');
-    const { SQSClient } = await import('@aws-sdk/client-sqs');
-    return createSqsRefreshQueue({ client: new SQSClient(config.aws.region === undefined ? {} : { region: config.aws.region }), queueUrl });
+    // One SQS client per warm Lambda: its connections are reused across invocations.
+    sqsQueue ??= import('./refresh-queue-sqs.ts').then(async ({ createSqsRefreshQueue }) => {
+      const { SQSClient } = await import('@aws-sdk/client-sqs');
+      return createSqsRefreshQueue({ client: new SQSClient(config.aws.region === undefined ? {} : { region: config.aws.region }), queueUrl });
+    });
+    return sqsQueue;
   }
   if (config.backend === 'aws') logger.warn('No refresh queue is configured: the scheduled run refreshes everything itself.');
   return inProcessRefreshQueue(consume);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import * as client from 'openid-client';
 import { runScheduledRefresh } from '../../lib/oauth/refresh-run.ts';
 import { logger } from '../../lib/observe/logger.ts';
 import type { RotatingProvider } from '../support/oidc-provider-rotating.ts';
@@ -10,6 +11,8 @@ const INTEGRATIONS = 2000;
 const CONCURRENCY = 16;
 /** A second round adds this much latency at the token endpoint, as a remote provider would have. */
 const REMOTE_LATENCY_MS = 50;
+/** Refreshes done on each side before measuring, and not counted. */
+const WARM_UP = 200;
 
 /** The reference: openid-client's refreshTokenGrant over fresh grants, `CONCURRENCY` at a time, nothing else. */
 async function bareLoop(provider: RotatingProvider, count: number): Promise<number> {
@@ -42,21 +45,24 @@ interface Scenario {
   readonly latencyMs: number;
   /** Where the embedded stores live; undefined: the OS temp dir (disk). */
   readonly tmpDir?: string;
+  /** In-memory stores instead of the embedded ones: what the refresh logic itself costs. */
+  readonly memory?: boolean;
 }
 
 const SCENARIOS: readonly Scenario[] = [
   { label: 'loopback oidc-provider, stores on disk', latencyMs: 0 },
   // Separates what the durable local store costs (fsync per write) from what the refresh logic costs.
   ...(existsSync('/dev/shm') ? [{ label: 'loopback oidc-provider, stores on tmpfs (no fsync cost)', latencyMs: 0, tmpDir: '/dev/shm' }] : []),
+  { label: 'loopback oidc-provider, in-memory stores (the refresh logic alone)', latencyMs: 0, memory: true },
   { label: `oidc-provider + ${REMOTE_LATENCY_MS} ms latency, stores on disk`, latencyMs: REMOTE_LATENCY_MS },
 ];
 
 /** A world whose data directory is created under `tmpDir` (os.tmpdir() reads TMPDIR on each call). */
-async function worldIn(tmpDir: string | undefined): Promise<RefreshWorld> {
+async function worldIn(tmpDir: string | undefined, memory: boolean): Promise<RefreshWorld> {
   const previous = process.env.TMPDIR;
   if (tmpDir !== undefined) process.env.TMPDIR = tmpDir;
   try {
-    return await startRefreshWorld();
+    return await startRefreshWorld({ stores: memory ? 'memory' : 'local' });
   } finally {
     if (previous === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = previous;
@@ -64,7 +70,7 @@ async function worldIn(tmpDir: string | undefined): Promise<RefreshWorld> {
 }
 
 async function measure(scenario: Scenario): Promise<string[]> {
-  const world = await worldIn(scenario.tmpDir);
+  const world = await worldIn(scenario.tmpDir, scenario.memory ?? false);
   try {
     const latency = scenario.latencyMs;
     world.provider.fault =
@@ -74,7 +80,10 @@ async function measure(scenario: Scenario): Promise<string[]> {
             await sleep(latency);
             return undefined;
           };
-    // Interleaved (reference, ours, reference) so drift in machine load hits both alike.
+    // Warm-up (JIT, connection pools, store directories) on both sides, then interleaved
+    // (reference, ours, reference) so drift in machine load hits both alike.
+    await bareLoop(world.provider, WARM_UP);
+    await trustlineRun(world, WARM_UP);
     const bareBefore = await bareLoop(world.provider, INTEGRATIONS);
     const ours = await trustlineRun(world, INTEGRATIONS);
     const counts = { ...world.stores.counts };

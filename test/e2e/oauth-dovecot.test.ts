@@ -3,9 +3,19 @@ import { type MailServer, mailLogin } from '../../lib/mail/index.ts';
 import type { ConnectionTestReport, IntegrationView } from '../../lib/oauth/index.ts';
 import { createTrustContext } from '../../lib/trust/index.ts';
 import type { TrustStore } from '../../lib/trust/ports.ts';
+import { signInAtProvider } from '../oauth/fixtures/browser.ts';
+import { runCli } from '../oauth/fixtures/cli.ts';
 import { type Harness, startHarness } from '../oauth/fixtures/harness.ts';
 import { chain } from '../support/tls/pki.ts';
 import { type Dovecot, dovecotBinary, startDovecot } from './fixtures/dovecot.ts';
+
+describe('the system tier without Dovecot', () => {
+  it('fails loudly and names `npm run setup:system` instead of skipping', () => {
+    expect(() => dovecotBinary({ paths: ['/nonexistent/sbin/dovecot'], usePath: false, libexec: '/nonexistent/lib/dovecot' })).toThrow(
+      /not installed.*npm run setup:system/,
+    );
+  });
+});
 
 /**
  * System tier: a real Dovecot (passdb oauth2 introspecting at the loopback oidc-provider) and
@@ -54,6 +64,30 @@ describe('mail logins against Dovecot with passdb oauth2', () => {
   async function currentToken(): Promise<string> {
     return (await h.admin<{ accessToken: string }>('GET', `/admin/integrations/${integration.id}/token`)).body.accessToken;
   }
+
+  it('the CLI journey: create, authorize in the browser, then `test` passes through a real Dovecot XOAUTH2 login', async () => {
+    const env = { url: h.runtime.url, adminToken: h.deps.config.adminToken ?? '', extra: { TRUSTLINE_CLIENT_SECRET: h.as.clientSecret } };
+    const created = await runCli(
+      [
+        'integrations', 'create', '--provider', 'custom', '--name', 'CLI journey', '--client-id', h.as.clientId,
+        '--authorization-endpoint', h.as.authorizationEndpoint, '--token-endpoint', h.as.tokenEndpoint, '--issuer', h.as.issuer, '--scope', 'mail offline_access',
+        '--mail-protocol', 'imap', '--mail-host', '127.0.0.1', '--mail-port', String(xoauth2Only.imapPort), '--mail-security', 'starttls', '--mail-username', h.as.account,
+      ],
+      env,
+    );
+    expect(created.code).toBe(0);
+    const authorize = await runCli(['integrations', 'authorize', 'CLI journey'], env);
+    const url = /^(http:\/\/\S+\/auth\?\S+)$/m.exec(authorize.stdout)?.[1] ?? '';
+    expect((await h.openCallback(await signInAtProvider(url, `${h.publicUrl}/oauth/callback/`))).status).toBe(200);
+    const shown = JSON.parse((await runCli(['integrations', 'show', 'CLI journey', '--json'], env)).stdout) as { id: string; status: string };
+    expect(shown.status).toBe('authorized');
+
+    const tested = await runCli(['integrations', 'test', 'CLI journey'], env);
+    expect(tested.code).toBe(0);
+    expect(tested.stdout).toContain(`ok   mail-login: Logged in to the IMAP server 127.0.0.1:${xoauth2Only.imapPort} as ${h.as.account} with XOAUTH2 over STARTTLS`);
+    const token = (await h.admin<{ accessToken: string }>('GET', `/admin/integrations/${shown.id}/token`)).body.accessToken;
+    expect(await h.as.introspect(token)).toMatchObject({ active: true, sub: h.as.account });
+  });
 
   it('test connection refreshes the token, then logs in over IMAP STARTTLS with XOAUTH2', async () => {
     const report = await testWith({ protocol: 'imap', host: '127.0.0.1', port: xoauth2Only.imapPort, security: 'starttls' });

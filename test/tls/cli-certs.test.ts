@@ -1,4 +1,5 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
+import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,6 +31,17 @@ describe('trustline certs check', () => {
     expect(run.stdout).toMatch(/#\s+Subject\s+Issuer\s+Expires\s+Days\s+Source/);
     expect(run.stdout).toContain('Verdict: self-signed (NOT TRUSTED)');
     expect(run.stdout).toContain('keytool -importcert -noprompt');
+  });
+
+  it('says no certificate was received, rather than judging trust, when nothing listens', async () => {
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+    const run = await runCli(['certs', 'check', `127.0.0.1:${String(port)}`, '--timeout', '3']);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('Verdict: connect-failed (no certificate received)');
+    expect(run.stdout).not.toContain('host name does not match');
   });
 
   it('trusts the certificates of --ca-file and exits 0', async () => {

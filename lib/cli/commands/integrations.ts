@@ -1,36 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { type Command, Option } from 'commander';
-import { z } from 'zod';
 import { registerSecret } from '../../observe/redact.ts';
 import { AdminClient } from '../admin-client.ts';
 import { CliError } from '../errors.ts';
+import { authorizeSchema, details, integrationSchema, listSchema, summary, testSchema } from '../integrations-text.ts';
 import { action, EXIT, withJson } from '../output.ts';
-
-const lastErrorSchema = z.object({ code: z.string(), message: z.string(), at: z.string() });
-const integrationSchema = z.looseObject({
-  id: z.string(),
-  provider: z.string(),
-  name: z.string(),
-  description: z.string().optional(),
-  clientId: z.string(),
-  clientSecretSet: z.boolean(),
-  scopes: z.array(z.string()),
-  authorizationEndpoint: z.string(),
-  tokenEndpoint: z.string(),
-  issuer: z.string(),
-  tenant: z.string().optional(),
-  mailServer: z.looseObject({ protocol: z.string(), host: z.string(), port: z.number(), security: z.string(), username: z.string() }).optional(),
-  redirectUrl: z.string(),
-  status: z.string(),
-  accessTokenExpiresAt: z.string().optional(),
-  lastRefreshAt: z.string().optional(),
-  lastError: lastErrorSchema.optional(),
-});
-type IntegrationDoc = z.infer<typeof integrationSchema>;
-const listSchema = z.object({ integrations: z.array(integrationSchema) });
-const authorizeSchema = z.object({ authorizationUrl: z.string(), redirectUrl: z.string(), expiresAt: z.string() });
-const stepSchema = z.looseObject({ name: z.string(), ok: z.boolean(), message: z.string(), code: z.string().optional(), fix: z.string().optional() });
-const testSchema = z.object({ ok: z.boolean(), steps: z.array(stepSchema) });
 
 /** Bad input on the command line: exit 2. */
 class IntegrationsUsageError extends CliError {
@@ -50,33 +24,6 @@ async function resolveId(client: AdminClient, idOrName: string): Promise<string>
 }
 
 const path = (id: string, rest = '') => `/admin/integrations/${encodeURIComponent(id)}${rest}`;
-
-function summary(integration: IntegrationDoc): string {
-  const problem = integration.lastError === undefined ? '' : `  last error: ${integration.lastError.code}`;
-  return `${integration.id}  ${integration.name}  (${integration.provider})  ${integration.status}${problem}`;
-}
-
-function details(integration: IntegrationDoc): string {
-  const lines = [
-    `${integration.name}  (${integration.provider}, id ${integration.id})`,
-    `  status:                 ${integration.status}`,
-    ...(integration.description === undefined ? [] : [`  description:            ${integration.description}`]),
-    `  client ID:              ${integration.clientId}`,
-    `  client secret:          ${integration.clientSecretSet ? 'set (write-only)' : 'not set'}`,
-    `  scopes:                 ${integration.scopes.join(' ')}`,
-    `  authorization endpoint: ${integration.authorizationEndpoint}`,
-    `  token endpoint:         ${integration.tokenEndpoint}`,
-    `  issuer:                 ${integration.issuer}`,
-    ...(integration.tenant === undefined ? [] : [`  tenant:                 ${integration.tenant}`]),
-    `  redirect URL:           ${integration.redirectUrl}`,
-  ];
-  const mail = integration.mailServer;
-  if (mail !== undefined) lines.push(`  mail server:            ${mail.protocol} ${mail.host}:${mail.port} (${mail.security}) as ${mail.username}`);
-  if (integration.accessTokenExpiresAt !== undefined) lines.push(`  access token expires:   ${integration.accessTokenExpiresAt}`);
-  if (integration.lastRefreshAt !== undefined) lines.push(`  last refresh:           ${integration.lastRefreshAt}`);
-  if (integration.lastError !== undefined) lines.push(`  last error:             ${integration.lastError.code} at ${integration.lastError.at}: ${integration.lastError.message}`);
-  return lines.join('\n');
-}
 
 interface CreateOptions {
   provider: 'google' | 'microsoft' | 'custom';

@@ -4,9 +4,12 @@ import { insertIntegration, requireIntegration } from '../../../lib/oauth/integr
 import type { OAuthServices } from '../../../lib/oauth/deps.ts';
 import { redirectKey } from '../../../lib/oauth/redirect-key.ts';
 import { type StoredTokens, readTokens, writeClientSecret, writeTokens } from '../../../lib/oauth/token-store.ts';
+import { createLeaseStore } from '../../../lib/store/lease.ts';
 import { type TestServices, createTestServices } from '../../oauth/fixtures/services.ts';
+import { memoryMetadata } from '../../support/tls/memory-metadata.ts';
 import { type RotatingProvider, type RotatingProviderOptions, startRotatingProvider } from '../../support/oidc-provider-rotating.ts';
 import { type CountingStores, countingStores } from './counting-stores.ts';
+import { memorySecrets } from './memory-secrets.ts';
 
 /** One seeded integration and the provider grant behind it. */
 export interface Seeded {
@@ -40,9 +43,17 @@ export interface RefreshWorld {
   close(): Promise<void>;
 }
 
-export async function startRefreshWorld(options: RotatingProviderOptions = {}, env: NodeJS.ProcessEnv = {}): Promise<RefreshWorld> {
+export interface WorldOptions extends RotatingProviderOptions {
+  /** `memory`: in-memory stores instead of the embedded ones (the benchmark's "logic only" figure). */
+  readonly stores?: 'local' | 'memory';
+}
+
+export async function startRefreshWorld(options: WorldOptions = {}, env: NodeJS.ProcessEnv = {}): Promise<RefreshWorld> {
   const provider = await startRotatingProvider(options);
-  const services = await createTestServices('http://127.0.0.1:3999', env);
+  const local = await createTestServices('http://127.0.0.1:3999', env);
+  const memory = options.stores === 'memory' ? memoryMetadata(local.clock) : undefined;
+  const services: TestServices =
+    memory === undefined ? local : { ...local, secrets: memorySecrets(), metadata: memory, leases: createLeaseStore(memory, local.clock) };
   const stores = countingStores(services.secrets, services.metadata, services.clock);
   const deps: OAuthServices = { ...services, secrets: stores.secrets, metadata: stores.metadata, leases: stores.leases };
 
@@ -109,7 +120,7 @@ export async function startRefreshWorld(options: RotatingProviderOptions = {}, e
     },
     async close() {
       await provider.close();
-      await services.close();
+      await local.close();
     },
   };
 }
