@@ -14,10 +14,14 @@ const REMOTE_LATENCY_MS = 50;
 /** Refreshes done on each side before measuring, and not counted. */
 const WARM_UP = 200;
 
-/** The reference: openid-client's refreshTokenGrant over fresh grants, `CONCURRENCY` at a time, nothing else. */
-async function bareLoop(provider: RotatingProvider, count: number): Promise<number> {
+/**
+ * The reference: openid-client's refreshTokenGrant over fresh grants, `CONCURRENCY` at a time,
+ * nothing else. With `viaFetch`, every request goes through that fetch (Trustline's shared trust).
+ */
+async function bareLoop(provider: RotatingProvider, count: number, viaFetch?: typeof fetch): Promise<number> {
   const grants = await Promise.all(Array.from({ length: count }, (_, i) => provider.mintGrant(`bare-${i}-${Date.now()}`)));
   const configuration = provider.clientConfiguration();
+  if (viaFetch !== undefined) configuration[client.customFetch] = (url, init) => viaFetch(url, init);
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -89,11 +93,14 @@ async function measure(scenario: Scenario): Promise<string[]> {
     const counts = { ...world.stores.counts };
     const bareAfter = await bareLoop(world.provider, INTEGRATIONS);
     const bare = (bareBefore + bareAfter) / 2;
+    // Where the logic's own cost goes: the same bare loop, but through lib/trust's fetch (npm undici, own Agent).
+    const viaTrust = scenario.memory === true ? await bareLoop(world.provider, INTEGRATIONS, world.services.trust.fetch) : undefined;
     return [
       `${scenario.label}: ${INTEGRATIONS} refreshes at concurrency ${CONCURRENCY}`,
       `  bare openid-client loop   ${(bare / 1000).toFixed(2)} s (runs: ${(bareBefore / 1000).toFixed(2)} s, ${(bareAfter / 1000).toFixed(2)} s)`,
       `  Trustline scheduled run   ${(ours.ms / 1000).toFixed(2)} s  (${ours.refreshed} refreshed)`,
       `  ratio                     ${(ours.ms / bare).toFixed(2)}x  (target <= 1.25x)`,
+      ...(viaTrust === undefined ? [] : [`  bare loop via lib/trust's fetch ${(viaTrust / 1000).toFixed(2)} s (${(viaTrust / bare).toFixed(2)}x the bare loop)`]),
       `  per refresh: secret reads ${perRefresh(counts.secretReads, ours.refreshed)}, secret writes ${perRefresh(counts.secretWrites, ours.refreshed)} (target 1 + 1); ` +
         `lease writes ${perRefresh(counts.leaseWrites, ours.refreshed)}, lease reads ${perRefresh(counts.leaseReads, ours.refreshed)}; ` +
         `metadata reads ${perRefresh(counts.metadataReads, ours.refreshed)}, writes ${perRefresh(counts.metadataWrites, ours.refreshed)}; due queries ${counts.dueQueries}`,
