@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpHandler, json, readJson } from '../../lib/http/index.ts';
 import { connectVerifierFor } from '../../lib/jwt/compose.ts';
 import { toVerifyDocument } from '../../lib/jwt/verify-document.ts';

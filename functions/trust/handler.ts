@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { httpHandler, HttpProblem, json, noContent, notFound, pathParam, readJson } from '../../lib/http/index.ts';
 import { services } from '../../lib/runtime/services.ts';
 import { TrustError } from '../../lib/trust/index.ts';

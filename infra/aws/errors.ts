@@ -1,20 +1,18 @@
+import { TrustlineError } from '../../lib/errors.ts';
+
 /** Base of the errors raised while building the AWS stack from the manifest. */
-export class InfraError extends Error {
+export class InfraError extends TrustlineError {
   readonly code: string = 'INFRA_ERROR';
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-  }
 }
 
 /** A manifest schedule is not valid five-field Unix cron, or EventBridge Scheduler cannot express it. */
 export class CronConversionError extends InfraError {
   override readonly code = 'CRON_NOT_CONVERTIBLE';
   constructor(
-    readonly actual: string,
+    override readonly actual: string,
     readonly problem: string,
-    readonly fix: string,
-    readonly expected = 'five-field Unix cron in UTC: minute hour day-of-month month day-of-week',
+    override readonly fix: string,
+    override readonly expected = 'five-field Unix cron in UTC: minute hour day-of-month month day-of-week',
   ) {
     super(`The schedule "${actual}" cannot run on EventBridge Scheduler: ${problem} Fix: ${fix}`);
   }
@@ -26,9 +24,9 @@ export class ManifestError extends InfraError {
   constructor(
     readonly functionName: string,
     readonly problem: string,
-    readonly fix: string,
+    override readonly fix: string,
     options?: ErrorOptions,
   ) {
-    super(`Function "${functionName}" in functions/manifest.ts: ${problem} Fix: ${fix}`, options);
+    super(`Function "${functionName}" in functions/manifest.ts: ${problem} Fix: ${fix}`, {}, options);
   }
 }

@@ -1,13 +1,11 @@
-/** Base of the local runtime's errors: a stable `code`, a plain message and the fix. */
-export class LocalRuntimeError extends Error {
+import { TrustlineError } from '../../lib/errors.ts';
+
+/** Base of the local runtime's errors: a stable `code`, a plain message and the fix, which the message repeats. */
+export class LocalRuntimeError extends TrustlineError {
   readonly code: string = 'LOCAL_RUNTIME_ERROR';
-  constructor(
-    message: string,
-    readonly fix: string,
-    options?: ErrorOptions,
-  ) {
-    super(`${message} Fix: ${fix}`, options);
-    this.name = new.target.name;
+  declare readonly fix: string;
+  constructor(message: string, fix: string, options?: ErrorOptions) {
+    super(`${message} Fix: ${fix}`, { fix }, options);
   }
 }
 

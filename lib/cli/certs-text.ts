@@ -1,5 +1,5 @@
 import type { CheckReport, ChainEntry } from '../tls/index.ts';
-import { protocolLabel } from '../tls/index.ts';
+import { protocolLabel } from '../tls/protocols.ts';
 
 const SOURCE_LABEL: Record<ChainEntry['source'], string> = {
   server: 'sent by server',

@@ -1,16 +1,12 @@
+import { TrustlineError } from '../errors.ts';
 import { EXIT, type ExitCode } from './output-codes.ts';
 
 /** Base of the CLI's errors: a stable `code`, a plain message, the exit code and, where known, the fix. */
-export class CliError extends Error {
+export class CliError extends TrustlineError {
   readonly code: string = 'CLI_ERROR';
   readonly exitCode: ExitCode = EXIT.failed;
-  constructor(
-    message: string,
-    readonly fix?: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-    this.name = new.target.name;
+  constructor(message: string, fix?: string, options?: ErrorOptions) {
+    super(message, { fix }, options);
   }
 }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The shapes the integrations CLI expects from /admin/integrations, and how it prints them. */
 

@@ -6,7 +6,7 @@
  */
 import { Command } from 'commander';
 import { redactString } from '../observe/redact.ts';
-import { ConfigError } from '../runtime/config.ts';
+import { ConfigError } from '../runtime/config-error.ts';
 import { AdminApiError, CliError } from './errors.ts';
 import { EXIT, type ExitCode } from './output-codes.ts';
 

@@ -4,6 +4,8 @@
  * field or cause ever carries a token, a shared secret or a private key.
  */
 
+import { TrustlineError, type ErrorDetails } from '../errors.ts';
+
 export type JwtErrorCode =
   | 'MISSING_TOKEN'
   | 'MALFORMED'
@@ -28,28 +30,15 @@ export interface Diagnosis {
   readonly fix: string;
 }
 
-interface Details {
-  readonly expected?: unknown;
-  readonly actual?: unknown;
-  readonly fix?: string;
-}
-
 /** Base of every JWT failure. */
-export class JwtError extends Error {
-  readonly expected: unknown;
-  readonly actual: unknown;
-  readonly fix: string | undefined;
+export class JwtError extends TrustlineError {
   constructor(
     readonly code: JwtErrorCode,
     message: string,
-    details: Details = {},
+    details: ErrorDetails = {},
     options?: ErrorOptions,
   ) {
-    super(message, options);
-    this.name = new.target.name;
-    this.expected = details.expected;
-    this.actual = details.actual;
-    this.fix = details.fix;
+    super(message, details, options);
   }
 }
 
@@ -62,7 +51,7 @@ export class MissingTokenError extends JwtError {
 }
 
 export class MalformedTokenError extends JwtError {
-  constructor(reason: string, details: Details = {}, options?: ErrorOptions) {
+  constructor(reason: string, details: ErrorDetails = {}, options?: ErrorOptions) {
     super('MALFORMED', `The JWT is not well-formed: ${reason}.`, details, options);
   }
 }

@@ -1,5 +1,5 @@
 import { compactVerify, errors as joseErrors } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { registerSecret } from '../observe/redact.ts';
 import { systemClock, type Clock, type SecretStore } from '../store/ports.ts';
 import type { RequestTarget } from './canonical-request.ts';

@@ -1,18 +1,16 @@
+import { TrustlineError } from '../errors.ts';
 import { redactString } from '../observe/redact.ts';
 import type { MailServer } from './types.ts';
 
 /** Base of every error of lib/mail: a stable `code`, plain words, and what to do. */
-export class MailError extends Error {
-  readonly fix: string | undefined;
+export class MailError extends TrustlineError {
   constructor(
     readonly code: string,
     message: string,
     details: { fix?: string } = {},
     options?: ErrorOptions,
   ) {
-    super(message, options);
-    this.name = new.target.name;
-    this.fix = details.fix;
+    super(message, details, options);
   }
 }
 

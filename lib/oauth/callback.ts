@@ -21,7 +21,8 @@ import { recordError } from './last-error.ts';
 import { providerConfiguration, tokenEndpointError } from './provider-client.ts';
 import { accessTokenExpiry, refreshPolicy } from './refresh-policy.ts';
 import { redirectUrl } from './redirect-key.ts';
-import { type StoredTokens, readClientSecret, writeTokens } from './token-store.ts';
+import { withRefreshLease } from './refresh-lease.ts';
+import { type StoredTokens, readIntegrationSecret, writeIntegrationSecret } from './token-store.ts';
 
 /** What the callback page reports. Never carries a code or token. */
 export type CallbackOutcome =
@@ -56,8 +57,7 @@ export async function completeAuthorization(deps: OAuthServices, key: string, ra
     if (iss !== null && iss !== integration.issuer) {
       throw new InvalidAuthorizationResponseError(`the answer names the issuer "${iss.slice(0, 200)}", the integration expects "${integration.issuer}"`);
     }
-    const tokens = await exchangeCode(deps, integration, pending, state, rawQueryString);
-    await writeTokens(deps.secrets, integration.id, tokens);
+    const tokens = await exchangeAndStore(deps, integration, pending, state, rawQueryString);
     const now = new Date(deps.clock.now()).toISOString();
     integration = await updateIntegration(deps.metadata, integration.id, (current) => {
       const { lastError: _cleared, ...rest } = current;
@@ -100,15 +100,34 @@ async function consumeState(deps: OAuthServices, state: string): Promise<Pending
   return taken.data;
 }
 
-async function exchangeCode(
+/**
+ * Reads the client secret, exchanges the code and stores the grant next to the client secret,
+ * all under the refresh lease: no refresh or client-secret change writes the secret in between.
+ */
+async function exchangeAndStore(
   deps: OAuthServices,
   integration: Integration,
   pending: PendingAuthorization,
   state: string,
   rawQueryString: string,
 ): Promise<StoredTokens> {
-  const clientSecret = await readClientSecret(deps.secrets, integration.id);
-  if (clientSecret === undefined) throw new ClientSecretMissingError(integration.id);
+  return withRefreshLease(deps.leases, integration.id, async () => {
+    const secret = await readIntegrationSecret(deps.secrets, integration.id);
+    if (secret === undefined) throw new ClientSecretMissingError(integration.id);
+    const tokens = await exchangeCode(deps, integration, secret.clientSecret, pending, state, rawQueryString);
+    await writeIntegrationSecret(deps.secrets, integration.id, { clientSecret: secret.clientSecret, tokens });
+    return tokens;
+  });
+}
+
+async function exchangeCode(
+  deps: OAuthServices,
+  integration: Integration,
+  clientSecret: string,
+  pending: PendingAuthorization,
+  state: string,
+  rawQueryString: string,
+): Promise<StoredTokens> {
   const configuration = providerConfiguration(integration, clientSecret, { trust: deps.trust, allowLoopbackHttp: deps.config.allowLoopbackHttp });
   // openid-client sends the URL minus its query as redirect_uri: rebuild exactly what was registered.
   const currentUrl = new URL(`${redirectUrl(deps.config.publicUrl, integration.redirectKey)}?${rawQueryString}`);

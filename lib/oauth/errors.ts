@@ -4,6 +4,8 @@
  * carry a client secret, code or token.
  */
 
+import { TrustlineError } from '../errors.ts';
+
 /** How a caller should treat the error; the HTTP adapter maps it to a status. */
 export type OAuthErrorKind = 'invalid-input' | 'not-found' | 'conflict' | 'callback' | 'provider' | 'busy';
 
@@ -14,10 +16,7 @@ export interface OAuthErrorDetails {
 }
 
 /** Base of every error of lib/oauth. */
-export class OAuthError extends Error {
-  readonly expected: string | undefined;
-  readonly actual: string | undefined;
-  readonly fix: string | undefined;
+export class OAuthError extends TrustlineError {
   constructor(
     readonly code: string,
     readonly kind: OAuthErrorKind,
@@ -25,11 +24,7 @@ export class OAuthError extends Error {
     details: OAuthErrorDetails = {},
     options?: ErrorOptions,
   ) {
-    super(message, options);
-    this.name = new.target.name;
-    this.expected = details.expected;
-    this.actual = details.actual;
-    this.fix = details.fix;
+    super(message, details, options);
   }
 }
 

@@ -16,7 +16,8 @@ export { createIntegration, deleteIntegration, getIntegrationView, listIntegrati
 export { startAuthorization, STATE_TTL_MS } from './authorize.ts';
 export { completeAuthorization, type CallbackOutcome } from './callback.ts';
 export { getAccessToken, TOKEN_ACCESS_MARGIN_MS, type AccessToken } from './token-access.ts';
-export { refreshIntegration, needsReauthorization, refreshLeaseName, REFRESH_LEASE_TTL_MS, type RefreshResult } from './refresh.ts';
+export { refreshIntegration, needsReauthorization, type RefreshResult } from './refresh.ts';
+export { refreshLeaseName, REFRESH_LEASE_TTL_MS } from './refresh-lease.ts';
 export { refreshDueAt, REFRESH_MARGIN_MS } from './due.ts';
 export { runScheduledRefresh, refreshQueued, type RefreshRunReport, type RefreshOutcome } from './refresh-run.ts';
 export { consumeRefreshMessages, type QueuedMessage } from './refresh-worker.ts';

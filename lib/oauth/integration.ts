@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MailServer } from '../mail/types.ts';
 
 export type { MailServer } from '../mail/types.ts';

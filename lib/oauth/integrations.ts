@@ -7,7 +7,8 @@ import { insertIntegration, listIntegrations, removeIntegration, requireIntegrat
 import { resolveMailServer } from './mail-settings.ts';
 import { type ResolvedEndpoints, presetFor } from './presets/index.ts';
 import { redirectKey, redirectUrl } from './redirect-key.ts';
-import { deleteIntegrationSecrets, deleteTokens, writeClientSecret } from './token-store.ts';
+import { withRefreshLease } from './refresh-lease.ts';
+import { deleteIntegrationSecret, readIntegrationSecret, writeIntegrationSecret } from './token-store.ts';
 
 /** The API view of an integration. */
 export function toView(integration: Integration, publicUrl: string): IntegrationView {
@@ -43,7 +44,7 @@ export async function createIntegration(deps: OAuthServices, input: CreateIntegr
   };
   await insertIntegration(deps.metadata, integration);
   try {
-    await writeClientSecret(deps.secrets, integration.id, input.clientSecret);
+    await writeIntegrationSecret(deps.secrets, integration.id, { clientSecret: input.clientSecret });
   } catch (error) {
     await removeIntegration(deps.metadata, integration.id);
     throw error;
@@ -81,31 +82,49 @@ export async function patchIntegration(deps: OAuthServices, id: string, input: U
   const mailServer = input.mailServer === null ? undefined : input.mailServer === undefined ? current.mailServer : resolveMailServer(input.mailServer, preset);
   const now = new Date(deps.clock.now()).toISOString();
 
-  const updated = await updateIntegration(deps.metadata, id, (latest) => {
-    const { tenant: _t, mailServer: _m, description: _d, ...base } = latest;
-    const kept = grantDropped ? withoutGrant(base) : base;
-    const description = input.description === null ? undefined : (input.description ?? latest.description);
-    return {
-      ...kept,
-      name: input.name ?? latest.name,
-      ...(description === undefined ? {} : { description }),
-      clientId: input.clientId ?? latest.clientId,
-      clientSecretSet: latest.clientSecretSet || input.clientSecret !== undefined,
-      ...resolved,
-      ...(mailServer === undefined ? {} : { mailServer }),
-      redirectKey: key,
-      ...(grantDropped ? { status: 'not-authorized' as const } : {}),
-      updatedAt: now,
-    };
-  });
-  if (input.clientSecret !== undefined) await writeClientSecret(deps.secrets, id, input.clientSecret);
-  if (grantDropped) await deleteTokens(deps.secrets, id);
+  const update = () =>
+    updateIntegration(deps.metadata, id, (latest) => {
+      const { tenant: _t, mailServer: _m, description: _d, ...base } = latest;
+      const kept = grantDropped ? withoutGrant(base) : base;
+      const description = input.description === null ? undefined : (input.description ?? latest.description);
+      return {
+        ...kept,
+        name: input.name ?? latest.name,
+        ...(description === undefined ? {} : { description }),
+        clientId: input.clientId ?? latest.clientId,
+        clientSecretSet: latest.clientSecretSet || input.clientSecret !== undefined,
+        ...resolved,
+        ...(mailServer === undefined ? {} : { mailServer }),
+        redirectKey: key,
+        ...(grantDropped ? { status: 'not-authorized' as const } : {}),
+        updatedAt: now,
+      };
+    });
+  // The secret holds client secret and tokens together: rewrite it under the refresh lease so
+  // a refresh running meanwhile can neither lose its rotated token nor bring back the old secret.
+  const rewritesSecret = input.clientSecret !== undefined || grantDropped;
+  const updated = rewritesSecret
+    ? await withRefreshLease(deps.leases, id, async () => {
+        const changed = await update();
+        await rewriteSecret(deps, id, input.clientSecret, grantDropped);
+        return changed;
+      })
+    : await update();
   const notice = redirectUrlChanged
     ? 'The endpoints changed, so the redirect URL changed: register the new redirectUrl at the provider, then authorize again.'
     : grantDropped
       ? 'The client or issuer changed, so the stored grant was dropped: authorize again.'
       : undefined;
   return { integration: toView(updated, deps.config.publicUrl), redirectUrlChanged, ...(notice === undefined ? {} : { notice }) };
+}
+
+/** A new client secret keeps the tokens; a dropped grant removes them and keeps the client secret. */
+async function rewriteSecret(deps: OAuthServices, id: string, newClientSecret: string | undefined, grantDropped: boolean): Promise<void> {
+  const current = await readIntegrationSecret(deps.secrets, id);
+  const clientSecret = newClientSecret ?? current?.clientSecret;
+  // Nothing to store, or only a grant to drop that is not there: leave the secret as it is.
+  if (clientSecret === undefined || (newClientSecret === undefined && current?.tokens === undefined)) return;
+  await writeIntegrationSecret(deps.secrets, id, { clientSecret, tokens: grantDropped ? undefined : current?.tokens });
 }
 
 function withoutGrant<T extends Partial<Integration>>(integration: T): Omit<T, 'accessTokenExpiresAt' | 'lastRefreshAt' | 'authorizedAt' | 'lastError'> {
@@ -125,6 +144,6 @@ export async function listIntegrationViews(deps: OAuthServices): Promise<Integra
 export async function deleteIntegration(deps: OAuthServices, id: string): Promise<boolean> {
   const removed = await removeIntegration(deps.metadata, id);
   if (removed === undefined) return false;
-  await deleteIntegrationSecrets(deps.secrets, id);
+  await deleteIntegrationSecret(deps.secrets, id);
   return true;
 }

@@ -1,25 +1,17 @@
-import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import * as client from 'openid-client';
 import { logger } from '../observe/logger.ts';
 import { registerSecret } from '../observe/redact.ts';
-import type { Lease } from '../store/ports.ts';
 import type { OAuthServices } from './deps.ts';
 import { refreshDueAt } from './due.ts';
-import { ClientSecretMissingError, NotAuthorizedError, RefreshBusyError, type TokenEndpointError } from './errors.ts';
+import { NotAuthorizedError, type TokenEndpointError } from './errors.ts';
 import type { Integration } from './integration.ts';
 import { requireIntegration } from './integration-store.ts';
 import { providerConfiguration, tokenEndpointError } from './provider-client.ts';
+import { type HeldLease, withRefreshLease } from './refresh-lease.ts';
 import { recordRefreshFailure, recordRefreshSuccess } from './refresh-outcome.ts';
 import { type RefreshPolicy, accessTokenExpiry, classifyFailure, refreshPolicy } from './refresh-policy.ts';
-import { type StoreRetryOptions, writeTokensWithinLease } from './store-retry.ts';
-import { type StoredTokens, readClientSecret, readTokens } from './token-store.ts';
-
-/** The refresh lease outlives one token-endpoint call (15 s timeout) with room to store the result. */
-export const REFRESH_LEASE_TTL_MS = 30_000;
-/** How long a caller waits for another holder's refresh before giving up. */
-const LEASE_WAIT_MS = 12_000;
-const LEASE_POLL_MS = 200;
+import { type StoreRetryOptions, writeSecretWithinLease } from './store-retry.ts';
+import { type StoredTokens, readIntegrationSecret, readTokens } from './token-store.ts';
 
 export interface RefreshOptions {
   /** Refresh even when the stored access token is still fresh (manual refresh, test connection). */
@@ -41,14 +33,12 @@ export interface RefreshResult {
   readonly refreshed: boolean;
 }
 
-/** The lease name shared by every refresher of one integration (schedule, token access, test). */
-export const refreshLeaseName = (integrationId: string): string => `oauth-refresh:${integrationId}`;
-
 /**
- * Refreshes the integration's access token under its refresh lease: reads the tokens again after
- * taking the lease (someone else may have refreshed), persists the new refresh token before
- * anything else (keeping the old one when none comes back; store writes retried within the lease),
- * and records failures (refresh-outcome.ts): invalid_grant / invalid_client / unauthorized_client ->
+ * Refreshes the integration's access token under its refresh lease: reads its secret (client
+ * secret and tokens, one read) after taking the lease (someone else may have refreshed),
+ * persists the new refresh token before anything else in one write (keeping the old one when
+ * none comes back; store writes retried within the lease), and records failures
+ * (refresh-outcome.ts): invalid_grant / invalid_client / unauthorized_client ->
  * needs-reauthorization at once, others -> backoff, refresh-failing after `failingAfter` in a row.
  */
 export async function refreshIntegration(deps: OAuthServices, integrationId: string, options: RefreshOptions = {}): Promise<RefreshResult> {
@@ -57,41 +47,23 @@ export async function refreshIntegration(deps: OAuthServices, integrationId: str
     return !options.force && (tokens.expiresAt === undefined || tokens.expiresAt - deps.clock.now() > (options.minValidityMs ?? 0));
   };
   const policy = options.policy ?? refreshPolicy(deps.config);
-  const owner = randomUUID();
-  let lease = await deps.leases.acquire(refreshLeaseName(integrationId), owner, REFRESH_LEASE_TTL_MS);
-  for (let waited = 0; lease === undefined; waited += LEASE_POLL_MS) {
-    if (waited >= LEASE_WAIT_MS) throw new RefreshBusyError(integrationId);
-    await sleep(LEASE_POLL_MS);
-    lease = await deps.leases.acquire(refreshLeaseName(integrationId), owner, REFRESH_LEASE_TTL_MS);
-  }
-  // Store retries renew the lease: release the version last written.
-  const held = { lease };
-  try {
-    return await refreshHoldingLease(deps, integrationId, held, fresh, { ...options, policy });
-  } finally {
-    await deps.leases.release(held.lease).catch((error: unknown) => {
-      logger.warn('Could not release the refresh lease; it expires by itself', { integrationId, error: error as Error });
-    });
-  }
+  return withRefreshLease(deps.leases, integrationId, (held) => refreshHoldingLease(deps, integrationId, held, fresh, { ...options, policy }));
 }
 
 async function refreshHoldingLease(
   deps: OAuthServices,
   integrationId: string,
-  held: { lease: Lease },
+  held: HeldLease,
   fresh: (integration: Integration, tokens: StoredTokens) => boolean,
   { policy, storeRetry }: RefreshOptions & { policy: RefreshPolicy },
 ): Promise<RefreshResult> {
   const integration = await requireIntegration(deps.metadata, integrationId);
-  const tokens = await readTokens(deps.secrets, integrationId);
-  if (tokens === undefined || integration.status === 'not-authorized') throw new NotAuthorizedError(integrationId, integration.status);
+  // The one secret read of a refresh: client secret and refresh token together, under the lease.
+  const secret = await readIntegrationSecret(deps.secrets, integrationId);
+  const tokens = secret?.tokens;
+  if (secret === undefined || tokens === undefined || integration.status === 'not-authorized') throw new NotAuthorizedError(integrationId, integration.status);
   if (fresh(integration, tokens)) return { integration, tokens, refreshed: false };
-  const clientSecret = await readClientSecret(deps.secrets, integrationId);
-  if (clientSecret === undefined) {
-    const missing = new ClientSecretMissingError(integrationId);
-    await recordRefreshFailure(deps, integrationId, missing, policy);
-    throw missing;
-  }
+  const { clientSecret } = secret;
   const configuration = providerConfiguration(integration, clientSecret, { trust: deps.trust, allowLoopbackHttp: deps.config.allowLoopbackHttp });
 
   let response: Awaited<ReturnType<typeof client.refreshTokenGrant>>;
@@ -122,9 +94,11 @@ async function refreshHoldingLease(
     obtainedAt,
   };
   // The new refresh token first: a rotating provider has already invalidated the old one.
-  // Retried with backoff within the (renewed) lease: a transient store error must not lose it.
+  // The one secret write of a refresh (keeping the client secret read above: the lease keeps
+  // other writers out), retried with backoff within the (renewed) lease so a transient store
+  // error does not lose it.
   try {
-    held.lease = await writeTokensWithinLease(deps, integrationId, next, held.lease, storeRetry);
+    held.lease = await writeSecretWithinLease(deps, integrationId, { clientSecret, tokens: next }, held.lease, storeRetry);
   } catch (error) {
     await recordRefreshFailure(deps, integrationId, error, policy).catch(() => undefined);
     throw error;

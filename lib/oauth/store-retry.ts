@@ -3,7 +3,7 @@ import { logger } from '../observe/logger.ts';
 import { InvalidSecretNameError, LeaseLostError, StoreCorruptedError } from '../store/errors.ts';
 import type { Lease, LeaseStore } from '../store/ports.ts';
 import type { OAuthServices } from './deps.ts';
-import { type StoredTokens, writeTokens } from './token-store.ts';
+import { type IntegrationSecret, writeIntegrationSecret } from './token-store.ts';
 
 export interface StoreRetryOptions {
   /** Attempts in all, the first included. */
@@ -27,23 +27,24 @@ export const DEFAULT_STORE_RETRY: StoreRetryOptions = {
 };
 
 /**
- * Writes freshly rotated tokens, retrying a failing secret store with jittered backoff while the
- * refresh lease is renewed before each retry. The provider has already invalidated the old
- * refresh token, so giving up early would lose the grant; only failures no retry can fix
- * (corrupted store file, invalid name) end the loop before the attempts run out.
+ * Writes the integration's secret holding freshly rotated tokens, retrying a failing secret
+ * store with jittered backoff while the refresh lease is renewed before each retry. The provider
+ * has already invalidated the old refresh token, so giving up early would lose the grant; only
+ * failures no retry can fix (corrupted store file, invalid name) end the loop before the
+ * attempts run out.
  * Returns the lease as last renewed.
  */
-export async function writeTokensWithinLease(
+export async function writeSecretWithinLease(
   deps: Pick<OAuthServices, 'secrets' | 'leases'>,
   integrationId: string,
-  tokens: StoredTokens,
+  secret: IntegrationSecret,
   lease: Lease,
   options: StoreRetryOptions = DEFAULT_STORE_RETRY,
 ): Promise<Lease> {
   let held = lease;
   for (let attempt = 1; ; attempt++) {
     try {
-      await writeTokens(deps.secrets, integrationId, tokens);
+      await writeIntegrationSecret(deps.secrets, integrationId, secret);
       return held;
     } catch (error) {
       if (attempt >= options.attempts || !retryable(error)) throw error;

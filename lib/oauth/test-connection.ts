@@ -1,4 +1,4 @@
-import { MailError, mailLogin } from '../mail/index.ts';
+import { MailError } from '../mail/errors.ts';
 import type { MailLoginOptions } from '../mail/index.ts';
 import type { OAuthServices } from './deps.ts';
 import { OAuthError } from './errors.ts';
@@ -44,6 +44,8 @@ export async function testConnection(deps: OAuthServices, integrationId: string,
   const server = integration.mailServer;
   if (server !== undefined && tokens !== undefined) {
     const where = `${server.protocol.toUpperCase()} server ${server.host}:${server.port}`;
+    // The mail clients (imapflow, nodemailer and their charset tables) load only here: the other routes of a function never need them.
+    const { mailLogin } = await import('../mail/index.ts');
     try {
       const login = await mailLogin(server, tokens.accessToken, deps.trust, mailOptions);
       const over = server.security === 'tls' ? 'implicit TLS' : 'STARTTLS';

@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { registerSecret } from '../observe/redact.ts';
 import type { SecretStore } from '../store/ports.ts';
 
-/** The grant Trustline keeps for an integration (one SecretStore secret, JSON). */
+/** The grant Trustline keeps for an integration (inside its one secret, see IntegrationSecret). */
 export interface StoredTokens {
   readonly accessToken: string;
   readonly refreshToken: string;
@@ -15,6 +15,16 @@ export interface StoredTokens {
   readonly obtainedAt: number;
 }
 
+/**
+ * Everything secret about one integration, kept in ONE SecretStore secret (JSON) so that a
+ * refresh reads once (client secret and refresh token together) and writes once.
+ */
+export interface IntegrationSecret {
+  readonly clientSecret: string;
+  /** Absent until the first authorization, and again after a change that drops the grant. */
+  readonly tokens?: StoredTokens;
+}
+
 const storedTokensSchema = z.object({
   accessToken: z.string().min(1),
   refreshToken: z.string().min(1),
@@ -24,48 +34,46 @@ const storedTokensSchema = z.object({
   obtainedAt: z.number(),
 });
 
-/** Secret names: `trustline/integrations/{id}/tokens` and `.../client-secret`. */
-export const tokensSecretName = (integrationId: string): string => `trustline/integrations/${integrationId}/tokens`;
-export const clientSecretName = (integrationId: string): string => `trustline/integrations/${integrationId}/client-secret`;
+const integrationSecretSchema = z.object({
+  clientSecret: z.string().min(1),
+  tokens: storedTokensSchema.optional(),
+});
 
-function parseTokens(value: string): StoredTokens {
-  const tokens = storedTokensSchema.parse(JSON.parse(value));
-  registerSecret(tokens.accessToken);
-  registerSecret(tokens.refreshToken);
-  return tokens;
+/** The integration's one secret, `trustline/integrations/{id}` (the manifest prefix `integrations/` covers it). */
+export const integrationSecretName = (integrationId: string): string => `trustline/integrations/${integrationId}`;
+
+function registerValues(secret: IntegrationSecret): void {
+  registerSecret(secret.clientSecret);
+  registerSecret(secret.tokens?.accessToken);
+  registerSecret(secret.tokens?.refreshToken);
 }
 
-/** The current tokens, or undefined when the integration was never authorized. */
-export async function readTokens(secrets: SecretStore, integrationId: string): Promise<StoredTokens | undefined> {
-  const version = await secrets.get(tokensSecretName(integrationId));
+/** The client secret and current tokens in one read; undefined when the integration has no secret. */
+export async function readIntegrationSecret(secrets: SecretStore, integrationId: string): Promise<IntegrationSecret | undefined> {
+  const version = await secrets.get(integrationSecretName(integrationId));
   if (version === undefined) return undefined;
   registerSecret(version.value);
-  return parseTokens(version.value);
+  const secret: IntegrationSecret = integrationSecretSchema.parse(JSON.parse(version.value));
+  registerValues(secret);
+  return secret;
 }
 
-/** Stores a new grant; the one it replaces stays readable as the previous version. */
-export async function writeTokens(secrets: SecretStore, integrationId: string, tokens: StoredTokens): Promise<void> {
-  registerSecret(tokens.accessToken);
-  registerSecret(tokens.refreshToken);
-  await secrets.put(tokensSecretName(integrationId), JSON.stringify(tokens));
+/**
+ * Replaces the integration's secret in one write; the value it replaces stays readable as the
+ * previous version. Callers that keep part of the old value hold the refresh lease (refresh-lease.ts).
+ */
+export async function writeIntegrationSecret(secrets: SecretStore, integrationId: string, secret: IntegrationSecret): Promise<void> {
+  registerValues(secret);
+  const value: IntegrationSecret = secret.tokens === undefined ? { clientSecret: secret.clientSecret } : { clientSecret: secret.clientSecret, tokens: secret.tokens };
+  await secrets.put(integrationSecretName(integrationId), JSON.stringify(value));
 }
 
-export async function deleteTokens(secrets: SecretStore, integrationId: string): Promise<void> {
-  await secrets.delete(tokensSecretName(integrationId));
+/** The current tokens, or undefined when the integration was never authorized (or its grant was dropped). */
+export async function readTokens(secrets: SecretStore, integrationId: string): Promise<StoredTokens | undefined> {
+  return (await readIntegrationSecret(secrets, integrationId))?.tokens;
 }
 
-export async function readClientSecret(secrets: SecretStore, integrationId: string): Promise<string | undefined> {
-  const version = await secrets.get(clientSecretName(integrationId));
-  registerSecret(version?.value);
-  return version?.value;
-}
-
-export async function writeClientSecret(secrets: SecretStore, integrationId: string, clientSecret: string): Promise<void> {
-  registerSecret(clientSecret);
-  await secrets.put(clientSecretName(integrationId), clientSecret);
-}
-
-/** Removes every secret of the integration. */
-export async function deleteIntegrationSecrets(secrets: SecretStore, integrationId: string): Promise<void> {
-  await Promise.all([secrets.delete(tokensSecretName(integrationId)), secrets.delete(clientSecretName(integrationId))]);
+/** Removes the integration's secret with every version. */
+export async function deleteIntegrationSecret(secrets: SecretStore, integrationId: string): Promise<void> {
+  await secrets.delete(integrationSecretName(integrationId));
 }

@@ -1,9 +1,10 @@
+import { TrustlineError } from '../errors.ts';
+
 /** Base of every storage error; `cause` keeps the SDK or file-system failure. */
-export class StoreError extends Error {
+export class StoreError extends TrustlineError {
   readonly code: string = 'STORE_ERROR';
   constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
+    super(message, {}, options);
   }
 }
 
@@ -13,7 +14,7 @@ export class ConditionFailedError extends StoreError {
   constructor(
     readonly kind: string,
     readonly id: string,
-    readonly expected: number | 'absent',
+    override readonly expected: number | 'absent',
     options?: ErrorOptions,
   ) {
     super(`The ${kind} "${id}" was changed by someone else (expected version ${expected}).`, options);

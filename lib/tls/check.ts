@@ -7,11 +7,12 @@ import { analyzeChain } from './chain-analysis.ts';
 import { ConnectFailedError, ProbeTimeoutError, StartTlsRefusedError, TlsCheckError } from './errors.ts';
 import { jvmFix } from './jvm-fix.ts';
 import { addressOf, probe, sniFor, type ProbeTarget } from './probe.ts';
+import { DEFAULT_TIMEOUT_MS, DEFAULT_WARN_DAYS } from './options.ts';
 import { chainEntry, type CheckReport, type Verdict } from './report.ts';
 import { judge } from './verdict.ts';
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
-export const DEFAULT_WARN_DAYS = 30;
+export { DEFAULT_TIMEOUT_MS, DEFAULT_WARN_DAYS };
+
 /** AIA downloads get their own small budget after the handshake. */
 const AIA_TIMEOUT_MS = 5000;
 

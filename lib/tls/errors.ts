@@ -1,25 +1,11 @@
+import { TrustlineError } from '../errors.ts';
+
 /** Where in a probe something went wrong; named in timeout and failure messages. */
 export type ProbeStage = 'connect' | 'greeting' | 'starttls' | 'handshake';
 
-interface Fields {
-  readonly expected?: string;
-  readonly actual?: string;
-  readonly fix?: string;
-}
-
 /** Base of every certificate-check error; `code` is stable, the message is for a Jira admin. */
-export class TlsCheckError extends Error {
+export class TlsCheckError extends TrustlineError {
   readonly code: string = 'TLS_CHECK_ERROR';
-  readonly expected?: string;
-  readonly actual?: string;
-  readonly fix?: string;
-  constructor(message: string, fields: Fields = {}, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-    if (fields.expected !== undefined) this.expected = fields.expected;
-    if (fields.actual !== undefined) this.actual = fields.actual;
-    if (fields.fix !== undefined) this.fix = fields.fix;
-  }
 }
 
 /** The TCP connection could not be opened (refused, unreachable, unknown host). */

@@ -1,9 +1,9 @@
 import forge from 'node-forge';
 import type { TrustEntry } from '../trust/ports.ts';
 import { parseSinglePem } from '../trust/pem.ts';
+import type { ExportFormat } from './options.ts';
 
-export type ExportFormat = 'pem' | 'pkcs12';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['pem', 'pkcs12'];
+export { EXPORT_FORMATS, type ExportFormat } from './options.ts';
 
 /** The password Java tools assume for truststores; a truststore holds no secret, only public certificates. */
 export const TRUSTSTORE_PASSWORD = 'changeit';

@@ -1,16 +1,8 @@
+import { TrustlineError } from '../errors.ts';
+
 /** Base of every truststore error; `code` is stable, the message is for a Jira admin. */
-export class TrustError extends Error {
+export class TrustError extends TrustlineError {
   readonly code: string = 'TRUST_ERROR';
-  readonly expected?: string;
-  readonly actual?: string;
-  readonly fix?: string;
-  constructor(message: string, fields: { expected?: string; actual?: string; fix?: string } = {}, options?: ErrorOptions) {
-    super(message, options);
-    this.name = new.target.name;
-    if (fields.expected !== undefined) this.expected = fields.expected;
-    if (fields.actual !== undefined) this.actual = fields.actual;
-    if (fields.fix !== undefined) this.fix = fields.fix;
-  }
 }
 
 /** The text given is not one PEM certificate Trustline can read. */

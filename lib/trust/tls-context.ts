@@ -1,5 +1,5 @@
 import { rootCertificates, type ConnectionOptions } from 'node:tls';
-import { Agent, fetch as undiciFetch } from 'undici';
+import type { Agent, fetch as undiciFetch } from 'undici';
 import type { TrustContext, TrustStore } from './ports.ts';
 
 /** How long a loaded anchor set is reused; another process's truststore change shows up within this. */
@@ -43,7 +43,8 @@ export function createTrustContext(trustStore: TrustStore, options: TrustContext
   }
 
   async function dispatcher(): Promise<Agent> {
-    const anchors = await ca();
+    // Nothing is awaited between the check and the assignment, so concurrent callers share one agent.
+    const [anchors, { Agent }] = await Promise.all([ca(), undici()]);
     if (agent?.ca === anchors) return agent.dispatcher;
     const previous = agent?.dispatcher;
     agent = { ca: anchors, dispatcher: new Agent({ connect: connectOptions(anchors) }) };
@@ -53,13 +54,21 @@ export function createTrustContext(trustStore: TrustStore, options: TrustContext
   }
 
   const trustedFetch = async (input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) =>
-    undiciFetch(input, { ...init, dispatcher: await dispatcher() });
+    (await undici()).fetch(input, { ...init, dispatcher: await dispatcher() });
 
   return {
     ca,
     // undici's fetch is the implementation behind Node's global fetch; only the declared types differ.
     fetch: trustedFetch as unknown as typeof globalThis.fetch,
   };
+}
+
+/**
+ * undici, loaded on the first outbound request: most invocations of most functions never make one, and
+ * evaluating undici (about half a megabyte in a bundle) at start-up would lengthen every cold start.
+ */
+function undici(): Promise<typeof import('undici')> {
+  return import('undici');
 }
 
 /** `tls.connect` options that trust exactly `ca` the way a Java truststore does. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntegrationView } from '../../lib/oauth/index.ts';
 import { STATE_TTL_MS } from '../../lib/oauth/index.ts';
-import { tokensSecretName } from '../../lib/oauth/token-store.ts';
+import { integrationSecretName, readTokens } from '../../lib/oauth/token-store.ts';
 import { signInAtProvider } from './fixtures/browser.ts';
 import { type Harness, startHarness } from './fixtures/harness.ts';
 
@@ -29,7 +29,7 @@ describe('OAuth callback refusals', () => {
     const shown = await h.admin<IntegrationView>('GET', `/admin/integrations/${integration.id}`);
     expect(shown.body.lastError?.code).toBe(code);
     expect(shown.body.status).toBe('not-authorized');
-    expect(await h.deps.secrets.get(tokensSecretName(integration.id))).toBeUndefined();
+    expect(await readTokens(h.deps.secrets, integration.id)).toBeUndefined();
   }
 
   it('explains a provider refusal (error=access_denied) and stores nothing', async () => {
@@ -50,14 +50,14 @@ describe('OAuth callback refusals', () => {
     const integration = await fresh();
     const callbackUrl = await h.signIn(integration.id);
     expect((await h.openCallback(callbackUrl)).status).toBe(200);
-    const before = await h.deps.secrets.get(tokensSecretName(integration.id));
+    const before = await h.deps.secrets.get(integrationSecretName(integration.id));
     const exchanges = h.as.tokenRequests.length;
 
     const replay = await h.openCallback(callbackUrl);
     expect(replay.status).toBe(400);
     expect(replay.text).toContain('already used once');
     expect(h.as.tokenRequests.length).toBe(exchanges);
-    expect((await h.deps.secrets.get(tokensSecretName(integration.id)))?.versionId).toBe(before?.versionId);
+    expect((await h.deps.secrets.get(integrationSecretName(integration.id)))?.versionId).toBe(before?.versionId);
     const shown = await h.admin<IntegrationView>('GET', `/admin/integrations/${integration.id}`);
     expect(shown.body.lastError?.code).toBe('STATE_REPLAYED');
     expect(shown.body.status).toBe('authorized');
@@ -161,7 +161,7 @@ describe('a provider that issues no refresh token', () => {
     const shown = await h.admin<IntegrationView>('GET', `/admin/integrations/${integration.id}`);
     expect(shown.body.lastError?.code).toBe('NO_REFRESH_TOKEN');
     expect(shown.body.status).toBe('not-authorized');
-    expect(await h.deps.secrets.get(tokensSecretName(integration.id))).toBeUndefined();
+    expect(await readTokens(h.deps.secrets, integration.id)).toBeUndefined();
   });
 });
 

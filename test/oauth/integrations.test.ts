@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IntegrationView } from '../../lib/oauth/index.ts';
-import { clientSecretName, readTokens, tokensSecretName } from '../../lib/oauth/token-store.ts';
+import { integrationSecretName, readIntegrationSecret, readTokens } from '../../lib/oauth/token-store.ts';
 import { type Harness, startHarness } from './fixtures/harness.ts';
 
 /** The integration resource over the admin API: presets, validation, write-only secret, redirect URL rules. */
@@ -27,7 +27,8 @@ describe('integrations admin API', () => {
       clientSecretSet: true,
     });
     expect(answer.text).not.toContain('google-secret-value-123');
-    expect((await h.deps.secrets.get(clientSecretName(answer.body.id)))?.value).toBe('google-secret-value-123');
+    // One secret per integration, holding only the client secret until it is authorized.
+    expect(JSON.parse((await h.deps.secrets.get(integrationSecretName(answer.body.id)))?.value ?? '{}')).toEqual({ clientSecret: 'google-secret-value-123' });
   });
 
   it('fills the Microsoft mail host when a mail server is given without one', async () => {
@@ -97,7 +98,7 @@ describe('integrations admin API', () => {
     expect(answer.body.redirectUrl).not.toBe(integration.redirectUrl);
     expect(answer.body.notice).toContain('register the new redirectUrl at the provider');
     expect(answer.body.status).toBe('not-authorized');
-    expect(await h.deps.secrets.get(tokensSecretName(integration.id))).toBeUndefined();
+    expect(await readIntegrationSecret(h.deps.secrets, integration.id)).toEqual({ clientSecret: h.as.clientSecret });
   });
 
   it('renames without freeing the old name for someone else too early, and frees it after', async () => {
@@ -107,19 +108,22 @@ describe('integrations admin API', () => {
     expect((await create({ provider: 'google', name: 'Old name', clientId: 'c', clientSecret: 's' })).status).toBe(201);
   });
 
-  it('replaces the client secret on PATCH without ever returning it', async () => {
+  it('replaces the client secret on PATCH, keeping the grant, without ever returning it', async () => {
     const integration = await h.createCustom('Rotated secret');
+    await h.openCallback(await h.signIn(integration.id));
+    const tokens = await readTokens(h.deps.secrets, integration.id);
     const answer = await patch(integration.id, { clientSecret: 'a-brand-new-secret-value' });
     expect(answer.text).not.toContain('a-brand-new-secret-value');
-    expect((await h.deps.secrets.get(clientSecretName(integration.id)))?.value).toBe('a-brand-new-secret-value');
+    expect(answer.body.status).toBe('authorized');
+    expect(tokens).toBeDefined();
+    expect(await readIntegrationSecret(h.deps.secrets, integration.id)).toEqual({ clientSecret: 'a-brand-new-secret-value', tokens });
   });
 
   it('deletes the integration with its secrets, then answers 404', async () => {
     const integration = await h.createCustom('Short-lived');
     await h.openCallback(await h.signIn(integration.id));
     expect((await h.admin('DELETE', `/admin/integrations/${integration.id}`)).status).toBe(204);
-    expect(await h.deps.secrets.get(tokensSecretName(integration.id))).toBeUndefined();
-    expect(await h.deps.secrets.get(clientSecretName(integration.id))).toBeUndefined();
+    expect(await h.deps.secrets.get(integrationSecretName(integration.id))).toBeUndefined();
     expect((await h.admin('GET', `/admin/integrations/${integration.id}`)).status).toBe(404);
     expect((await h.admin('DELETE', `/admin/integrations/${integration.id}`)).status).toBe(404);
   });

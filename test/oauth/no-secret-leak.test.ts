@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { logger } from '../../lib/observe/logger.ts';
-import { tokensSecretName } from '../../lib/oauth/token-store.ts';
+import { type IntegrationSecret, integrationSecretName } from '../../lib/oauth/token-store.ts';
 import { type SmtpPeer, startSmtpPeer } from '../mail/fixtures/smtp.ts';
 import { captureStdio } from '../support/stdio.ts';
 import { chain } from '../support/tls/pki.ts';
@@ -34,9 +34,11 @@ describe('no secret reaches a log line, an HTTP answer or the CLI', () => {
   };
   const collectStoredTokens = async (id: string) => {
     for (const stage of ['current', 'previous'] as const) {
-      const version = await h.deps.secrets.get(tokensSecretName(id), { stage });
+      const version = await h.deps.secrets.get(integrationSecretName(id), { stage });
       if (version === undefined) continue;
-      const tokens = JSON.parse(version.value) as { accessToken: string; refreshToken: string };
+      const { clientSecret, tokens } = JSON.parse(version.value) as IntegrationSecret;
+      secrets.add(clientSecret);
+      if (tokens === undefined) continue;
       secrets.add(tokens.accessToken);
       secrets.add(tokens.refreshToken);
     }

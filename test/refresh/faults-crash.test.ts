@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { REFRESH_LEASE_TTL_MS } from '../../lib/oauth/refresh.ts';
+import { REFRESH_LEASE_TTL_MS } from '../../lib/oauth/refresh-lease.ts';
 import { runScheduledRefresh } from '../../lib/oauth/refresh-run.ts';
 import { FaultAccount } from './support/account.ts';
 import { startChild } from './support/child.ts';

@@ -2,7 +2,7 @@ import * as client from 'openid-client';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { refreshDueAt } from '../../lib/oauth/due.ts';
 import { runScheduledRefresh } from '../../lib/oauth/refresh-run.ts';
-import { writeTokens } from '../../lib/oauth/token-store.ts';
+import { writeIntegrationSecret } from '../../lib/oauth/token-store.ts';
 import { FaultAccount } from './support/account.ts';
 import { type RefreshWorld, startRefreshWorld } from './support/world.ts';
 
@@ -121,7 +121,8 @@ describe('provider faults', () => {
       raced = true;
       // A sibling that ignored the lease rotates first and stores its result...
       const sibling = await client.refreshTokenGrant(world.provider.clientConfiguration(), original);
-      await writeTokens(world.services.secrets, s!.id, { ...(await world.tokens(s!.id)), refreshToken: sibling.refresh_token ?? '', obtainedAt: Date.now() });
+      const tokens = { ...(await world.tokens(s!.id)), refreshToken: sibling.refresh_token ?? '', obtainedAt: Date.now() };
+      await writeIntegrationSecret(world.services.secrets, s!.id, { clientSecret: world.provider.clientSecret, tokens });
       // ...so the provider refuses our copy (without revoking, as Microsoft does).
       return { status: 400, error: 'invalid_grant' };
     };

@@ -1,9 +1,10 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OAuthServices } from '../../lib/oauth/deps.ts';
-import { refreshIntegration, refreshLeaseName } from '../../lib/oauth/refresh.ts';
+import { refreshIntegration } from '../../lib/oauth/refresh.ts';
+import { refreshLeaseName } from '../../lib/oauth/refresh-lease.ts';
 import { runScheduledRefresh } from '../../lib/oauth/refresh-run.ts';
 import { DEFAULT_STORE_RETRY, type StoreRetryOptions } from '../../lib/oauth/store-retry.ts';
-import { clientSecretName, tokensSecretName } from '../../lib/oauth/token-store.ts';
+import { integrationSecretName } from '../../lib/oauth/token-store.ts';
 import { createAwsStores } from '../../lib/store/aws/index.ts';
 import { StoreThrottledError } from '../../lib/store/errors.ts';
 import type { SecretStore } from '../../lib/store/ports.ts';
@@ -18,13 +19,13 @@ afterAll(() => {
   account.print('Fault-injection account: store faults');
 });
 
-/** A secret store whose token writes throw StoreThrottledError `failures` times, then work. */
-function throttledTokenWrites(secrets: SecretStore, failures: number, onFailure: () => Promise<void> = () => Promise.resolve()): SecretStore {
+/** A secret store whose writes of the integration's secret (the refresh's token write) throw StoreThrottledError `failures` times, then work. */
+function throttledTokenWrites(secrets: SecretStore, integrationId: string, failures: number, onFailure: () => Promise<void> = () => Promise.resolve()): SecretStore {
   let left = failures;
   return {
     ...secrets,
     put: async (name, value) => {
-      if (name.endsWith('/tokens') && left > 0) {
+      if (name === integrationSecretName(integrationId) && left > 0) {
         left--;
         await onFailure();
         throw new StoreThrottledError('PutSecretValue');
@@ -44,7 +45,7 @@ describe('store faults after the provider rotated the refresh token', () => {
   it('retries a throttled token write within the lease, renewing it, and keeps the rotated token', async () => {
     const [s] = await world.seed(1);
     const intruderGot: unknown[] = [];
-    const secrets = throttledTokenWrites(world.deps.secrets, 3, async () => {
+    const secrets = throttledTokenWrites(world.deps.secrets, s!.id, 3, async () => {
       intruderGot.push(await world.deps.leases.acquire(refreshLeaseName(s!.id), 'intruder', 30_000));
     });
     world.stores.counts.reset();
@@ -62,7 +63,7 @@ describe('store faults after the provider rotated the refresh token', () => {
 
   it('a store outage outlasting the retries loses the rotated token; the next refresh says so loudly', async () => {
     const [s] = await world.seed(1);
-    const secrets = throttledTokenWrites(world.deps.secrets, Infinity);
+    const secrets = throttledTokenWrites(world.deps.secrets, s!.id, Infinity);
     await expect(refreshIntegration({ ...world.deps, secrets }, s!.id, { whenDue: true, storeRetry: { ...quickRetry, attempts: 3 } })).rejects.toBeInstanceOf(
       StoreThrottledError,
     );
@@ -92,7 +93,9 @@ describe('Secrets Manager throttling (real adapter and SDK against a loopback pe
   it('keeps the rotated token when PutSecretValue is throttled past the SDK retries', async () => {
     const [s] = await world.seed(1);
     const secrets = createAwsStores({ region: testRegion, credentials: fakeCredentials, tableName: 'unused', secretsEndpoint: fake.endpoint, clock: world.services.clock, maxAttempts: 2, retryBackoff: () => 1 }).secrets;
-    for (const name of [tokensSecretName(s!.id), clientSecretName(s!.id)]) await secrets.put(name, (await world.services.secrets.get(name))?.value ?? '');
+    const name = integrationSecretName(s!.id);
+    await secrets.put(name, (await world.services.secrets.get(name))?.value ?? '');
+    fake.requests.length = 0;
     const deps: OAuthServices = { ...world.deps, secrets };
     // When the token request arrives the reads are done: throttle the write (2 SDK attempts each).
     world.provider.fault = () => {
@@ -102,9 +105,12 @@ describe('Secrets Manager throttling (real adapter and SDK against a loopback pe
 
     const result = await refreshIntegration(deps, s!.id, { whenDue: true, storeRetry: quickRetry });
 
-    const writes = fake.requests.filter((r) => r.operation === 'PutSecretValue' && r.body.SecretId === tokensSecretName(s!.id));
-    expect(writes).toHaveLength(1 + 6);
-    expect(JSON.parse((await secrets.get(tokensSecretName(s!.id)))?.value ?? '{}')).toMatchObject({ refreshToken: result.tokens.refreshToken });
+    const writes = fake.requests.filter((r) => r.operation === 'PutSecretValue' && r.body.SecretId === name);
+    // Five throttled attempts (SDK retries and the store retry around them), then the one stored.
+    expect(writes).toHaveLength(5 + 1);
+    // One GetSecretValue (client secret and refresh token together) and one stored result.
+    expect(fake.requests.filter((r) => r.operation === 'GetSecretValue').map((r) => r.body.SecretId)).toEqual([name]);
+    expect(JSON.parse((await secrets.get(name))?.value ?? '{}')).toMatchObject({ clientSecret: world.provider.clientSecret, tokens: { refreshToken: result.tokens.refreshToken } });
     expect(await world.provider.refreshTokenUsable(result.tokens.refreshToken)).toBe(true);
     account.add({ scenario: 'Secrets Manager ThrottlingException x5', failureClass: 'none (retried)', statusAfter: (await world.integration(s!.id)).status, grantSurvives: true });
   });

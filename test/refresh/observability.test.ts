@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { publishRunMetrics } from '../../lib/oauth/refresh-metrics.ts';
 import { runScheduledRefresh } from '../../lib/oauth/refresh-run.ts';
-import { clientSecretName } from '../../lib/oauth/token-store.ts';
+import { readIntegrationSecret } from '../../lib/oauth/token-store.ts';
 import { captureStdio } from '../support/stdio.ts';
 import { type RefreshWorld, startRefreshWorld } from './support/world.ts';
 
@@ -28,7 +28,7 @@ describe('what the refresh lets out', () => {
     });
 
     const after = await world.tokens(ok!.id);
-    const clientSecret = (await world.services.secrets.get(clientSecretName(ok!.id)))?.value ?? '';
+    const clientSecret = (await readIntegrationSecret(world.services.secrets, ok!.id))?.clientSecret ?? '';
     const secrets = [...before.flatMap((t) => [t.accessToken, t.refreshToken]), after.accessToken, after.refreshToken, clientSecret];
     const integrations = await Promise.all([ok, echoed, failing].map((s) => world.integration(s!.id)));
     const surfaces = { output: `${stdout}${stderr}`, alerts: JSON.stringify(world.services.published), integrations: JSON.stringify(integrations) };

@@ -1,77 +1,8 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { createInterface } from 'node:readline/promises';
-import { rootCertificates } from 'node:tls';
 import { type Command, Option } from 'commander';
-import { z } from 'zod';
-import { checkEndpoint, EXPORT_FORMATS, exportTruststore, PROTOCOLS, TRUSTSTORE_PASSWORD, type ExportFormat, type Protocol } from '../../tls/index.ts';
-import { createTrustContext, fixedTrustStore, parsePemCertificates, toPem, type TrustEntry, TrustError } from '../../trust/index.ts';
-import { AdminClient } from '../admin-client.ts';
-import { CliError } from '../errors.ts';
-import { action, EXIT, withJson } from '../output.ts';
-import { parseTarget } from './certs.ts';
-
-const entrySchema = z.object({
-  fingerprintSha256: z.string(),
-  alias: z.string(),
-  subject: z.string(),
-  issuer: z.string(),
-  notAfter: z.string(),
-  pem: z.string(),
-  addedAt: z.string(),
-});
-const listSchema = z.object({ entries: z.array(entrySchema) });
-
-/** Bad input on the command line: exit 2. */
-class TrustUsageError extends CliError {
-  override readonly code = 'BAD_INPUT';
-  override readonly exitCode = EXIT.usage;
-}
-
-const line = (entry: TrustEntry) => `${entry.alias}  ${entry.subject}  (until ${entry.notAfter.slice(0, 10)})\n    SHA-256 ${entry.fingerprintSha256}`;
-
-async function pemsFromFile(file: string): Promise<string[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new TrustUsageError(`Cannot read ${file}: ${(error as Error).message}.`, undefined, { cause: error });
-  }
-  try {
-    const certs = parsePemCertificates(text);
-    if (certs.length === 0) throw new TrustUsageError(`${file} holds no PEM certificate.`, 'export it as PEM (-----BEGIN CERTIFICATE-----).');
-    return certs.map(toPem);
-  } catch (error) {
-    if (error instanceof TrustError) throw new TrustUsageError(`${file}: ${error.message}`, error.fix, { cause: error });
-    throw error;
-  }
-}
-
-async function confirm(question: string): Promise<boolean> {
-  const prompt = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await prompt.question(question)).trim());
-  } finally {
-    prompt.close();
-  }
-}
-
-interface FromOptions {
-  readonly from: string;
-  readonly protocol: Protocol;
-  readonly servername?: string;
-  readonly yes?: boolean;
-  readonly json?: boolean;
-}
-
-/** The certificate the JVM would need for HOST:PORT, chosen like `certs check`'s fix; undefined when already trusted. */
-async function anchorFrom(client: AdminClient, options: FromOptions) {
-  const { host, port } = parseTarget(options.from, options.protocol);
-  const managed = (await client.get('/admin/trust', listSchema)).entries;
-  const trust = createTrustContext(fixedTrustStore(managed.map((e) => e.pem).join('')));
-  const report = await checkEndpoint({ host, port, protocol: options.protocol, ...(options.servername === undefined ? {} : { servername: options.servername }) }, { trust });
-  if (report.error !== undefined) throw new CliError(report.message, report.error.fix);
-  return report;
-}
+import { EXPORT_FORMATS } from '../../tls/options.ts';
+import { PROTOCOLS } from '../../tls/protocols.ts';
+import type { AddOptions, ExportOptions } from '../actions/trust.ts';
+import { action, withJson } from '../output.ts';
 
 /** `trustline trust add|list|remove|export`: a client of the admin API (/admin/trust) at TRUSTLINE_URL. */
 export function register(program: Command): void {
@@ -87,45 +18,12 @@ export function register(program: Command): void {
       .option('--servername <name>', 'with --from: the name to send (SNI)')
       .option('--alias <alias>', 'alias of the entry (default: trustline-<name>-<fingerprint>)')
       .option('--yes', 'with --from: do not ask for confirmation'),
-  ).action(
-    action(async (options: Partial<FromOptions> & { file?: string; alias?: string }) => {
-      if ((options.file === undefined) === (options.from === undefined)) throw new TrustUsageError('Give exactly one of --file or --from.');
-      const client = AdminClient.fromEnv();
-      let pems: string[];
-      if (options.file !== undefined) {
-        pems = await pemsFromFile(options.file);
-        if (pems.length > 1 && options.alias !== undefined) throw new TrustUsageError('--alias names one entry, but the file holds several certificates.');
-      } else {
-        const report = await anchorFrom(client, { ...options, from: options.from ?? '', protocol: options.protocol ?? 'https' });
-        if (report.fix === undefined) {
-          return { document: { added: [], report }, text: `Nothing to add: ${report.message}` };
-        }
-        const { fix } = report;
-        process.stderr.write(`${report.message}\n\nCertificate to trust: ${fix.anchor.subject}\n  SHA-256 ${fix.anchor.fingerprintSha256}\n  ${fix.reason}\n`);
-        if (options.yes !== true) {
-          if (!process.stdin.isTTY) throw new TrustUsageError('Refusing to add a certificate without confirmation.', 'check the fingerprint above, then run again with --yes.');
-          if (!(await confirm('Trust this certificate? [y/N] '))) return { document: { added: [] }, text: 'Nothing added.', exitCode: EXIT.failed };
-        }
-        pems = [fix.pem];
-      }
-      const added: TrustEntry[] = [];
-      for (const pem of pems) added.push(await client.post('/admin/trust', { pem, ...(options.alias === undefined ? {} : { alias: options.alias }) }, entrySchema));
-      return { document: { added }, text: `Added to the truststore:\n${added.map(line).join('\n')}` };
-    }),
-  );
+  ).action(action(async (options: AddOptions) => (await import('../actions/trust.ts')).addCommand(options)));
 
-  withJson(trust.command('list').description('list the truststore entries')).action(
-    action(async () => {
-      const { entries } = await AdminClient.fromEnv().get('/admin/trust', listSchema);
-      return { document: { entries }, text: entries.length === 0 ? 'The truststore is empty.' : entries.map(line).join('\n') };
-    }),
-  );
+  withJson(trust.command('list').description('list the truststore entries')).action(action(async () => (await import('../actions/trust.ts')).listCommand()));
 
   withJson(trust.command('remove').description('remove an entry').argument('<fingerprint>', 'its SHA-256 fingerprint (hex, colons allowed)')).action(
-    action(async (fingerprint: string) => {
-      await AdminClient.fromEnv().delete(`/admin/trust/${encodeURIComponent(fingerprint)}`);
-      return { document: { removed: fingerprint }, text: `Removed ${fingerprint}.` };
-    }),
+    action(async (fingerprint: string) => (await import('../actions/trust.ts')).removeCommand(fingerprint)),
   );
 
   withJson(
@@ -135,23 +33,5 @@ export function register(program: Command): void {
       .addOption(new Option('--format <format>', 'pem or pkcs12').choices(EXPORT_FORMATS).makeOptionMandatory())
       .requiredOption('--out <file>', 'where to write it')
       .option('--include-node-roots', "also include Node's root store (Mozilla's CAs), so public services keep working"),
-  ).action(
-    action(async (options: { format: ExportFormat; out: string; includeNodeRoots?: boolean }) => {
-      const { entries } = await AdminClient.fromEnv().get('/admin/trust', listSchema);
-      const roots = options.includeNodeRoots === true ? await fixedTrustStore(rootCertificates.join('\n')).list() : [];
-      const all = [...entries, ...roots.filter((root) => !entries.some((e) => e.fingerprintSha256 === root.fingerprintSha256))];
-      await writeFile(options.out, exportTruststore(all, options.format), { mode: 0o644 });
-      const usage =
-        options.format === 'pkcs12'
-          ? `Use it with: -Djavax.net.ssl.trustStore=${options.out} -Djavax.net.ssl.trustStoreType=PKCS12 -Djavax.net.ssl.trustStorePassword=${TRUSTSTORE_PASSWORD}\n` +
-            (options.includeNodeRoots === true
-              ? ''
-              : "Note: -Djavax.net.ssl.trustStore replaces the JVM's cacerts, so the JVM then trusts only these entries; add --include-node-roots to keep public CAs.")
-          : 'keytool imports only the first certificate of a PEM file: import each entry on its own (see `trustline certs check` for the command), or use --format pkcs12.';
-      return {
-        document: { file: options.out, format: options.format, entries: all.length },
-        text: `Wrote ${String(all.length)} certificate(s) to ${options.out}.\n${usage}`,
-      };
-    }),
-  );
+  ).action(action(async (options: ExportOptions) => (await import('../actions/trust.ts')).exportCommand(options)));
 }

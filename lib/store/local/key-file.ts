@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { link, open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { StoreCorruptedError } from '../errors.ts';
-import { ensureDirectory, fsyncDirectory, isErrno, readFileIfExists } from './atomic-file.ts';
+import { ensureDirectory, isErrno, readFileIfExists } from './atomic-file.ts';
+import { syncDirectory } from './directory-sync.ts';
 
 /** Name of the local master key inside the data directory. */
 export const KEY_FILE = 'secret.key';
@@ -15,7 +16,7 @@ const KEY_BYTES = 32;
  */
 export async function loadOrCreateKey(dataDir: string): Promise<Buffer> {
   const file = path.join(dataDir, KEY_FILE);
-  const existing = await readFileIfExists(file);
+  const existing = readFileIfExists(file);
   if (existing !== undefined) return checked(existing, file);
 
   await ensureDirectory(dataDir);
@@ -29,7 +30,7 @@ export async function loadOrCreateKey(dataDir: string): Promise<Buffer> {
   }
   try {
     await link(temp, file);
-    await fsyncDirectory(dataDir);
+    await syncDirectory(dataDir);
   } catch (error) {
     if (!isErrno(error, 'EEXIST')) throw error;
   } finally {

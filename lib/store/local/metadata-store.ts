@@ -1,12 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConditionFailedError, StoreCorruptedError, StoreLockedError } from '../errors.ts';
 import { isLive } from '../expiry.ts';
 import { checkLimit, compareUtf8, decodeCursor, pageOf } from '../paging.ts';
 import type { Clock, MetadataStore, NewItem, Page, PutCondition, StoredItem } from '../ports.ts';
 import { storedItem } from '../stored-item.ts';
-import { ensureDirectory, isErrno, removeFile } from './atomic-file.ts';
+import { isErrno } from './atomic-file.ts';
 import { type LockOptions, withFileLock } from './file-lock.ts';
 import { ITEM_SUFFIX, ItemFiles } from './item-files.ts';
 
@@ -38,7 +38,6 @@ export function createLocalMetadataStore(options: LocalMetadataStoreOptions): Me
   /** Runs `change` under the item's lock with the item as stored (live or expired). */
   const locked = async <R>(kind: string, id: string, change: (file: string, stored: StoredItem<unknown> | undefined) => Promise<R>) => {
     const file = files.itemFile(kind, id);
-    await ensureDirectory(path.dirname(file));
     return withFileLock(file, async () => change(file, await files.read(kind, file)), lock);
   };
 
@@ -56,7 +55,7 @@ export function createLocalMetadataStore(options: LocalMetadataStoreOptions): Me
     for (const item of expired) {
       try {
         await locked(kind, item.id, async (file, stored) => {
-          if (stored && !isLive(stored.expiresAt, clock.now())) await removeFile(file);
+          if (stored && !isLive(stored.expiresAt, clock.now())) await files.remove(file);
         });
       } catch (error) {
         // Sweeping is housekeeping: a busy or damaged file is left for the reads that report it.
@@ -85,14 +84,14 @@ export function createLocalMetadataStore(options: LocalMetadataStoreOptions): Me
     async delete(kind, id, condition) {
       await locked(kind, id, async (file, stored) => {
         check(kind, id, condition, live(stored, clock.now()));
-        if (stored) await removeFile(file);
+        if (stored) await files.remove(file);
       });
     },
 
     async take<T>(kind: string, id: string) {
       return locked(kind, id, async (file, stored) => {
         if (!stored) return undefined;
-        await removeFile(file);
+        await files.remove(file);
         return live(stored, clock.now()) as StoredItem<T> | undefined;
       });
     },
@@ -146,16 +145,18 @@ async function readKind<T>(files: ItemFiles, kind: string, options: { skipUnread
     throw error;
   }
   const items: StoredItem<T>[] = [];
-  for (let start = 0; start < names.length; start += READ_CONCURRENCY) {
-    const batch = names.slice(start, start + READ_CONCURRENCY).map(async (name) => {
+  let next = 0;
+  const reader = async (): Promise<void> => {
+    while (next < names.length) {
+      const name = names[next++] as string;
       try {
-        return await files.read<T>(kind, path.join(directory, name));
+        const item = await files.read<T>(kind, path.join(directory, name));
+        if (item) items.push(item);
       } catch (error) {
-        if (options.skipUnreadable && error instanceof StoreCorruptedError) return undefined;
-        throw error;
+        if (!(options.skipUnreadable && error instanceof StoreCorruptedError)) throw error;
       }
-    });
-    for (const item of await Promise.all(batch)) if (item) items.push(item);
-  }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, names.length) }, reader));
   return items;
 }

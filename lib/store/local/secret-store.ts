@@ -1,13 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { registerSecret } from '../../observe/redact.ts';
 import { StoreCorruptedError } from '../errors.ts';
 import type { SecretStore } from '../ports.ts';
 import { assertSecretName } from '../secret-name.ts';
-import { ensureDirectory, readFileIfExists, removeFile, writeFileAtomic } from './atomic-file.ts';
+import { readFileIfExists, removeFile, writeFileAtomic } from './atomic-file.ts';
 import { type LockOptions, withFileLock } from './file-lock.ts';
-import { seal, unseal } from './sealed.ts';
+import { UnsealCache } from './unseal-cache.ts';
 
 export interface LocalSecretStoreOptions {
   /** Directory holding one file per secret. */
@@ -27,13 +27,14 @@ type SecretFile = z.infer<typeof secretFileSchema>;
  */
 export function createLocalSecretStore(options: LocalSecretStoreOptions): SecretStore {
   const fileOf = (name: string) => path.join(options.directory, `${createHash('sha256').update(name, 'utf8').digest('hex')}.secret`);
+  const opened = new UnsealCache();
 
   const read = async (name: string, file: string): Promise<SecretFile | undefined> => {
-    const sealed = await readFileIfExists(file);
+    const sealed = readFileIfExists(file);
     if (sealed === undefined) return undefined;
-    const plaintext = unseal(await options.key(), name, sealed, file);
+    const plaintext = opened.open(await options.key(), name, sealed, file);
     try {
-      return secretFileSchema.parse(JSON.parse(plaintext.toString('utf8')));
+      return secretFileSchema.parse(JSON.parse(plaintext));
     } catch (error) {
       throw new StoreCorruptedError(file, { cause: error });
     }
@@ -41,7 +42,6 @@ export function createLocalSecretStore(options: LocalSecretStoreOptions): Secret
 
   const locked = async <R>(name: string, change: (file: string, stored: SecretFile | undefined) => Promise<R>): Promise<R> => {
     const file = fileOf(name);
-    await ensureDirectory(options.directory);
     return withFileLock(file, async () => change(file, await read(name, file)), options.lock);
   };
 
@@ -60,7 +60,7 @@ export function createLocalSecretStore(options: LocalSecretStoreOptions): Secret
       registerSecret(value);
       return locked(name, async (file, stored) => {
         const next: SecretFile = { current: { versionId: randomUUID(), value }, previous: stored?.current };
-        await writeFileAtomic(file, seal(await options.key(), name, Buffer.from(JSON.stringify(next), 'utf8')));
+        await writeFileAtomic(file, opened.seal(await options.key(), name, JSON.stringify(next), file));
         return { versionId: next.current.versionId };
       });
     },
@@ -69,7 +69,9 @@ export function createLocalSecretStore(options: LocalSecretStoreOptions): Secret
       assertSecretName(name);
       // Reading first means a damaged file is reported, not silently discarded.
       await locked(name, async (file, stored) => {
-        if (stored) await removeFile(file);
+        if (!stored) return;
+        opened.forget(file);
+        await removeFile(file);
       });
     },
   };

@@ -3,7 +3,7 @@ import type { Integration } from '../../../lib/oauth/integration.ts';
 import { insertIntegration, requireIntegration } from '../../../lib/oauth/integration-store.ts';
 import type { OAuthServices } from '../../../lib/oauth/deps.ts';
 import { redirectKey } from '../../../lib/oauth/redirect-key.ts';
-import { type StoredTokens, readTokens, writeClientSecret, writeTokens } from '../../../lib/oauth/token-store.ts';
+import { type StoredTokens, readTokens, writeIntegrationSecret } from '../../../lib/oauth/token-store.ts';
 import { createLeaseStore } from '../../../lib/store/lease.ts';
 import { type TestServices, createTestServices } from '../../oauth/fixtures/services.ts';
 import { memoryMetadata } from '../../support/tls/memory-metadata.ts';
@@ -79,14 +79,16 @@ export async function startRefreshWorld(options: WorldOptions = {}, env: NodeJS.
       createdAt: iso(now - 3600_000),
       updatedAt: iso(now - 3600_000),
     };
-    await writeClientSecret(services.secrets, integration.id, provider.clientSecret);
-    await writeTokens(services.secrets, integration.id, {
-      accessToken: `seeded-${randomBytes(16).toString('base64url')}`,
-      refreshToken,
-      tokenType: 'Bearer',
-      expiresAt: now + expiresInMs,
-      scope: 'mail offline_access',
-      obtainedAt: now - 3600_000,
+    await writeIntegrationSecret(services.secrets, integration.id, {
+      clientSecret: provider.clientSecret,
+      tokens: {
+        accessToken: `seeded-${randomBytes(16).toString('base64url')}`,
+        refreshToken,
+        tokenType: 'Bearer',
+        expiresAt: now + expiresInMs,
+        scope: 'mail offline_access',
+        obtainedAt: now - 3600_000,
+      },
     });
     await insertIntegration(services.metadata, integration);
     return { id: integration.id, grantId };

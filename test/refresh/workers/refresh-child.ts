@@ -13,7 +13,7 @@ import type { OAuthServices } from '../../../lib/oauth/deps.ts';
 import { INTEGRATION_KIND } from '../../../lib/oauth/integration-store.ts';
 import { refreshIntegration } from '../../../lib/oauth/refresh.ts';
 import { runScheduledRefresh } from '../../../lib/oauth/refresh-run.ts';
-import { tokensSecretName } from '../../../lib/oauth/token-store.ts';
+import { integrationSecretName } from '../../../lib/oauth/token-store.ts';
 import { logAlertSink } from '../../../lib/observe/alerts.ts';
 import { loadConfig } from '../../../lib/runtime/config.ts';
 import { createLocalStores } from '../../../lib/store/local/index.ts';
@@ -50,9 +50,9 @@ const deps: OAuthServices = {
   secrets: {
     ...stores.secrets,
     put: async (name, value) => {
-      if (point === 'after-answer' && name === tokensSecretName(integrationId ?? '')) await stopHere(point);
+      if (point === 'after-answer' && name === integrationSecretName(integrationId ?? '')) await stopHere(point);
       const written = await stores.secrets.put(name, value);
-      tokensWritten ||= name === tokensSecretName(integrationId ?? '');
+      tokensWritten ||= name === integrationSecretName(integrationId ?? '');
       return written;
     },
   },

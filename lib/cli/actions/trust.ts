@@ -1,0 +1,141 @@
+/** What `trustline trust ...` does, loaded only when it runs (commands/trust.ts declares it). */
+import { readFile, writeFile } from 'node:fs/promises';
+import { createInterface } from 'node:readline/promises';
+import { rootCertificates } from 'node:tls';
+import * as z from 'zod';
+import { checkEndpoint } from '../../tls/check.ts';
+import type { Protocol } from '../../tls/protocols.ts';
+import { exportTruststore, TRUSTSTORE_PASSWORD, type ExportFormat } from '../../tls/truststore-export.ts';
+import { createTrustContext, fixedTrustStore, parsePemCertificates, toPem, type TrustEntry, TrustError } from '../../trust/index.ts';
+import { AdminClient } from '../admin-client.ts';
+import { CliError } from '../errors.ts';
+import { type CommandResult, EXIT } from '../output.ts';
+import { parseTarget } from './certs.ts';
+
+const entrySchema = z.object({
+  fingerprintSha256: z.string(),
+  alias: z.string(),
+  subject: z.string(),
+  issuer: z.string(),
+  notAfter: z.string(),
+  pem: z.string(),
+  addedAt: z.string(),
+});
+const listSchema = z.object({ entries: z.array(entrySchema) });
+
+/** Bad input on the command line: exit 2. */
+class TrustUsageError extends CliError {
+  override readonly code = 'BAD_INPUT';
+  override readonly exitCode = EXIT.usage;
+}
+
+const line = (entry: TrustEntry) => `${entry.alias}  ${entry.subject}  (until ${entry.notAfter.slice(0, 10)})\n    SHA-256 ${entry.fingerprintSha256}`;
+
+async function pemsFromFile(file: string): Promise<string[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new TrustUsageError(`Cannot read ${file}: ${(error as Error).message}.`, undefined, { cause: error });
+  }
+  try {
+    const certs = parsePemCertificates(text);
+    if (certs.length === 0) throw new TrustUsageError(`${file} holds no PEM certificate.`, 'export it as PEM (-----BEGIN CERTIFICATE-----).');
+    return certs.map(toPem);
+  } catch (error) {
+    if (error instanceof TrustError) throw new TrustUsageError(`${file}: ${error.message}`, error.fix, { cause: error });
+    throw error;
+  }
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await prompt.question(question)).trim());
+  } finally {
+    prompt.close();
+  }
+}
+
+interface FromOptions {
+  readonly from: string;
+  readonly protocol: Protocol;
+  readonly servername?: string;
+  readonly yes?: boolean;
+  readonly json?: boolean;
+}
+
+export type AddOptions = Partial<FromOptions> & { file?: string; alias?: string };
+
+export interface ExportOptions {
+  readonly format: ExportFormat;
+  readonly out: string;
+  readonly includeNodeRoots?: boolean;
+}
+
+/** The certificate the JVM would need for HOST:PORT, chosen like `certs check`'s fix; undefined when already trusted. */
+async function anchorFrom(client: AdminClient, options: FromOptions) {
+  const { host, port } = parseTarget(options.from, options.protocol);
+  const managed = (await client.get('/admin/trust', listSchema)).entries;
+  const trust = createTrustContext(fixedTrustStore(managed.map((e) => e.pem).join('')));
+  const report = await checkEndpoint({ host, port, protocol: options.protocol, ...(options.servername === undefined ? {} : { servername: options.servername }) }, { trust });
+  if (report.error !== undefined) throw new CliError(report.message, report.error.fix);
+  return report;
+}
+
+/** `trust add`: entries from a PEM file, or the anchor a server needs (after confirmation). */
+export async function addCommand(options: AddOptions): Promise<CommandResult> {
+  if ((options.file === undefined) === (options.from === undefined)) throw new TrustUsageError('Give exactly one of --file or --from.');
+  const client = AdminClient.fromEnv();
+  let pems: string[];
+  if (options.file !== undefined) {
+    pems = await pemsFromFile(options.file);
+    if (pems.length > 1 && options.alias !== undefined) throw new TrustUsageError('--alias names one entry, but the file holds several certificates.');
+  } else {
+    const report = await anchorFrom(client, { ...options, from: options.from ?? '', protocol: options.protocol ?? 'https' });
+    if (report.fix === undefined) {
+      return { document: { added: [], report }, text: `Nothing to add: ${report.message}` };
+    }
+    const { fix } = report;
+    process.stderr.write(`${report.message}\n\nCertificate to trust: ${fix.anchor.subject}\n  SHA-256 ${fix.anchor.fingerprintSha256}\n  ${fix.reason}\n`);
+    if (options.yes !== true) {
+      if (!process.stdin.isTTY) throw new TrustUsageError('Refusing to add a certificate without confirmation.', 'check the fingerprint above, then run again with --yes.');
+      if (!(await confirm('Trust this certificate? [y/N] '))) return { document: { added: [] }, text: 'Nothing added.', exitCode: EXIT.failed };
+    }
+    pems = [fix.pem];
+  }
+  const added: TrustEntry[] = [];
+  for (const pem of pems) added.push(await client.post('/admin/trust', { pem, ...(options.alias === undefined ? {} : { alias: options.alias }) }, entrySchema));
+  return { document: { added }, text: `Added to the truststore:\n${added.map(line).join('\n')}` };
+}
+
+/** `trust list`. */
+export async function listCommand(): Promise<CommandResult> {
+  const { entries } = await AdminClient.fromEnv().get('/admin/trust', listSchema);
+  return { document: { entries }, text: entries.length === 0 ? 'The truststore is empty.' : entries.map(line).join('\n') };
+}
+
+/** `trust remove FINGERPRINT`. */
+export async function removeCommand(fingerprint: string): Promise<CommandResult> {
+  await AdminClient.fromEnv().delete(`/admin/trust/${encodeURIComponent(fingerprint)}`);
+  return { document: { removed: fingerprint }, text: `Removed ${fingerprint}.` };
+}
+
+/** `trust export`: a PEM bundle or a PKCS#12 truststore, with how to use it. */
+export async function exportCommand(options: ExportOptions): Promise<CommandResult> {
+  const { entries } = await AdminClient.fromEnv().get('/admin/trust', listSchema);
+  const roots = options.includeNodeRoots === true ? await fixedTrustStore(rootCertificates.join('\n')).list() : [];
+  const all = [...entries, ...roots.filter((root) => !entries.some((e) => e.fingerprintSha256 === root.fingerprintSha256))];
+  await writeFile(options.out, exportTruststore(all, options.format), { mode: 0o644 });
+  const usage =
+    options.format === 'pkcs12'
+      ? `Use it with: -Djavax.net.ssl.trustStore=${options.out} -Djavax.net.ssl.trustStoreType=PKCS12 -Djavax.net.ssl.trustStorePassword=${TRUSTSTORE_PASSWORD}\n` +
+        (options.includeNodeRoots === true
+          ? ''
+          : "Note: -Djavax.net.ssl.trustStore replaces the JVM's cacerts, so the JVM then trusts only these entries; add --include-node-roots to keep public CAs.")
+      : 'keytool imports only the first certificate of a PEM file: import each entry on its own (see `trustline certs check` for the command), or use --format pkcs12.';
+  return {
+    document: { file: options.out, format: options.format, entries: all.length },
+    text: `Wrote ${String(all.length)} certificate(s) to ${options.out}.\n${usage}`,
+  };
+}
