@@ -8,16 +8,24 @@ import { fsyncAsync, openAsync, renameAsync, unlinkAsync } from './fs-calls.ts';
 /**
  * Crash-safe file primitives: a reader sees the old bytes or the new, never a mix, and a
  * completed write survives a power cut (file and directory entry are both fsynced).
+ *
+ * Store files are a few hundred bytes on a local disk: reading one, and writing or closing an
+ * open one, is synchronous (microseconds, and cheaper for the event loop than a thread-pool round
+ * trip); creating, renaming, removing and fsyncing go to the thread pool (see fs-calls.ts).
  */
+
+/** Temp names are unique per process (pid plus a random tag, in case a dead process had the pid) and per write. */
+const tempTag = `${process.pid}.${randomBytes(6).toString('hex')}`;
+let tempCount = 0;
 
 /** Replaces `file` atomically: temp file in the same directory, fsync, rename, fsync the directory. */
 export async function writeFileAtomic(file: string, data: Buffer): Promise<void> {
-  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const temp = `${file}.${tempTag}.${(tempCount++).toString(36)}.tmp`;
   const fd = await openAsync(temp, 'wx', 0o600);
   try {
     try {
       writeFileSync(fd, data);
-      if (!(process.env.EXP_NOLEASESYNC && file.includes('/lease-'))) await fsyncAsync(fd);
+      await fsyncAsync(fd);
     } finally {
       closeSync(fd);
     }
@@ -26,7 +34,6 @@ export async function writeFileAtomic(file: string, data: Buffer): Promise<void>
     await unlinkAsync(temp).catch(() => undefined);
     throw error;
   }
-  if (process.env.EXP_DIR === 'none') return;
   await syncDirectory(path.dirname(file));
 }
 

@@ -1,5 +1,5 @@
-import { closeSync } from 'node:fs';
-import { fsyncAsync, openAsync } from './fs-calls.ts';
+import { closeSync, openSync } from 'node:fs';
+import { fsyncAsync } from './fs-calls.ts';
 
 interface DirectoryState {
   /** The flush in progress. */
@@ -47,7 +47,7 @@ function start(dir: string, state: DirectoryState): Promise<void> {
 }
 
 async function flush(dir: string): Promise<void> {
-  const fd = await openAsync(dir, 'r');
+  const fd = openSync(dir, 'r');
   try {
     await fsyncAsync(fd);
   } finally {

@@ -32,6 +32,8 @@ const MAX_POLL_MS = 20;
 
 /** Shared by every store of this process: two stores on one data directory must queue together. */
 const inProcess = new KeyedMutex();
+/** Read once: os.hostname() is a system call, and every lock names its host. */
+const HOST = hostname();
 
 interface LockOwner {
   readonly pid: number;
@@ -65,7 +67,7 @@ export async function withFileLock<T>(file: string, fn: () => Promise<T>, option
 }
 
 async function acquire(file: string, lockPath: string, token: string, options: LockOptions): Promise<void> {
-  const content = JSON.stringify({ pid: process.pid, host: hostname(), token, at: new Date().toISOString() });
+  const content = JSON.stringify({ pid: process.pid, host: HOST, token, at: new Date().toISOString() });
   const deadline = Date.now() + options.timeoutMs;
   let pollMs = 1;
   let holder: LockOwner | undefined;
@@ -94,18 +96,7 @@ async function acquire(file: string, lockPath: string, token: string, options: L
 }
 
 /** Creates the lock file holding `content`; false when it already exists. */
-import { link, writeFileSync as wfs } from 'node:fs';
-import { promisify } from 'node:util';
-const linkAsync = promisify(link);
-let ownerFile: string | undefined;
 async function tryCreate(lockPath: string, content: string): Promise<boolean> {
-  if (process.env.EXP_LINK && !lockPath.endsWith('.break')) {
-    if (ownerFile === undefined) { ownerFile = path.join(path.dirname(path.dirname(path.dirname(lockPath))), `owner-${process.pid}`); wfs(ownerFile, content); }
-    try { await linkAsync(ownerFile, lockPath); return true; } catch (error) { if (isErrno(error, 'EEXIST')) return false; throw error; }
-  }
-  return tryCreate0(lockPath, content);
-}
-async function tryCreate0(lockPath: string, content: string): Promise<boolean> {
   let fd: number;
   try {
     fd = await openAsync(lockPath, 'wx', 0o600);
@@ -127,7 +118,7 @@ async function tryCreate0(lockPath: string, content: string): Promise<boolean> {
 async function release(lockPath: string, token: string): Promise<void> {
   const observed = observe(lockPath);
   // Someone may have taken the lock over as stale; their lock is not ours to remove.
-  if (process.env.EXP_LINK || observed?.owner?.token === token) await removeIfPresent(lockPath);
+  if (observed?.owner?.token === token) await removeIfPresent(lockPath);
 }
 
 /** The lock file as it is now; stat and content come from one open file, so they belong together. */
@@ -162,7 +153,7 @@ function parseOwner(raw: string): LockOwner | undefined {
 
 function isStale(lock: ObservedLock, staleMs: number): boolean {
   if (Date.now() - lock.mtimeMs > staleMs) return true;
-  return lock.owner !== undefined && lock.owner.host === hostname() && !processAlive(lock.owner.pid);
+  return lock.owner !== undefined && lock.owner.host === HOST && !processAlive(lock.owner.pid);
 }
 
 function processAlive(pid: number): boolean {

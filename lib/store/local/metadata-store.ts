@@ -1,4 +1,5 @@
 import { readdir } from 'node:fs/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import path from 'node:path';
 import * as z from 'zod';
 import { ConditionFailedError, StoreCorruptedError, StoreLockedError } from '../errors.ts';
@@ -20,8 +21,8 @@ export interface LocalMetadataStoreOptions {
 
 /** Expired items of a kind are swept by the first put of that kind after this interval. */
 const SWEEP_INTERVAL_MS = 60_000;
-/** Files read at once when listing a kind. */
-const READ_CONCURRENCY = 16;
+/** Files read (synchronously, see atomic-file.ts) between two turns of the event loop when listing a kind. */
+const READS_PER_TURN = 64;
 
 const listCursor = z.object({ id: z.string() });
 const dueCursor = z.object({ dueAt: z.number(), id: z.string() });
@@ -145,18 +146,14 @@ async function readKind<T>(files: ItemFiles, kind: string, options: { skipUnread
     throw error;
   }
   const items: StoredItem<T>[] = [];
-  let next = 0;
-  const reader = async (): Promise<void> => {
-    while (next < names.length) {
-      const name = names[next++] as string;
-      try {
-        const item = await files.read<T>(kind, path.join(directory, name));
-        if (item) items.push(item);
-      } catch (error) {
-        if (!(options.skipUnreadable && error instanceof StoreCorruptedError)) throw error;
-      }
+  for (const [index, name] of names.entries()) {
+    if (index > 0 && index % READS_PER_TURN === 0) await nextTurn();
+    try {
+      const item = await files.read<T>(kind, path.join(directory, name));
+      if (item) items.push(item);
+    } catch (error) {
+      if (!(options.skipUnreadable && error instanceof StoreCorruptedError)) throw error;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, names.length) }, reader));
+  }
   return items;
 }
