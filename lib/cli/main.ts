@@ -4,7 +4,9 @@ import { EXIT, type ExitCode, printError, printJson } from './output.ts';
 
 /**
  * `trustline`: one module per command group under commands/, each exporting
- * `register(program)`. Add a group by adding it to this list.
+ * `register(program)`. Add a group by adding it to this list. A group module declares its commands
+ * with commander only; each action imports what it runs (actions/) when it runs, so `--help` and
+ * every command load only what they use.
  */
 const groups: readonly (() => Promise<{ register(program: Command): void }>)[] = [
   () => import('./commands/status.ts'),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger } from '../observe/logger.ts';
 import type { Config } from '../runtime/config.ts';
 

@@ -67,8 +67,11 @@ export function createTrustContext(trustStore: TrustStore, options: TrustContext
  * undici, loaded on the first outbound request: most invocations of most functions never make one, and
  * evaluating undici (about half a megabyte in a bundle) at start-up would lengthen every cold start.
  */
+let undiciModule: Promise<typeof import('undici')> | undefined;
 function undici(): Promise<typeof import('undici')> {
-  return import('undici');
+  // Memoised: a dynamic import per request costs a loader round trip each time.
+  undiciModule ??= import('undici');
+  return undiciModule;
 }
 
 /** `tls.connect` options that trust exactly `ca` the way a Java truststore does. */
