@@ -4,13 +4,13 @@ import type { MetadataStore, StoredItem } from '../store/ports.ts';
 import { refreshDueAt } from './due.ts';
 import { IntegrationConflictError, IntegrationNameTakenError, IntegrationNotFoundError } from './errors.ts';
 import type { Integration } from './integration.ts';
+import { listAll } from '../store/list-all.ts';
 
 /** Metadata-store kinds: the integration, and one claim per name that keeps names unique. */
 export const INTEGRATION_KIND = 'integration';
 const NAME_KIND = 'integration-name';
-const PAGE_SIZE = 100;
-/** 100 pages of 100: far beyond any real installation, and keeps `list` finite. */
-const MAX_PAGES = 100;
+/** Far beyond any real installation, and keeps `list` finite. */
+const MAX_INTEGRATIONS = 10_000;
 const UPDATE_ATTEMPTS = 5;
 
 /** Names are unique ignoring case and Unicode form. */
@@ -56,15 +56,7 @@ export async function requireIntegration(metadata: MetadataStore, id: string): P
 
 /** Every integration, ordered by id. */
 export async function listIntegrations(metadata: MetadataStore): Promise<Integration[]> {
-  const all: Integration[] = [];
-  let cursor: string | undefined;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const result = await metadata.list<Integration>(INTEGRATION_KIND, { limit: PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) });
-    all.push(...result.items.map((item) => item.data));
-    cursor = result.cursor;
-    if (cursor === undefined) break;
-  }
-  return all;
+  return listAll<Integration>(metadata, INTEGRATION_KIND, MAX_INTEGRATIONS);
 }
 
 /**

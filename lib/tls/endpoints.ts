@@ -5,12 +5,12 @@ import type { Clock, MetadataStore } from '../store/ports.ts';
 import { EndpointNotFoundError, InvalidTargetError } from './errors.ts';
 import { defaultPort, PROTOCOLS, type Protocol } from './protocols.ts';
 import type { CheckReport } from './report.ts';
+import { listAll } from '../store/list-all.ts';
 
 export const ENDPOINT_KIND = 'endpoint';
 export const RESULT_KIND = 'endpoint-result';
 /** Far above any real deployment; keeps listing and one scheduled run finite. */
 export const MAX_ENDPOINTS = 5000;
-const PAGE_SIZE = 100;
 
 const hostname = z
   .string()
@@ -56,17 +56,7 @@ export interface EndpointResult {
 
 /** Endpoints and their latest results in the metadata store. */
 export function createEndpointStore(metadata: MetadataStore, clock: Clock) {
-  async function list(): Promise<Endpoint[]> {
-    const endpoints: Endpoint[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page * PAGE_SIZE < MAX_ENDPOINTS; page++) {
-      const result = await metadata.list<Endpoint>(ENDPOINT_KIND, { limit: PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) });
-      endpoints.push(...result.items.map((item) => item.data));
-      cursor = result.cursor;
-      if (cursor === undefined) break;
-    }
-    return endpoints;
-  }
+  const list = (): Promise<Endpoint[]> => listAll<Endpoint>(metadata, ENDPOINT_KIND, MAX_ENDPOINTS);
 
   return {
     list,

@@ -2,12 +2,12 @@ import type { Clock, MetadataStore } from '../store/ports.ts';
 import { AliasTakenError } from './errors.ts';
 import { commonName, fingerprintSha256, parseSinglePem, toPem } from './pem.ts';
 import type { TrustEntry, TrustStore } from './ports.ts';
+import { listAll } from '../store/list-all.ts';
 
 /** Metadata-store kind of truststore entries; the id is the SHA-256 fingerprint. */
 export const TRUST_KIND = 'trust';
-const PAGE_SIZE = 100;
 /** A truststore of more than 10,000 anchors is a mistake; the bound keeps `list` finite. */
-const MAX_PAGES = 100;
+const MAX_ENTRIES = 10_000;
 
 /** The managed truststore over the metadata store: one certificate per entry, idempotent adds. */
 export function createTrustStore(metadata: MetadataStore, clock: Clock): TrustStore {
@@ -16,17 +16,7 @@ export function createTrustStore(metadata: MetadataStore, clock: Clock): TrustSt
     for (const listener of listeners) listener();
   };
 
-  async function list(): Promise<TrustEntry[]> {
-    const entries: TrustEntry[] = [];
-    let cursor: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const result = await metadata.list<TrustEntry>(TRUST_KIND, { limit: PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) });
-      entries.push(...result.items.map((item) => item.data));
-      cursor = result.cursor;
-      if (cursor === undefined) break;
-    }
-    return entries;
-  }
+  const list = (): Promise<TrustEntry[]> => listAll<TrustEntry>(metadata, TRUST_KIND, MAX_ENTRIES);
 
   return {
     async add(pem, alias) {

@@ -1,4 +1,5 @@
-import { ConditionFailedError } from '../../../lib/store/errors.ts';
+import { ConditionFailedError, InvalidPageRequestError } from '../../../lib/store/errors.ts';
+import { checkLimit, compareUtf8 } from '../../../lib/store/paging.ts';
 import type { Clock, MetadataStore, NewItem, PutCondition, StoredItem } from '../../../lib/store/ports.ts';
 import { systemClock } from '../../../lib/store/ports.ts';
 
@@ -15,34 +16,37 @@ export function memoryMetadata(clock: Clock = systemClock): MetadataStore {
     if (!ok) throw new ConditionFailedError(kind, id, condition.expectedVersion);
   };
   const page = <T>(all: StoredItem<unknown>[], options?: { limit?: number; cursor?: string }) => {
+    checkLimit(options?.limit);
     const start = options?.cursor === undefined ? 0 : Number(options.cursor);
+    if (!Number.isSafeInteger(start) || start < 0) throw new InvalidPageRequestError('the cursor was not issued by this store');
     const limit = options?.limit ?? 100;
     const slice = all.slice(start, start + limit) as StoredItem<T>[];
     return start + limit < all.length ? { items: slice, cursor: String(start + limit) } : { items: slice };
   };
   const ofKind = (kind: string) =>
-    [...items.values()].filter((item) => item.kind === kind && live(item) !== undefined).sort((a, b) => a.id.localeCompare(b.id));
+    [...items.values()].filter((item) => item.kind === kind && live(item) !== undefined).sort((a, b) => compareUtf8(a.id, b.id));
   return {
-    get: <T>(kind: string, id: string) => Promise.resolve(live(items.get(key(kind, id))) as StoredItem<T> | undefined),
-    put<T>(item: NewItem<T>, condition?: PutCondition) {
+    // Every method is async so that a failed condition rejects, as the real adapters do.
+    get: async <T>(kind: string, id: string) => Promise.resolve(live(items.get(key(kind, id))) as StoredItem<T> | undefined),
+    async put<T>(item: NewItem<T>, condition?: PutCondition) {
       check(item.kind, item.id, condition);
       const previous = live(items.get(key(item.kind, item.id)));
       const stored: StoredItem<T> = { ...item, version: (previous?.version ?? 0) + 1 };
       items.set(key(item.kind, item.id), stored);
       return Promise.resolve(stored);
     },
-    delete(kind, id, condition) {
+    async delete(kind, id, condition) {
       check(kind, id, condition);
       items.delete(key(kind, id));
       return Promise.resolve();
     },
-    take<T>(kind: string, id: string) {
+    async take<T>(kind: string, id: string) {
       const item = live(items.get(key(kind, id)));
       items.delete(key(kind, id));
       return Promise.resolve(item as StoredItem<T> | undefined);
     },
-    list: <T>(kind: string, options?: { limit?: number; cursor?: string }) => Promise.resolve(page<T>(ofKind(kind), options)),
-    queryDue: <T>(kind: string, dueBy: number, options?: { limit?: number; cursor?: string }) =>
+    list: async <T>(kind: string, options?: { limit?: number; cursor?: string }) => Promise.resolve(page<T>(ofKind(kind), options)),
+    queryDue: async <T>(kind: string, dueBy: number, options?: { limit?: number; cursor?: string }) =>
       Promise.resolve(
         page<T>(
           ofKind(kind)
