@@ -80,3 +80,15 @@ export class InvalidPageRequestError extends StoreError {
     super(`Invalid page request: ${reason}.`);
   }
 }
+
+/** The data directory holds stores in the format before the logs (a folder per store, a file per item). */
+export class LegacyDataDirectoryError extends StoreError {
+  override readonly code = 'STORE_FORMAT_OUTDATED';
+  constructor(readonly directory: string) {
+    super(
+      `The data directory ${directory} holds stores in the earlier one-file-per-item format (its metadata/ and secrets/ folders), ` +
+        'which this version of Trustline does not read. Move those two folders away (or set TRUSTLINE_DATA_DIR to a new directory), ' +
+        'start again and authorize the integrations again.',
+    );
+  }
+}

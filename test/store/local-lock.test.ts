@@ -64,13 +64,14 @@ describe('file lock within one process', () => {
     expect(await metadata.get('k', 'same')).toMatchObject({ version: 8 });
   });
 
-  it('recreates a store directory removed while the store is in use', async () => {
+  it('starts over on a new log when its logs are removed while the store is in use', async () => {
     const dataDir = path.join(root, 'data');
     const { secrets, metadata } = createLocalStores({ dataDir, clock: new ManualClock() });
     await metadata.put({ kind: 'k', id: 'i', data: 1 });
     await secrets.put('trustline/a', 'one');
-    await rm(path.join(dataDir, 'metadata'), { recursive: true });
-    await rm(path.join(dataDir, 'secrets'), { recursive: true });
+    await rm(path.join(dataDir, 'metadata.000001.log'));
+    await rm(path.join(dataDir, 'secrets.000001.log'));
+    expect(await metadata.get('k', 'i')).toBeUndefined();
     await expect(metadata.put({ kind: 'k', id: 'i', data: 2 }, { expectedVersion: 'absent' })).resolves.toMatchObject({ version: 1 });
     await secrets.put('trustline/a', 'two');
     expect(await secrets.get('trustline/a')).toMatchObject({ value: 'two' });

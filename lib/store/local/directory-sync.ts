@@ -1,49 +1,30 @@
 import { closeSync, openSync } from 'node:fs';
 import { fsyncAsync } from './fs-calls.ts';
+import { GroupCommit } from './group-commit.ts';
 
-interface DirectoryState {
-  /** The flush in progress. */
-  running?: Promise<void>;
-  /** The flush that starts when `running` ends; every caller that came during `running` shares it. */
-  queued?: Promise<void>;
-}
-
-const states = new Map<string, DirectoryState>();
+const commits = new Map<string, GroupCommit>();
 
 /**
- * Makes the entries of `dir` (renames, unlinks) durable: resolves once an fsync of `dir` that
- * began after this call has completed. Concurrent writers into one directory share flushes
- * (group commit): a flush already running may have started before the caller's rename, so the
- * caller joins the next one, which every later caller shares too. Windows cannot open
- * directories, so there it resolves at once.
+ * Makes the entries of `dir` (renames, links, unlinks) durable: resolves once an fsync of `dir`
+ * that began after this call has completed; concurrent callers share fsyncs (group-commit.ts).
+ * Windows cannot open directories, so there it resolves at once.
  */
 export function syncDirectory(dir: string): Promise<void> {
   if (process.platform === 'win32') return Promise.resolve();
-  let state = states.get(dir);
-  if (state === undefined) {
-    state = {};
-    states.set(dir, state);
+  let commit = commits.get(dir);
+  if (commit === undefined) {
+    commit = new GroupCommit(() => flush(dir));
+    commits.set(dir, commit);
   }
-  const { running } = state;
-  if (running === undefined) return start(dir, state);
-  const current = state;
-  current.queued ??= running
+  const done = commit.sync();
+  const current = commit;
+  // Nothing is kept per directory once its flushes are over.
+  void done
     .catch(() => undefined)
     .then(() => {
-      current.queued = undefined;
-      return start(dir, current);
+      if (!current.busy && commits.get(dir) === current) commits.delete(dir);
     });
-  return current.queued;
-}
-
-function start(dir: string, state: DirectoryState): Promise<void> {
-  const run = flush(dir).finally(() => {
-    if (state.running !== run) return;
-    state.running = undefined;
-    if (state.queued === undefined && states.get(dir) === state) states.delete(dir);
-  });
-  state.running = run;
-  return run;
+  return done;
 }
 
 async function flush(dir: string): Promise<void> {

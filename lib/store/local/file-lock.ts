@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StoreLockedError } from '../errors.ts';
-import { ensureDirectory, isErrno } from './atomic-file.ts';
+import { ensureDirectory, isErrno } from './files.ts';
 import { openAsync, unlinkAsync } from './fs-calls.ts';
 import { KeyedMutex } from './keyed-mutex.ts';
 

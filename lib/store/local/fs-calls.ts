@@ -1,4 +1,4 @@
-import { fsync, open, rename, unlink } from 'node:fs';
+import { fdatasync, fsync, link, open, unlink } from 'node:fs';
 import { promisify } from 'node:util';
 
 /**
@@ -7,12 +7,13 @@ import { promisify } from 'node:util';
  * cost per call (no FileHandle objects).
  *
  * Which calls go to the thread pool was measured (test/bench/token-refresh, strace, perf):
- * creating, renaming and removing a file can cost a millisecond of kernel time on ext4 while
- * other files are being written, and fsync waits for the device, so those run here. Opening an
- * existing file and reading, writing or closing a few hundred bytes take microseconds and stay
- * synchronous: through the thread pool each would cost the event loop several times more.
+ * fsync and fdatasync wait for the device, and creating, linking and removing a file
+ * can wait a millisecond for an ext4 journal commit, so those run here. Appending or reading a
+ * few hundred bytes and stat-ing an open file take microseconds and stay synchronous: through
+ * the thread pool each would cost the event loop several times more.
  */
 export const openAsync = promisify(open);
 export const fsyncAsync = promisify(fsync);
-export const renameAsync = promisify(rename);
+export const fdatasyncAsync = promisify(fdatasync);
+export const linkAsync = promisify(link);
 export const unlinkAsync = promisify(unlink);

@@ -1,4 +1,6 @@
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { LegacyDataDirectoryError } from '../errors.ts';
 import { createLeaseStore } from '../lease.ts';
 import type { Clock, LeaseStore, MetadataStore, SecretStore } from '../ports.ts';
 import { DEFAULT_LOCK_OPTIONS, type LockOptions } from './file-lock.ts';
@@ -10,21 +12,26 @@ export { KEY_FILE } from './key-file.ts';
 export type { LockOptions } from './file-lock.ts';
 
 export interface LocalStoresOptions {
-  /** The data directory (created with mode 0700): `secret.key`, `secrets/`, `metadata/`. */
+  /** The data directory (created with mode 0700): `secret.key` and the store logs `secrets.*.log`, `metadata.*.log`. */
   readonly dataDir: string;
   readonly clock: Clock;
   /** Cross-process lock waits; the defaults suit everything but tests of the lock itself. */
   readonly lock?: Partial<LockOptions>;
+  /** Records a log may hold beyond four per live entry before it is compacted (default 20,000). */
+  readonly compactAfter?: number;
 }
 
 export interface LocalStores {
   readonly secrets: SecretStore;
   readonly metadata: MetadataStore;
   readonly leases: LeaseStore;
+  /** Rewrites both logs now, keeping only live entries (it also happens by itself as they grow). */
+  compact(): Promise<void>;
 }
 
 /**
- * The embedded stores under one data directory, safe to share between the server and the CLI.
+ * The embedded stores under one data directory, safe to share between processes (the server,
+ * the CLI, scripts): each store is an append-only log (record-log.ts) that every process reads.
  *
  * @example const { secrets, metadata, leases } = createLocalStores({ dataDir: '.trustline', clock: systemClock });
  */
@@ -33,13 +40,30 @@ export function createLocalStores(options: LocalStoresOptions): LocalStores {
   const lock: LockOptions = { ...DEFAULT_LOCK_OPTIONS, ...options.lock };
   let keyPromise: Promise<Buffer> | undefined;
   const key = () => {
-    keyPromise ??= loadOrCreateKey(dataDir).catch((error: unknown) => {
+    keyPromise ??= refuseLegacyLayout(dataDir).then(() => loadOrCreateKey(dataDir)).catch((error: unknown) => {
       keyPromise = undefined;
       throw error;
     });
     return keyPromise;
   };
-  const secrets = createLocalSecretStore({ directory: path.join(dataDir, 'secrets'), key, lock });
-  const metadata = createLocalMetadataStore({ directory: path.join(dataDir, 'metadata'), key, clock: options.clock, lock });
-  return { secrets, metadata, leases: createLeaseStore(metadata, options.clock) };
+  const common = { directory: dataDir, key, clock: options.clock, lock, ...(options.compactAfter === undefined ? {} : { compactAfter: options.compactAfter }) };
+  const secrets = createLocalSecretStore(common);
+  const metadata = createLocalMetadataStore(common);
+  return {
+    secrets,
+    metadata,
+    leases: createLeaseStore(metadata, options.clock),
+    compact: async () => {
+      await secrets.compact();
+      await metadata.compact();
+    },
+  };
+}
+
+/** A data directory of the earlier format is refused rather than read as empty. */
+async function refuseLegacyLayout(dataDir: string): Promise<void> {
+  for (const folder of ['metadata', 'secrets']) {
+    const info = await stat(path.join(dataDir, folder)).catch(() => undefined);
+    if (info?.isDirectory() === true) throw new LegacyDataDirectoryError(dataDir);
+  }
 }

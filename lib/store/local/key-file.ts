@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { link, open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { StoreCorruptedError } from '../errors.ts';
-import { ensureDirectory, isErrno, readFileIfExists } from './atomic-file.ts';
+import { ensureDirectory, isErrno, readFileIfExists } from './files.ts';
 import { syncDirectory } from './directory-sync.ts';
 
 /** Name of the local master key inside the data directory. */

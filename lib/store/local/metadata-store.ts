@@ -1,100 +1,105 @@
-import { readdir } from 'node:fs/promises';
-import { setImmediate as nextTurn } from 'node:timers/promises';
-import path from 'node:path';
+import { createHash } from 'node:crypto';
 import * as z from 'zod';
-import { ConditionFailedError, StoreCorruptedError, StoreLockedError } from '../errors.ts';
+import { ConditionFailedError } from '../errors.ts';
 import { isLive } from '../expiry.ts';
 import { checkLimit, compareUtf8, decodeCursor, pageOf } from '../paging.ts';
 import type { Clock, MetadataStore, NewItem, Page, PutCondition, StoredItem } from '../ports.ts';
 import { storedItem } from '../stored-item.ts';
-import { isErrno } from './atomic-file.ts';
-import { type LockOptions, withFileLock } from './file-lock.ts';
-import { ITEM_SUFFIX, ItemFiles } from './item-files.ts';
+import type { LockOptions } from './file-lock.ts';
+import { type Compactable, type LogState, RecordLog } from './record-log.ts';
 
 export interface LocalMetadataStoreOptions {
-  /** Directory holding the kind directories. */
+  /** Directory holding the store's log (`metadata.<generation>.log`). */
   readonly directory: string;
   readonly key: () => Promise<Buffer>;
   readonly clock: Clock;
   readonly lock: LockOptions;
+  /** See RecordLogOptions.compactAfter. */
+  readonly compactAfter?: number;
 }
 
-/** Expired items of a kind are swept by the first put of that kind after this interval. */
-const SWEEP_INTERVAL_MS = 60_000;
-/** Files read (synchronously, see atomic-file.ts) between two turns of the event loop when listing a kind. */
-const READS_PER_TURN = 64;
+const condition = z.union([z.number(), z.literal('absent')]).optional();
+/** Log records. `d` is the item's data as JSON text; `n` is the writer's clock, which decides liveness. */
+const recordSchema = z.discriminatedUnion('o', [
+  z.object({ o: z.literal('put'), k: z.string(), i: z.string(), d: z.string(), due: z.number().optional(), exp: z.number().optional(), c: condition, n: z.number() }),
+  z.object({ o: z.literal('delete'), k: z.string(), i: z.string(), c: condition, n: z.number() }),
+  z.object({ o: z.literal('take'), k: z.string(), i: z.string(), n: z.number() }),
+  z.object({ o: z.literal('set'), k: z.string(), i: z.string(), d: z.string(), v: z.number().int().positive(), due: z.number().optional(), exp: z.number().optional() }),
+]);
+type MetadataRecord = z.infer<typeof recordSchema>;
+
+/** An item as held in memory; `data` stays JSON text so every read hands out a fresh copy. */
+interface Entry {
+  readonly id: string;
+  readonly data: string;
+  readonly version: number;
+  readonly dueAt?: number;
+  readonly expiresAt?: number;
+}
 
 const listCursor = z.object({ id: z.string() });
 const dueCursor = z.object({ dueAt: z.number(), id: z.string() });
+/** Outcome of a record whose condition did not hold. */
+const REFUSED = Symbol('refused');
 
 /**
- * The embedded MetadataStore: one sealed file per item; every change happens under the item's
- * cross-process lock after re-reading it, so the server and the CLI can share a data directory.
+ * The embedded MetadataStore: items live in memory, rebuilt from the data directory's metadata
+ * log (record-log.ts), which every process on the directory shares. Reads catch up with the log
+ * first; writes append a record whose condition the log's order decides.
  */
-export function createLocalMetadataStore(options: LocalMetadataStoreOptions): MetadataStore {
-  const { clock, lock } = options;
-  const files = new ItemFiles(options.directory, options.key);
-  const lastSweep = new Map<string, number>();
+export function createLocalMetadataStore(options: LocalMetadataStoreOptions): MetadataStore & Compactable {
+  const { clock } = options;
+  const state = new MetadataState();
+  const log = new RecordLog<MetadataRecord>({ ...options, name: 'metadata', state });
 
-  /** Runs `change` under the item's lock with the item as stored (live or expired). */
-  const locked = async <R>(kind: string, id: string, change: (file: string, stored: StoredItem<unknown> | undefined) => Promise<R>) => {
-    const file = files.itemFile(kind, id);
-    return withFileLock(file, async () => change(file, await files.read(kind, file)), lock);
+  const entryOf = async (kind: string, id: string): Promise<Entry | undefined> => {
+    await log.read();
+    log.assertSound(() => slotOf(kind, id));
+    const entry = state.entry(kind, id);
+    return entry && isLive(entry.expiresAt, clock.now()) ? entry : undefined;
   };
 
   const liveItems = async <T>(kind: string): Promise<StoredItem<T>[]> => {
+    await log.read();
+    log.assertSound();
     const now = clock.now();
-    const items = await readKind<T>(files, kind);
-    return items.filter((item) => isLive(item.expiresAt, now));
-  };
-
-  const sweep = async (kind: string): Promise<void> => {
-    const now = clock.now();
-    if (now - (lastSweep.get(kind) ?? -Infinity) < SWEEP_INTERVAL_MS) return;
-    lastSweep.set(kind, now);
-    const expired = (await readKind(files, kind, { skipUnreadable: true })).filter((item) => !isLive(item.expiresAt, now));
-    for (const item of expired) {
-      try {
-        await locked(kind, item.id, async (file, stored) => {
-          if (stored && !isLive(stored.expiresAt, clock.now())) await files.remove(file);
-        });
-      } catch (error) {
-        // Sweeping is housekeeping: a busy or damaged file is left for the reads that report it.
-        if (!(error instanceof StoreLockedError || error instanceof StoreCorruptedError)) throw error;
-      }
-    }
+    return state.entries(kind).filter((entry) => isLive(entry.expiresAt, now)).map((entry) => itemOf<T>(kind, entry));
   };
 
   return {
+    compact: () => log.compact(),
+
     async get<T>(kind: string, id: string) {
-      const item = await files.read<T>(kind, files.itemFile(kind, id));
-      return item && isLive(item.expiresAt, clock.now()) ? item : undefined;
+      const entry = await entryOf(kind, id);
+      return entry && itemOf<T>(kind, entry);
     },
 
-    async put<T>(item: NewItem<T>, condition?: PutCondition) {
-      const written = await locked(item.kind, item.id, async (file, stored) => {
-        check(item.kind, item.id, condition, live(stored, clock.now()));
-        const next = storedItem(item, (stored?.version ?? 0) + 1);
-        await files.write(file, next);
-        return next;
-      });
-      await sweep(item.kind);
-      return written;
+    async put<T>(item: NewItem<T>, putCondition?: PutCondition) {
+      const { kind, id, dueAt, expiresAt } = item;
+      const record: MetadataRecord = {
+        o: 'put',
+        k: kind,
+        i: id,
+        d: JSON.stringify(item.data),
+        ...(dueAt === undefined ? {} : { due: dueAt }),
+        ...(expiresAt === undefined ? {} : { exp: expiresAt }),
+        ...(putCondition === undefined ? {} : { c: putCondition.expectedVersion }),
+        n: clock.now(),
+      };
+      const outcome = await log.append(slotOf(kind, id), record);
+      if (outcome === REFUSED) throw new ConditionFailedError(kind, id, putCondition?.expectedVersion ?? 'absent');
+      return storedItem(item, outcome as number);
     },
 
-    async delete(kind, id, condition) {
-      await locked(kind, id, async (file, stored) => {
-        check(kind, id, condition, live(stored, clock.now()));
-        if (stored) await files.remove(file);
-      });
+    async delete(kind, id, deleteCondition) {
+      const record: MetadataRecord = { o: 'delete', k: kind, i: id, ...(deleteCondition === undefined ? {} : { c: deleteCondition.expectedVersion }), n: clock.now() };
+      const outcome = await log.append(slotOf(kind, id), record);
+      if (outcome === REFUSED) throw new ConditionFailedError(kind, id, deleteCondition?.expectedVersion ?? 'absent');
     },
 
     async take<T>(kind: string, id: string) {
-      return locked(kind, id, async (file, stored) => {
-        if (!stored) return undefined;
-        await files.remove(file);
-        return live(stored, clock.now()) as StoredItem<T> | undefined;
-      });
+      const taken = (await log.append(slotOf(kind, id), { o: 'take', k: kind, i: id, n: clock.now() })) as Entry | undefined;
+      return taken && itemOf<T>(kind, taken);
     },
 
     async list<T>(kind: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<T>> {
@@ -109,10 +114,8 @@ export function createLocalMetadataStore(options: LocalMetadataStoreOptions): Me
     async queryDue<T>(kind: string, dueBy: number, options: { limit?: number; cursor?: string } = {}): Promise<Page<T>> {
       checkLimit(options.limit);
       const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, dueCursor);
-      const due = (await liveItems<T>(kind)).filter(
-        (item): item is StoredItem<T> & { dueAt: number } => item.dueAt !== undefined && item.dueAt <= dueBy,
-      );
-      const items = due
+      const items = (await liveItems<T>(kind))
+        .filter((item): item is StoredItem<T> & { dueAt: number } => item.dueAt !== undefined && item.dueAt <= dueBy)
         .filter((item) => after === undefined || compareDue(item, after) > 0)
         .sort(compareDue);
       return pageOf(items, options.limit, (last) => ({ dueAt: last.dueAt, id: last.id }));
@@ -120,40 +123,97 @@ export function createLocalMetadataStore(options: LocalMetadataStoreOptions): Me
   };
 }
 
-function live<T>(item: StoredItem<T> | undefined, now: number): StoredItem<T> | undefined {
-  return item && isLive(item.expiresAt, now) ? item : undefined;
+/** The items of every kind, as the log's records leave them. */
+class MetadataState implements LogState<MetadataRecord> {
+  private readonly kinds = new Map<string, Map<string, Entry>>();
+  private count = 0;
+
+  parse(json: unknown): MetadataRecord {
+    return recordSchema.parse(json);
+  }
+
+  apply(record: MetadataRecord): unknown {
+    const { k: kind, i: id } = record;
+    const stored = this.entry(kind, id);
+    if (record.o === 'set') {
+      this.store(kind, { id, data: record.d, version: record.v, ...due(record), ...expiry(record) });
+      return record.v;
+    }
+    const current = stored && isLive(stored.expiresAt, record.n) ? stored : undefined;
+    if (record.o === 'take') {
+      if (stored) this.remove(kind, id);
+      return current;
+    }
+    if (!holds(record.c, current)) return REFUSED;
+    if (record.o === 'delete') {
+      if (stored) this.remove(kind, id);
+      return true;
+    }
+    const version = (stored?.version ?? 0) + 1;
+    this.store(kind, { id, data: record.d, version, ...due(record), ...expiry(record) });
+    return version;
+  }
+
+  *snapshot(at: number): Iterable<readonly [Buffer, MetadataRecord]> {
+    for (const [kind, entries] of this.kinds) {
+      for (const entry of entries.values()) {
+        if (!isLive(entry.expiresAt, at)) continue;
+        const { id, data, version, dueAt, expiresAt } = entry;
+        const record: MetadataRecord = { o: 'set', k: kind, i: id, d: data, v: version, ...(dueAt === undefined ? {} : { due: dueAt }), ...(expiresAt === undefined ? {} : { exp: expiresAt }) };
+        yield [slotOf(kind, id), record];
+      }
+    }
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  clear(): void {
+    this.kinds.clear();
+    this.count = 0;
+  }
+
+  entry(kind: string, id: string): Entry | undefined {
+    return this.kinds.get(kind)?.get(id);
+  }
+
+  entries(kind: string): Entry[] {
+    return [...(this.kinds.get(kind)?.values() ?? [])];
+  }
+
+  private store(kind: string, entry: Entry): void {
+    let entries = this.kinds.get(kind);
+    if (entries === undefined) {
+      entries = new Map();
+      this.kinds.set(kind, entries);
+    }
+    if (!entries.has(entry.id)) this.count++;
+    entries.set(entry.id, entry);
+  }
+
+  private remove(kind: string, id: string): void {
+    if (this.kinds.get(kind)?.delete(id) === true) this.count--;
+  }
 }
 
-function check(kind: string, id: string, condition: PutCondition | undefined, current: StoredItem<unknown> | undefined): void {
-  if (condition === undefined) return;
-  const expected = condition.expectedVersion;
-  const holds = expected === 'absent' ? current === undefined : current?.version === expected;
-  if (!holds) throw new ConditionFailedError(kind, id, expected);
+function holds(expected: number | 'absent' | undefined, current: Entry | undefined): boolean {
+  if (expected === undefined) return true;
+  return expected === 'absent' ? current === undefined : current?.version === expected;
+}
+
+const due = (record: { due?: number }) => (record.due === undefined ? {} : { dueAt: record.due });
+const expiry = (record: { exp?: number }) => (record.exp === undefined ? {} : { expiresAt: record.exp });
+
+function itemOf<T>(kind: string, entry: Entry): StoredItem<T> {
+  return storedItem({ kind, id: entry.id, data: JSON.parse(entry.data) as T, dueAt: entry.dueAt, expiresAt: entry.expiresAt }, entry.version);
+}
+
+/** The log slot of an item: a hash, so the log reveals no kind or id. */
+function slotOf(kind: string, id: string): Buffer {
+  return createHash('sha256').update(`${kind}\u0000${id}`, 'utf8').digest();
 }
 
 function compareDue(a: { dueAt: number; id: string }, b: { dueAt: number; id: string }): number {
   return a.dueAt - b.dueAt || compareUtf8(a.id, b.id);
-}
-
-/** Every item of a kind as stored (expired included); items deleted while listing are skipped. */
-async function readKind<T>(files: ItemFiles, kind: string, options: { skipUnreadable?: boolean } = {}): Promise<StoredItem<T>[]> {
-  const directory = files.kindDirectory(kind);
-  let names: string[];
-  try {
-    names = (await readdir(directory)).filter((name) => name.endsWith(ITEM_SUFFIX));
-  } catch (error) {
-    if (isErrno(error, 'ENOENT')) return [];
-    throw error;
-  }
-  const items: StoredItem<T>[] = [];
-  for (const [index, name] of names.entries()) {
-    if (index > 0 && index % READS_PER_TURN === 0) await nextTurn();
-    try {
-      const item = await files.read<T>(kind, path.join(directory, name));
-      if (item) items.push(item);
-    } catch (error) {
-      if (!(options.skipUnreadable && error instanceof StoreCorruptedError)) throw error;
-    }
-  }
-  return items;
 }

@@ -1,54 +1,51 @@
 import { createHash, randomUUID } from 'node:crypto';
-import path from 'node:path';
 import * as z from 'zod';
 import { registerSecret } from '../../observe/redact.ts';
-import { StoreCorruptedError } from '../errors.ts';
-import type { SecretStore } from '../ports.ts';
+import type { Clock, SecretStore, SecretVersion } from '../ports.ts';
 import { assertSecretName } from '../secret-name.ts';
-import { readFileIfExists, removeFile, writeFileAtomic } from './atomic-file.ts';
-import { type LockOptions, withFileLock } from './file-lock.ts';
-import { UnsealCache } from './unseal-cache.ts';
+import type { LockOptions } from './file-lock.ts';
+import { type Compactable, type LogState, RecordLog } from './record-log.ts';
 
 export interface LocalSecretStoreOptions {
-  /** Directory holding one file per secret. */
+  /** Directory holding the store's log (`secrets.<generation>.log`). */
   readonly directory: string;
   readonly key: () => Promise<Buffer>;
+  readonly clock: Clock;
   readonly lock: LockOptions;
+  /** See RecordLogOptions.compactAfter. */
+  readonly compactAfter?: number;
 }
 
 const versionSchema = z.object({ versionId: z.string(), value: z.string() });
-const secretFileSchema = z.object({ current: versionSchema, previous: versionSchema.optional() });
-type SecretFile = z.infer<typeof secretFileSchema>;
+const recordSchema = z.discriminatedUnion('o', [
+  z.object({ o: z.literal('put'), s: z.string(), current: versionSchema }),
+  z.object({ o: z.literal('delete'), s: z.string() }),
+  z.object({ o: z.literal('set'), s: z.string(), current: versionSchema, previous: versionSchema.optional() }),
+]);
+type SecretRecord = z.infer<typeof recordSchema>;
+
+interface Versions {
+  readonly current: SecretVersion;
+  readonly previous?: SecretVersion;
+}
 
 /**
- * The embedded SecretStore: one file per secret holding its current and previous versions,
- * sealed with AES-256-GCM under the data directory's key with the secret's name as associated
- * data (a file copied under another secret's name does not decrypt).
+ * The embedded SecretStore: the data directory's secrets log (record-log.ts, AES-256-GCM per
+ * record, the name's hash bound to each one), shared by every process on the directory. A put
+ * keeps the version it replaces as the previous one.
  */
-export function createLocalSecretStore(options: LocalSecretStoreOptions): SecretStore {
-  const fileOf = (name: string) => path.join(options.directory, `${createHash('sha256').update(name, 'utf8').digest('hex')}.secret`);
-  const opened = new UnsealCache();
-
-  const read = async (name: string, file: string): Promise<SecretFile | undefined> => {
-    const sealed = readFileIfExists(file);
-    if (sealed === undefined) return undefined;
-    const plaintext = opened.open(await options.key(), name, sealed, file);
-    try {
-      return secretFileSchema.parse(JSON.parse(plaintext));
-    } catch (error) {
-      throw new StoreCorruptedError(file, { cause: error });
-    }
-  };
-
-  const locked = async <R>(name: string, change: (file: string, stored: SecretFile | undefined) => Promise<R>): Promise<R> => {
-    const file = fileOf(name);
-    return withFileLock(file, async () => change(file, await read(name, file)), options.lock);
-  };
+export function createLocalSecretStore(options: LocalSecretStoreOptions): SecretStore & Compactable {
+  const state = new SecretState();
+  const log = new RecordLog<SecretRecord>({ ...options, name: 'secrets', state });
 
   return {
+    compact: () => log.compact(),
+
     async get(name, { stage = 'current' } = {}) {
       assertSecretName(name);
-      const stored = await read(name, fileOf(name));
+      await log.read();
+      log.assertSound(() => slotOf(name));
+      const stored = state.versions(name);
       const version = stage === 'current' ? stored?.current : stored?.previous;
       if (version === undefined) return undefined;
       registerSecret(version.value);
@@ -58,21 +55,53 @@ export function createLocalSecretStore(options: LocalSecretStoreOptions): Secret
     async put(name, value) {
       assertSecretName(name);
       registerSecret(value);
-      return locked(name, async (file, stored) => {
-        const next: SecretFile = { current: { versionId: randomUUID(), value }, previous: stored?.current };
-        await writeFileAtomic(file, opened.seal(await options.key(), name, JSON.stringify(next), file));
-        return { versionId: next.current.versionId };
-      });
+      const versionId = randomUUID();
+      await log.append(slotOf(name), { o: 'put', s: name, current: { versionId, value } });
+      return { versionId };
     },
 
     async delete(name) {
       assertSecretName(name);
-      // Reading first means a damaged file is reported, not silently discarded.
-      await locked(name, async (file, stored) => {
-        if (!stored) return;
-        opened.forget(file);
-        await removeFile(file);
-      });
+      await log.append(slotOf(name), { o: 'delete', s: name });
     },
   };
+}
+
+/** Every secret's current and previous version, as the log's records leave them. */
+class SecretState implements LogState<SecretRecord> {
+  private readonly secrets = new Map<string, Versions>();
+
+  parse(json: unknown): SecretRecord {
+    return recordSchema.parse(json);
+  }
+
+  apply(record: SecretRecord): unknown {
+    if (record.o === 'delete') return this.secrets.delete(record.s);
+    const previous = record.o === 'set' ? record.previous : this.secrets.get(record.s)?.current;
+    this.secrets.set(record.s, { current: record.current, ...(previous === undefined ? {} : { previous }) });
+    return true;
+  }
+
+  *snapshot(): Iterable<readonly [Buffer, SecretRecord]> {
+    for (const [name, { current, previous }] of this.secrets) {
+      yield [slotOf(name), { o: 'set', s: name, current, ...(previous === undefined ? {} : { previous }) }];
+    }
+  }
+
+  get size(): number {
+    return this.secrets.size;
+  }
+
+  clear(): void {
+    this.secrets.clear();
+  }
+
+  versions(name: string): Versions | undefined {
+    return this.secrets.get(name);
+  }
+}
+
+/** The log slot of a secret: a hash, so the log reveals no name. */
+function slotOf(name: string): Buffer {
+  return createHash('sha256').update(name, 'utf8').digest();
 }
