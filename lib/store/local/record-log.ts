@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, existsSync, fstatSync, ftruncateSync, openSync, readdirSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, ftruncateSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StoreCorruptedError, StoreError } from '../errors.ts';
@@ -8,8 +8,8 @@ import { ensureDirectory, isErrno } from './files.ts';
 import { syncDirectory } from './directory-sync.ts';
 import { type LockOptions, withFileLock } from './file-lock.ts';
 import { fdatasyncAsync, fsyncAsync, linkAsync, openAsync, unlinkAsync } from './fs-calls.ts';
-import { GroupCommit } from './group-commit.ts';
-import { seal, unseal } from './sealed.ts';
+import { type Payload, SEAL_SLOT, encodeFrame, nextFrame, openPayload, splitBody } from './log-frame.ts';
+import { Generation, generationFile, newestGeneration, writeAll } from './log-generation.ts';
 
 /**
  * A store's state as a pure function of its records. `apply` depends only on the state and the
@@ -47,13 +47,6 @@ export interface RecordLogOptions<R> {
   readonly compactAfter?: number;
 }
 
-/** `T` `L` then the body length (u32 BE): the body is a 32-byte slot and a sealed payload. */
-const MAGIC = 0x544c;
-const HEADER_BYTES = 6;
-const SLOT_BYTES = 32;
-const MAX_BODY_BYTES = 16 * 1024 * 1024;
-/** The slot of compaction markers; entry slots are SHA-256 hashes, never all zeros. */
-const SEAL_SLOT = Buffer.alloc(SLOT_BYTES);
 const DEFAULT_COMPACT_AFTER = 20_000;
 /** Transaction ids: unique per process (random tag) and per append (counter). */
 const TRANSACTION_TAG = randomBytes(9).toString('base64url');
@@ -61,46 +54,6 @@ let transactions = 0;
 const nextTransaction = () => `${TRANSACTION_TAG}.${(transactions++).toString(36)}`;
 /** How long an incomplete frame at the end of the log must stay unchanged to be a torn write. */
 const TORN_TAIL_WAIT_MS = 200;
-
-interface Payload {
-  /** The writer's transaction id: how a writer finds its own record's outcome. */
-  readonly t: string;
-  readonly r?: unknown;
-  /** Set on a compaction marker: the epoch ms the generation was sealed at. */
-  readonly seal?: number;
-}
-
-class Generation {
-  offset = 0;
-  records = 0;
-  /** Set once the compaction marker is read: frames after it belong to nobody. */
-  sealedAt: number | undefined;
-  /** Set when the log ends in an incomplete frame. */
-  incompleteTail = false;
-  /** Set when the file was deleted while unsealed (someone removed the data): the store starts over. */
-  removed = false;
-  /** Appends waiting for their fdatasync; the file closes when it is retired and none is left. */
-  holds = 0;
-  retired = false;
-  readonly commit: GroupCommit;
-
-  constructor(
-    readonly number: number,
-    readonly file: string,
-    readonly fd: number,
-  ) {
-    this.commit = new GroupCommit(() => fdatasyncAsync(fd));
-  }
-
-  release(): void {
-    if (this.retired && this.holds === 0) closeSync(this.fd);
-  }
-
-  /** Neither sealed nor removed: the generation to read and append to. */
-  isLive(): boolean {
-    return this.sealedAt === undefined && !this.removed;
-  }
-}
 
 interface Found {
   readonly outcome: unknown;
@@ -248,7 +201,7 @@ export class RecordLog<R> {
         continue;
       }
       try {
-        generation = this.openGeneration(number);
+        generation = Generation.open(this.options.directory, this.options.name, number);
       } catch (error) {
         // Compacted away between the listing and the open: list again.
         if (!isErrno(error, 'ENOENT') || attempt > 100) throw error;
@@ -264,13 +217,6 @@ export class RecordLog<R> {
       previous.release();
     }
     if (generation.incompleteTail && generation.sealedAt === undefined) await this.repairTornTail(generation);
-  }
-
-  private openGeneration(number: number): Generation {
-    const file = generationFile(this.options.directory, this.options.name, number);
-    // No O_CREAT: a generation that was compacted away must not come back empty.
-    const fd = openSync(file, constants.O_RDWR | constants.O_APPEND);
-    return new Generation(number, file, fd);
   }
 
   private async createFirstGeneration(): Promise<void> {
@@ -323,7 +269,7 @@ export class RecordLog<R> {
     if (this.current !== sealed) return;
     let generation: Generation;
     try {
-      generation = this.openGeneration(sealed.number + 1);
+      generation = Generation.open(this.options.directory, this.options.name, sealed.number + 1);
     } catch (error) {
       // Compacted again already: the newest generation holds everything.
       if (!isErrno(error, 'ENOENT')) throw error;
@@ -383,21 +329,17 @@ export class RecordLog<R> {
       generation.removed = nlink === 0;
       return undefined;
     }
-    const bytes = readAt(generation.fd, generation.offset, size - generation.offset);
+    const bytes = generation.readAt(generation.offset, size - generation.offset);
     let position = 0;
     let sealed = false;
-    while (position + HEADER_BYTES <= bytes.length) {
-      if (bytes.readUInt16BE(position) !== MAGIC) throw this.damaged(generation, `no frame starts at byte ${generation.offset}`);
-      const length = bytes.readUInt32BE(position + 2);
-      if (length <= SLOT_BYTES || length > MAX_BODY_BYTES) throw this.damaged(generation, `the frame at byte ${generation.offset} has an impossible length`);
-      const end = position + HEADER_BYTES + length;
-      if (end > bytes.length) break;
-      const body = bytes.subarray(position + HEADER_BYTES, end);
-      generation.offset += end - position;
+    while (!sealed) {
+      const next = nextFrame(bytes, position);
+      if (next === 'incomplete') break;
+      if ('damaged' in next) throw this.damaged(generation, `${next.damaged} (byte ${generation.offset})`);
+      generation.offset += next.end - position;
       generation.records++;
-      position = end;
-      sealed = this.applyFrame(generation, body, transaction);
-      if (sealed) break;
+      position = next.end;
+      sealed = this.applyFrame(generation, next.body, transaction);
     }
     generation.incompleteTail = !sealed && position < bytes.length;
     generation.removed = !sealed && nlink === 0;
@@ -406,15 +348,13 @@ export class RecordLog<R> {
 
   /** Applies one frame; true when it is a compaction marker (the generation ends there). */
   private applyFrame(generation: Generation, body: Buffer, transaction: string | undefined): boolean {
-    const slot = body.subarray(0, SLOT_BYTES);
-    const sealed = body.subarray(SLOT_BYTES);
+    const { slot, sealed, tag } = splitBody(body);
     const slotKey = slot.toString('hex');
-    const tag = tagOf(sealed);
     let payload = this.own.get(tag);
     const ours = payload !== undefined;
     if (payload === undefined) {
       try {
-        payload = JSON.parse(unseal(this.requireKey(), this.associatedData(slot), sealed, generation.file).toString('utf8')) as Payload;
+        payload = openPayload(this.requireKey(), this.options.name, slot, sealed, generation.file);
       } catch {
         this.poisoned.add(slotKey);
         return false;
@@ -448,21 +388,14 @@ export class RecordLog<R> {
 
   /** One frame; `remember` keeps its payload so that reading it back costs no decryption. */
   private frame(slot: Buffer, payload: Payload, remember: boolean): Buffer {
-    const sealed = seal(this.requireKey(), this.associatedData(slot), Buffer.from(JSON.stringify(payload), 'utf8'));
-    if (remember) this.own.set(tagOf(sealed), payload);
-    const header = Buffer.allocUnsafe(HEADER_BYTES);
-    header.writeUInt16BE(MAGIC, 0);
-    header.writeUInt32BE(SLOT_BYTES + sealed.length, 2);
-    return Buffer.concat([header, slot, sealed]);
+    const { frame, tag } = encodeFrame(this.requireKey(), this.options.name, slot, payload);
+    if (remember) this.own.set(tag, payload);
+    return frame;
   }
 
   private write(generation: Generation, frame: Buffer): void {
-    const written = writeSync(generation.fd, frame);
+    const written = generation.append(frame);
     if (written !== frame.length) throw this.damaged(generation, `only ${written} of ${frame.length} bytes of a frame were written (disk full?)`);
-  }
-
-  private associatedData(slot: Buffer): string {
-    return `trustline-log:${this.options.name}:${slot.toString('hex')}`;
   }
 
   private damaged(generation: Generation, reason: string): StoreCorruptedError {
@@ -479,39 +412,4 @@ export class RecordLog<R> {
     if (this.key === undefined) throw new StoreError('The store key is not loaded.');
     return this.key;
   }
-}
-
-/** The GCM tag of a sealed payload (sealed.ts: 8-byte header, 12-byte IV, 16-byte tag): unique per frame. */
-function tagOf(sealed: Buffer): string {
-  return sealed.subarray(20, 36).toString('latin1');
-}
-
-function generationFile(directory: string, name: string, number: number): string {
-  return path.join(directory, `${name}.${String(number).padStart(6, '0')}.log`);
-}
-
-function newestGeneration(directory: string, name: string): number | undefined {
-  const pattern = new RegExp(`^${name}\\.(\\d{6,})\\.log$`);
-  let newest: number | undefined;
-  for (const entry of readdirSync(directory)) {
-    const match = pattern.exec(entry);
-    if (match?.[1] !== undefined) newest = Math.max(newest ?? 0, Number(match[1]));
-  }
-  return newest;
-}
-
-function readAt(fd: number, offset: number, length: number): Buffer {
-  const bytes = Buffer.allocUnsafe(length);
-  let filled = 0;
-  while (filled < length) {
-    const read = readSync(fd, bytes, filled, length - filled, offset + filled);
-    if (read === 0) break;
-    filled += read;
-  }
-  return bytes.subarray(0, filled);
-}
-
-function writeAll(fd: number, bytes: Buffer): void {
-  let written = 0;
-  while (written < bytes.length) written += writeSync(fd, bytes, written);
 }
