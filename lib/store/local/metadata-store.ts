@@ -59,11 +59,17 @@ export function createLocalMetadataStore(options: LocalMetadataStoreOptions): Me
     return entry && isLive(entry.expiresAt, clock.now()) ? entry : undefined;
   };
 
-  const liveItems = async <T>(kind: string): Promise<StoredItem<T>[]> => {
+  /** Live entries of a kind that pass `keep` (entries stay unparsed until they are handed out). */
+  const liveEntries = async (kind: string, keep: (entry: Entry) => boolean): Promise<Entry[]> => {
     await log.read();
     log.assertSound();
     const now = clock.now();
-    return state.entries(kind).filter((entry) => isLive(entry.expiresAt, now)).map((entry) => itemOf<T>(kind, entry));
+    return state.entries(kind).filter((entry) => isLive(entry.expiresAt, now) && keep(entry));
+  };
+  /** One page of `entries` (already ordered), parsed into items. */
+  const page = <T, E extends Entry>(kind: string, entries: E[], limit: number | undefined, position: (last: E) => unknown): Page<T> => {
+    const { items, cursor } = pageOf(entries, limit, position);
+    return { items: items.map((entry) => itemOf<T>(kind, entry)), ...(cursor === undefined ? {} : { cursor }) };
   };
 
   return {
@@ -105,20 +111,20 @@ export function createLocalMetadataStore(options: LocalMetadataStoreOptions): Me
     async list<T>(kind: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<T>> {
       checkLimit(options.limit);
       const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, listCursor);
-      const items = (await liveItems<T>(kind))
-        .filter((item) => after === undefined || compareUtf8(item.id, after.id) > 0)
-        .sort((a, b) => compareUtf8(a.id, b.id));
-      return pageOf(items, options.limit, (last) => ({ id: last.id }));
+      const entries = await liveEntries(kind, (entry) => after === undefined || compareUtf8(entry.id, after.id) > 0);
+      entries.sort((a, b) => compareUtf8(a.id, b.id));
+      return page<T, Entry>(kind, entries, options.limit, (last) => ({ id: last.id }));
     },
 
     async queryDue<T>(kind: string, dueBy: number, options: { limit?: number; cursor?: string } = {}): Promise<Page<T>> {
       checkLimit(options.limit);
       const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, dueCursor);
-      const items = (await liveItems<T>(kind))
-        .filter((item): item is StoredItem<T> & { dueAt: number } => item.dueAt !== undefined && item.dueAt <= dueBy)
-        .filter((item) => after === undefined || compareDue(item, after) > 0)
-        .sort(compareDue);
-      return pageOf(items, options.limit, (last) => ({ dueAt: last.dueAt, id: last.id }));
+      const isDue = (entry: Entry): entry is Entry & { dueAt: number } => entry.dueAt !== undefined && entry.dueAt <= dueBy;
+      const entries = (await liveEntries(kind, (entry) => isDue(entry) && (after === undefined || compareDue(entry, after) > 0))) as (Entry & {
+        dueAt: number;
+      })[];
+      entries.sort(compareDue);
+      return page<T, Entry & { dueAt: number }>(kind, entries, options.limit, (last) => ({ dueAt: last.dueAt, id: last.id }));
     },
   };
 }
