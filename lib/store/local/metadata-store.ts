@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { ConditionFailedError } from '../errors.ts';
 import { isLive } from '../expiry.ts';
 import { checkLimit, compareUtf8, decodeCursor, pageOf } from '../paging.ts';
-import type { Clock, MetadataStore, NewItem, Page, PutCondition, StoredItem } from '../ports.ts';
+import type { Clock, MetadataStore, NewItem, Page, PutCondition, StoredItem, WriteOptions } from '../ports.ts';
 import { storedItem } from '../stored-item.ts';
 import type { LockOptions } from './file-lock.ts';
 import { type Compactable, type LogState, RecordLog } from './record-log.ts';
@@ -80,7 +80,7 @@ export function createLocalMetadataStore(options: LocalMetadataStoreOptions): Me
       return entry && itemOf<T>(kind, entry);
     },
 
-    async put<T>(item: NewItem<T>, putCondition?: PutCondition) {
+    async put<T>(item: NewItem<T>, putCondition?: PutCondition, writeOptions?: WriteOptions) {
       const { kind, id, dueAt, expiresAt } = item;
       const record: MetadataRecord = {
         o: 'put',
@@ -92,7 +92,7 @@ export function createLocalMetadataStore(options: LocalMetadataStoreOptions): Me
         ...(putCondition === undefined ? {} : { c: putCondition.expectedVersion }),
         n: clock.now(),
       };
-      const outcome = await log.append(slotOf(kind, id), record);
+      const outcome = await log.append(slotOf(kind, id), record, writeOptions);
       if (outcome === REFUSED) throw new ConditionFailedError(kind, id, putCondition?.expectedVersion ?? 'absent');
       return storedItem(item, outcome as number);
     },

@@ -3,7 +3,7 @@ import { closeSync, existsSync, fstatSync, ftruncateSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StoreCorruptedError, StoreError } from '../errors.ts';
-import type { Clock } from '../ports.ts';
+import type { Clock, WriteOptions } from '../ports.ts';
 import { ensureDirectory, isErrno } from './files.ts';
 import { syncDirectory } from './directory-sync.ts';
 import { type LockOptions, withFileLock } from './file-lock.ts';
@@ -104,8 +104,11 @@ export class RecordLog<R> {
     if (bytes === undefined || this.poisoned.has(bytes.toString('hex'))) throw new StoreCorruptedError(this.requireCurrent().file);
   }
 
-  /** Appends `record` for the entry in `slot`, durably, and returns its outcome (LogState.apply). */
-  async append(slot: Buffer, record: R): Promise<unknown> {
+  /**
+   * Appends `record` for the entry in `slot` and returns its outcome (LogState.apply); unless
+   * `durable: false`, once an fdatasync that began after the write has completed.
+   */
+  async append(slot: Buffer, record: R, { durable = true }: WriteOptions = {}): Promise<unknown> {
     const transaction = nextTransaction();
     for (let attempt = 0; attempt < 100; attempt++) {
       const generation = await this.caughtUp();
@@ -119,7 +122,7 @@ export class RecordLog<R> {
         // Written and read back in one synchronous step: a frame not applied now never will be.
         this.own.clear();
         if (found !== undefined) {
-          await generation.commit.sync();
+          if (durable) await generation.commit.sync();
           this.compactIfDue(generation);
           return found.outcome;
         }

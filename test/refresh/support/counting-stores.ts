@@ -57,10 +57,10 @@ export function countingStores(secrets: SecretStore, metadata: MetadataStore, cl
       else counts.metadataReads++;
       return metadata.get(kind, id);
     },
-    put: (item, condition) => {
+    put: (item, condition, options) => {
       if (item.kind === LEASE_KIND) counts.leaseWrites++;
       else counts.metadataWrites++;
-      return metadata.put(item, condition);
+      return metadata.put(item, condition, options);
     },
     delete: (kind, id, condition) => {
       counts.metadataWrites++;
