@@ -49,9 +49,14 @@ export async function insertIntegration(metadata: MetadataStore, integration: In
 
 /** The integration, or IntegrationNotFoundError. */
 export async function requireIntegration(metadata: MetadataStore, id: string): Promise<Integration> {
+  return (await requireIntegrationItem(metadata, id)).data;
+}
+
+/** The integration with its store version (for a later `updateIntegration` without a second read), or IntegrationNotFoundError. */
+export async function requireIntegrationItem(metadata: MetadataStore, id: string): Promise<StoredItem<Integration>> {
   const item = await metadata.get<Integration>(INTEGRATION_KIND, id);
   if (item === undefined) throw new IntegrationNotFoundError(id);
-  return item.data;
+  return item;
 }
 
 /** Every integration, ordered by id. */
@@ -62,18 +67,22 @@ export async function listIntegrations(metadata: MetadataStore): Promise<Integra
 /**
  * Applies `change` to the current integration with an optimistic write, retrying when another
  * writer got in between; `dueAt` follows the new state. Returns the integration as written.
+ * `read`: the item as the caller already read it, used for the first attempt instead of reading
+ * again (the write is conditional on its version, so a change made since is never lost).
  */
 export async function updateIntegration(
   metadata: MetadataStore,
   id: string,
   change: (current: Integration) => Integration,
+  read?: StoredItem<Integration>,
 ): Promise<Integration> {
   let lastConflict: ConditionFailedError | undefined;
   for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
-    const item: StoredItem<Integration> | undefined = await metadata.get<Integration>(INTEGRATION_KIND, id);
+    const item = attempt === 0 && read !== undefined ? read : await metadata.get<Integration>(INTEGRATION_KIND, id);
     if (item === undefined) throw new IntegrationNotFoundError(id);
     const next = change(item.data);
-    const renamed = nameClaimId(next.name) !== nameClaimId(item.data.name);
+    // Same name, same claim: the hash is needed only when the name changed.
+    const renamed = next.name !== item.data.name && nameClaimId(next.name) !== nameClaimId(item.data.name);
     if (renamed) await claimName(metadata, next.name, id);
     try {
       const dueAt = refreshDueAt(next);

@@ -13,11 +13,37 @@ export interface ProviderClientOptions {
   readonly allowLoopbackHttp: boolean;
 }
 
+/** Configurations kept for reuse; a deployment has a handful of OAuth clients, each shared by many integrations. */
+const MAX_CACHED_CONFIGURATIONS = 64;
+
+interface CachedConfiguration {
+  /** Compared, not part of the key: the configuration holds this secret anyway, and a changed one replaces the entry. */
+  readonly clientSecret: string | undefined;
+  readonly trust: TrustContext;
+  readonly configuration: client.Configuration;
+}
+
+/** Keyed by everything a configuration is built from except the client secret and the trust. */
+const configurations = new Map<string, CachedConfiguration>();
+
 /**
  * The openid-client configuration of an integration, without discovery: its endpoints and
- * issuer, `client_secret_post`, and every request through the shared trust.
+ * issuer, `client_secret_post`, and every request through the shared trust. Reused while
+ * endpoints, client and trust stay the same: building one costs about as much CPU as the rest
+ * of a refresh's own logic. The configuration is never changed after it is built.
  */
 export function providerConfiguration(integration: Integration, clientSecret: string | undefined, options: ProviderClientOptions): client.Configuration {
+  const key = JSON.stringify([integration.issuer, integration.authorizationEndpoint, integration.tokenEndpoint, integration.clientId, options.allowLoopbackHttp]);
+  const cached = configurations.get(key);
+  if (cached !== undefined && cached.clientSecret === clientSecret && cached.trust === options.trust) return cached.configuration;
+  const configuration = buildConfiguration(integration, clientSecret, options);
+  configurations.delete(key);
+  configurations.set(key, { clientSecret, trust: options.trust, configuration });
+  if (configurations.size > MAX_CACHED_CONFIGURATIONS) configurations.delete(configurations.keys().next().value as string);
+  return configuration;
+}
+
+function buildConfiguration(integration: Integration, clientSecret: string | undefined, options: ProviderClientOptions): client.Configuration {
   assertSecureEndpoint('authorizationEndpoint', integration.authorizationEndpoint, options.allowLoopbackHttp);
   assertSecureEndpoint('tokenEndpoint', integration.tokenEndpoint, options.allowLoopbackHttp);
   const configuration = new client.Configuration(

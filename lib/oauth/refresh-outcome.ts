@@ -1,6 +1,7 @@
 import type { Alert } from '../observe/alerts.ts';
 import { logger } from '../observe/logger.ts';
 import { StoreError } from '../store/errors.ts';
+import type { StoredItem } from '../store/ports.ts';
 import type { OAuthServices } from './deps.ts';
 import { OAuthError } from './errors.ts';
 import type { Integration, IntegrationStatus, LastError } from './integration.ts';
@@ -42,13 +43,27 @@ export function refreshedState(current: Integration, tokens: StoredTokens): Inte
   };
 }
 
-/** Records a failed refresh on the integration and raises one alert when its status changed. */
-export async function recordRefreshFailure(deps: OutcomeDeps, integrationId: string, error: unknown, policy: RefreshPolicy): Promise<Integration> {
+/**
+ * Records a failed refresh on the integration and raises one alert when its status changed.
+ * `read`: the integration as the refresh read it (see updateIntegration).
+ */
+export async function recordRefreshFailure(
+  deps: OutcomeDeps,
+  integrationId: string,
+  error: unknown,
+  policy: RefreshPolicy,
+  read?: StoredItem<Integration>,
+): Promise<Integration> {
   let before: IntegrationStatus | undefined;
-  const updated = await updateIntegration(deps.metadata, integrationId, (current) => {
-    before = current.status;
-    return failedState(current, error, deps.clock.now(), policy);
-  });
+  const updated = await updateIntegration(
+    deps.metadata,
+    integrationId,
+    (current) => {
+      before = current.status;
+      return failedState(current, error, deps.clock.now(), policy);
+    },
+    read,
+  );
   const failureClass = classifyFailure(error);
   logger.warn('OAuth refresh failed', {
     integrationId,
@@ -62,13 +77,21 @@ export async function recordRefreshFailure(deps: OutcomeDeps, integrationId: str
   return updated;
 }
 
-/** Records a successful refresh; an integration that was failing raises one "recovered" alert. */
-export async function recordRefreshSuccess(deps: OutcomeDeps, integrationId: string, tokens: StoredTokens): Promise<Integration> {
+/**
+ * Records a successful refresh; an integration that was failing raises one "recovered" alert.
+ * `read`: the integration as the refresh read it (see updateIntegration).
+ */
+export async function recordRefreshSuccess(deps: OutcomeDeps, integrationId: string, tokens: StoredTokens, read?: StoredItem<Integration>): Promise<Integration> {
   let before: IntegrationStatus | undefined;
-  const updated = await updateIntegration(deps.metadata, integrationId, (current) => {
-    before = current.status;
-    return refreshedState(current, tokens);
-  });
+  const updated = await updateIntegration(
+    deps.metadata,
+    integrationId,
+    (current) => {
+      before = current.status;
+      return refreshedState(current, tokens);
+    },
+    read,
+  );
   if (before !== undefined && before !== updated.status) await publish(deps, statusAlert(updated, undefined));
   return updated;
 }

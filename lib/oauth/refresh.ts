@@ -5,7 +5,7 @@ import type { OAuthServices } from './deps.ts';
 import { refreshDueAt } from './due.ts';
 import { NotAuthorizedError, type TokenEndpointError } from './errors.ts';
 import type { Integration } from './integration.ts';
-import { requireIntegration } from './integration-store.ts';
+import { requireIntegrationItem } from './integration-store.ts';
 import { providerConfiguration, tokenEndpointError } from './provider-client.ts';
 import { type HeldLease, withRefreshLease } from './refresh-lease.ts';
 import { recordRefreshFailure, recordRefreshSuccess } from './refresh-outcome.ts';
@@ -57,7 +57,9 @@ async function refreshHoldingLease(
   fresh: (integration: Integration, tokens: StoredTokens) => boolean,
   { policy, storeRetry }: RefreshOptions & { policy: RefreshPolicy },
 ): Promise<RefreshResult> {
-  const integration = await requireIntegration(deps.metadata, integrationId);
+  // Read under the lease; the outcome is written conditionally on this version, without reading it again.
+  const item = await requireIntegrationItem(deps.metadata, integrationId);
+  const integration = item.data;
   // The one secret read of a refresh: client secret and refresh token together, under the lease.
   const secret = await readIntegrationSecret(deps.secrets, integrationId);
   const tokens = secret?.tokens;
@@ -76,7 +78,7 @@ async function refreshHoldingLease(
       const latest = await readTokens(deps.secrets, integrationId);
       if (latest !== undefined && latest.refreshToken !== tokens.refreshToken) return { integration, tokens: latest, refreshed: false };
     }
-    await recordRefreshFailure(deps, integrationId, error, policy);
+    await recordRefreshFailure(deps, integrationId, error, policy, item);
     throw error;
   }
   registerSecret(response.access_token);
@@ -100,10 +102,10 @@ async function refreshHoldingLease(
   try {
     held.lease = await writeSecretWithinLease(deps, integrationId, { clientSecret, tokens: next }, held.lease, storeRetry);
   } catch (error) {
-    await recordRefreshFailure(deps, integrationId, error, policy).catch(() => undefined);
+    await recordRefreshFailure(deps, integrationId, error, policy, item).catch(() => undefined);
     throw error;
   }
-  const updated = await recordRefreshSuccess(deps, integrationId, next);
+  const updated = await recordRefreshSuccess(deps, integrationId, next, item);
   logger.info('OAuth access token refreshed', { integrationId, rotated: response.refresh_token !== undefined });
   return { integration: updated, tokens: next, refreshed: true };
 }

@@ -1,46 +1,80 @@
 /**
  * The registered secret values, indexed so that finding them in a string costs one map
- * look-up per character whatever the number of secrets.
+ * look-up per character whatever the number of secrets. Registering is cheap and the index is
+ * updated incrementally, at the next redaction: every refresh registers several new values
+ * (tokens, the secret's JSON), most of which never meet a log line, and rebuilding the whole
+ * index per log line would cost a pass over every registered secret each time.
  */
 
 /** Registered values shorter than this are not substituted (they would blank ordinary words). */
 export const MIN_SECRET_LENGTH = 6;
 
 /**
- * Oldest registrations are forgotten past this many: a long-running local runtime registers
- * every refreshed token, and the oldest ones expired long ago.
+ * A registration is forgotten only after this many more recently registered values: a
+ * long-running local runtime registers every refreshed token, and the oldest ones expired long ago.
  */
 const MAX_SECRETS = 4096;
+/** Forgetting happens in batches of this many, so a registration costs one sort per batch, not a scan each. */
+const FORGET_BATCH = 1024;
 
-/** Secret value -> every form it may take in text (raw, URL-encoded, form-encoded, JSON-escaped). */
-const forms = new Map<string, string[]>();
-/** First MIN_SECRET_LENGTH characters of a form -> the forms starting with them, longest first. */
-let index: Map<string, string[]> | undefined;
+interface Registration {
+  readonly value: string;
+  /** Every form the value may take in text (raw, URL-encoded, form-encoded, JSON-escaped); undefined until indexed. */
+  forms?: readonly string[];
+  /** When it was last registered (a counter): re-registering keeps a value in use from being forgotten. */
+  lastUse: number;
+  forgotten?: boolean;
+}
+
+/**
+ * The forms sharing one prefix. Forms are counted because two values can share one (one is the
+ * other URL-encoded); a set rather than a sorted list because some buckets are large (every
+ * integration's secret JSON starts `{"clientSecret"`) and change on every refresh.
+ */
+interface Bucket {
+  readonly counts: Map<string, number>;
+  /** Sorted when a text is redacted, only after the bucket changed. */
+  longestFirst?: readonly string[];
+}
+
+const registrations = new Map<string, Registration>();
+/** First MIN_SECRET_LENGTH characters of a form -> the forms starting with them. */
+const byPrefix = new Map<string, Bucket>();
+/** Registered but not yet in the index. */
+let unindexed: Registration[] = [];
+let uses = 0;
 
 /** Registers a secret value so that it never appears in any log line or metric. */
 export function registerSecret(value: string | undefined): void {
   if (value === undefined || value.length < MIN_SECRET_LENGTH) return;
-  forms.delete(value); // re-registration makes it the newest
-  forms.set(value, encodings(value));
-  while (forms.size > MAX_SECRETS) forms.delete(forms.keys().next().value as string);
-  index = undefined;
+  const known = registrations.get(value);
+  if (known !== undefined) {
+    // Not delete + set to move it last: on V8 each re-insertion of the same key makes the next
+    // look-up of that key slower until the table is rehashed (measured: O(size) per touch).
+    known.lastUse = ++uses;
+    return;
+  }
+  const registration: Registration = { value, lastUse: ++uses };
+  registrations.set(value, registration);
+  unindexed.push(registration);
+  if (registrations.size > MAX_SECRETS + FORGET_BATCH) forgetLeastRecentlyUsed();
 }
 
 /** Forgets every registered secret (tests only). */
 export function forgetSecrets(): void {
-  forms.clear();
-  index = undefined;
+  registrations.clear();
+  byPrefix.clear();
+  unindexed = [];
 }
 
 /** The text with every occurrence of a registered secret, in any of its forms, replaced. */
 export function replaceSecrets(text: string, replacement: string): string {
-  if (forms.size === 0 || text.length < MIN_SECRET_LENGTH) return text;
-  const byPrefix = (index ??= buildIndex());
+  if (registrations.size === 0 || text.length < MIN_SECRET_LENGTH) return text;
+  indexRegistrations();
   let out = '';
   let copiedUpTo = 0;
   for (let i = 0; i + MIN_SECRET_LENGTH <= text.length; ) {
-    const candidates = byPrefix.get(text.slice(i, i + MIN_SECRET_LENGTH));
-    const match = candidates?.find((form) => text.startsWith(form, i));
+    const match = candidates(text.slice(i, i + MIN_SECRET_LENGTH))?.find((form) => text.startsWith(form, i));
     if (match === undefined) {
       i += 1;
       continue;
@@ -52,7 +86,11 @@ export function replaceSecrets(text: string, replacement: string): string {
   return copiedUpTo === 0 ? text : out + text.slice(copiedUpTo);
 }
 
+/** Characters that every encoding below leaves as they are (typical of tokens and generated secrets). */
+const UNENCODED = /^[A-Za-z0-9_.-]+$/;
+
 function encodings(value: string): string[] {
+  if (UNENCODED.test(value)) return [value];
   const all = [
     value,
     encodeURIComponent(value),
@@ -62,17 +100,57 @@ function encodings(value: string): string[] {
   return [...new Set(all)].filter((form) => form.length >= MIN_SECRET_LENGTH);
 }
 
-function buildIndex(): Map<string, string[]> {
-  const byPrefix = new Map<string, string[]>();
-  for (const variants of forms.values()) {
-    for (const form of variants) {
-      const key = form.slice(0, MIN_SECRET_LENGTH);
-      const bucket = byPrefix.get(key) ?? [];
-      bucket.push(form);
-      byPrefix.set(key, bucket);
-    }
+function addToIndex(form: string): void {
+  const key = form.slice(0, MIN_SECRET_LENGTH);
+  let bucket = byPrefix.get(key);
+  if (bucket === undefined) {
+    bucket = { counts: new Map() };
+    byPrefix.set(key, bucket);
   }
-  // Longest first, so that a secret containing another registered secret is blanked whole.
-  for (const bucket of byPrefix.values()) bucket.sort((a, b) => b.length - a.length);
-  return byPrefix;
+  bucket.counts.set(form, (bucket.counts.get(form) ?? 0) + 1);
+  bucket.longestFirst = undefined;
+}
+
+function removeFromIndex(form: string): void {
+  const key = form.slice(0, MIN_SECRET_LENGTH);
+  const bucket = byPrefix.get(key);
+  const count = bucket?.counts.get(form);
+  if (bucket === undefined || count === undefined) return;
+  if (count > 1) bucket.counts.set(form, count - 1);
+  else bucket.counts.delete(form);
+  if (bucket.counts.size === 0) byPrefix.delete(key);
+  else bucket.longestFirst = undefined;
+}
+
+/** The forms starting with `prefix`, longest first so that a secret containing another registered secret is blanked whole. */
+function candidates(prefix: string): readonly string[] | undefined {
+  const bucket = byPrefix.get(prefix);
+  if (bucket === undefined) return undefined;
+  bucket.longestFirst ??= [...bucket.counts.keys()].sort((a, b) => b.length - a.length);
+  return bucket.longestFirst;
+}
+
+function indexRegistrations(): void {
+  for (const registration of unindexed) {
+    if (registration.forgotten === true) continue;
+    registration.forms = encodings(registration.value);
+    for (const form of registration.forms) addToIndex(form);
+  }
+  unindexed = [];
+}
+
+/** Keeps the MAX_SECRETS most recently registered values (`lastUse` values are unique). */
+function forgetLeastRecentlyUsed(): void {
+  const lastUses = new Float64Array(registrations.size);
+  let i = 0;
+  for (const registration of registrations.values()) lastUses[i++] = registration.lastUse;
+  lastUses.sort();
+  const newestForgotten = lastUses[registrations.size - MAX_SECRETS - 1] ?? 0;
+  for (const [value, registration] of registrations) {
+    if (registration.lastUse > newestForgotten) continue;
+    registrations.delete(value);
+    registration.forgotten = true;
+    for (const form of registration.forms ?? []) removeFromIndex(form);
+  }
+  unindexed = unindexed.filter((registration) => registration.forgotten !== true);
 }
