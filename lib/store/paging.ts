@@ -33,7 +33,19 @@ export function pageOf<I>(items: readonly I[], limit: number | undefined, positi
   return { items: kept, cursor: encodeCursor(position(kept[kept.length - 1] as I)) };
 }
 
-/** Orders strings by their UTF-8 bytes, as DynamoDB orders string sort keys. */
+/**
+ * Orders strings by their UTF-8 bytes, as DynamoDB orders string sort keys. UTF-16 code units
+ * order the same way except where a surrogate (D800-DFFF) meets a unit at or above it, so only
+ * then are the strings encoded and compared as bytes.
+ */
 export function compareUtf8(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+    return x - y;
+  }
+  return a.length - b.length;
 }
