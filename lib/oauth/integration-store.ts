@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConditionFailedError } from '../store/errors.ts';
-import type { MetadataStore, StoredItem } from '../store/ports.ts';
+import type { MetadataStore, StoredItem, WriteOptions } from '../store/ports.ts';
 import { refreshDueAt } from './due.ts';
 import { IntegrationConflictError, IntegrationNameTakenError, IntegrationNotFoundError } from './errors.ts';
 import type { Integration } from './integration.ts';
@@ -69,12 +69,14 @@ export async function listIntegrations(metadata: MetadataStore): Promise<Integra
  * writer got in between; `dueAt` follows the new state. Returns the integration as written.
  * `read`: the item as the caller already read it, used for the first attempt instead of reading
  * again (the write is conditional on its version, so a change made since is never lost).
+ * `writeOptions`: how the write is made, given the integration before and after (durable by default).
  */
 export async function updateIntegration(
   metadata: MetadataStore,
   id: string,
   change: (current: Integration) => Integration,
   read?: StoredItem<Integration>,
+  writeOptions?: (current: Integration, next: Integration) => WriteOptions,
 ): Promise<Integration> {
   let lastConflict: ConditionFailedError | undefined;
   for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
@@ -86,7 +88,11 @@ export async function updateIntegration(
     if (renamed) await claimName(metadata, next.name, id);
     try {
       const dueAt = refreshDueAt(next);
-      await metadata.put({ kind: INTEGRATION_KIND, id, data: next, ...(dueAt === undefined ? {} : { dueAt }) }, { expectedVersion: item.version });
+      await metadata.put(
+        { kind: INTEGRATION_KIND, id, data: next, ...(dueAt === undefined ? {} : { dueAt }) },
+        { expectedVersion: item.version },
+        writeOptions?.(item.data, next),
+      );
     } catch (error) {
       if (renamed) await releaseName(metadata, next.name);
       if (!(error instanceof ConditionFailedError)) throw error;

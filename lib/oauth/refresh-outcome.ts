@@ -91,6 +91,10 @@ export async function recordRefreshSuccess(deps: OutcomeDeps, integrationId: str
       return refreshedState(current, tokens);
     },
     read,
+    // A routine refresh only moves timestamps: it need not wait for the disk (the new tokens did).
+    // Lost to a power cut, the integration reads as before and the next run refreshes it again
+    // with the stored refresh token. A change of status or a cleared error is written durably.
+    (current, next) => ({ durable: current.status !== next.status || current.lastError !== undefined }),
   );
   if (before !== undefined && before !== updated.status) await publish(deps, statusAlert(updated, undefined));
   return updated;

@@ -39,6 +39,8 @@ interface Entry {
 
 const listCursor = z.object({ id: z.string() });
 const dueCursor = z.object({ dueAt: z.number(), id: z.string() });
+/** Slots cached before the cache starts over (about 100 bytes each). */
+const MAX_CACHED_SLOTS = 100_000;
 /** Outcome of a record whose condition did not hold. */
 const REFUSED = Symbol('refused');
 
@@ -215,9 +217,19 @@ function itemOf<T>(kind: string, entry: Entry): StoredItem<T> {
   return storedItem({ kind, id: entry.id, data: JSON.parse(entry.data) as T, dueAt: entry.dueAt, expiresAt: entry.expiresAt }, entry.version);
 }
 
+/** Slots computed so far (one per item ever written: as many as the state holds, give or take deletions). */
+const slots = new Map<string, Buffer>();
+
 /** The log slot of an item: a hash, so the log reveals no kind or id. */
 function slotOf(kind: string, id: string): Buffer {
-  return createHash('sha256').update(`${kind}\u0000${id}`, 'utf8').digest();
+  const key = `${kind}\u0000${id}`;
+  let slot = slots.get(key);
+  if (slot === undefined) {
+    slot = createHash('sha256').update(key, 'utf8').digest();
+    if (slots.size >= MAX_CACHED_SLOTS) slots.clear();
+    slots.set(key, slot);
+  }
+  return slot;
 }
 
 function compareDue(a: { dueAt: number; id: string }, b: { dueAt: number; id: string }): number {

@@ -111,23 +111,26 @@ export class RecordLog<R> {
   async append(slot: Buffer, record: R, { durable = true }: WriteOptions = {}): Promise<unknown> {
     const transaction = nextTransaction();
     for (let attempt = 0; attempt < 100; attempt++) {
-      const generation = await this.caughtUp();
+      // The frames before ours are read after the write; catching up first is needed only to move on.
+      const generation = this.moving === undefined && this.current?.isLive() === true ? this.current : await this.caughtUp();
       // Another operation may have moved on meanwhile (and closed this generation's file).
       if (generation !== this.current) continue;
       this.assertSound(slot);
       generation.holds++;
       try {
-        this.write(generation, this.frame(slot, { t: transaction, r: record }, true));
-        const found = this.scan(generation, transaction);
+        const frame = this.frame(slot, { t: transaction, r: record }, true);
+        this.write(generation, frame);
+        const found = this.appliedAlone(generation, slot, record, frame.length) ?? this.scan(generation, transaction);
         // Written and read back in one synchronous step: a frame not applied now never will be.
         this.own.clear();
-        if (found !== undefined) {
+        // A removed file took the frame with it: write it again to the new log.
+        if (found !== undefined && !generation.removed) {
           if (durable) await generation.commit.sync();
           this.compactIfDue(generation);
           return found.outcome;
         }
         // A seal came before our frame: the frame belongs to nobody; append it to the next generation.
-        if (generation.sealedAt === undefined && !generation.removed) throw this.damaged(generation, 'a frame appended by this process is missing');
+        if (found === undefined && generation.sealedAt === undefined && !generation.removed) throw this.damaged(generation, 'a frame appended by this process is missing');
       } finally {
         generation.holds--;
         generation.release();
@@ -309,6 +312,19 @@ export class RecordLog<R> {
       await unlinkAsync(temp).catch(() => undefined);
     }
     await syncDirectory(this.options.directory);
+  }
+
+  /**
+   * When the file grew by exactly the frame just appended, nobody else wrote since the last scan:
+   * the record is applied as built, without reading it back.
+   */
+  private appliedAlone(generation: Generation, slot: Buffer, record: R, length: number): Found | undefined {
+    const { size, nlink } = fstatSync(generation.fd);
+    if (nlink === 0 || size !== generation.offset + length || generation.incompleteTail) return undefined;
+    if (this.poisoned.size > 0 && this.poisoned.has(slot.toString('hex'))) throw new StoreCorruptedError(generation.file);
+    generation.offset = size;
+    generation.records++;
+    return { outcome: this.options.state.apply(record) };
   }
 
   /**

@@ -8,6 +8,8 @@ export interface StoreCounts {
   /** Metadata reads and writes other than lease items. */
   metadataReads: number;
   metadataWrites: number;
+  /** Of those writes, the ones made with `durable: false`. */
+  metadataVolatileWrites: number;
   /** Puts of lease items: acquire, renew and release each write once. */
   leaseWrites: number;
   leaseReads: number;
@@ -30,11 +32,13 @@ export function countingStores(secrets: SecretStore, metadata: MetadataStore, cl
     secretWrites: 0,
     metadataReads: 0,
     metadataWrites: 0,
+    metadataVolatileWrites: 0,
     leaseWrites: 0,
     leaseReads: 0,
     dueQueries: 0,
     reset() {
-      this.secretReads = this.secretWrites = this.metadataReads = this.metadataWrites = this.leaseWrites = this.leaseReads = this.dueQueries = 0;
+      this.secretReads = this.secretWrites = this.metadataReads = this.metadataWrites = this.metadataVolatileWrites = 0;
+      this.leaseWrites = this.leaseReads = this.dueQueries = 0;
     },
   };
   const countedSecrets: SecretStore = {
@@ -60,6 +64,7 @@ export function countingStores(secrets: SecretStore, metadata: MetadataStore, cl
     put: (item, condition, options) => {
       if (item.kind === LEASE_KIND) counts.leaseWrites++;
       else counts.metadataWrites++;
+      if (item.kind !== LEASE_KIND && options?.durable === false) counts.metadataVolatileWrites++;
       return metadata.put(item, condition, options);
     },
     delete: (kind, id, condition) => {
