@@ -29,8 +29,14 @@ export interface SeedOptions {
  * temp directory behind counting wrappers, and integrations authorized at the provider without a
  * browser (their grants minted directly).
  */
-export interface RefreshWorld {
-  readonly provider: RotatingProvider;
+/** What the world needs of its provider (a RotatingProvider in this process, or one in another). */
+export type WorldProvider = Pick<
+  RotatingProvider,
+  'issuer' | 'authorizationEndpoint' | 'tokenEndpoint' | 'clientId' | 'clientSecret' | 'mintGrant' | 'refreshTokenUsable' | 'close'
+>;
+
+export interface RefreshWorld<P extends WorldProvider = RotatingProvider> {
+  readonly provider: P;
   readonly services: TestServices;
   /** The ports the code under test gets: the counting stores over the real ones. */
   readonly deps: OAuthServices;
@@ -49,7 +55,11 @@ export interface WorldOptions extends RotatingProviderOptions {
 }
 
 export async function startRefreshWorld(options: WorldOptions = {}, env: NodeJS.ProcessEnv = {}): Promise<RefreshWorld> {
-  const provider = await startRotatingProvider(options);
+  return refreshWorldOn(await startRotatingProvider(options), options, env);
+}
+
+/** The refresh world around a provider started elsewhere (the benchmark's provider process); closing the world closes it. */
+export async function refreshWorldOn<P extends WorldProvider>(provider: P, options: WorldOptions = {}, env: NodeJS.ProcessEnv = {}): Promise<RefreshWorld<P>> {
   const local = await createTestServices('http://127.0.0.1:3999', env);
   const memory = options.stores === 'memory' ? memoryMetadata(local.clock) : undefined;
   const services: TestServices =

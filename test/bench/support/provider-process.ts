@@ -1,0 +1,63 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as client from 'openid-client';
+import type { MintedGrant, RotatingProvider } from '../../support/oidc-provider-rotating.ts';
+
+const child = fileURLToPath(new URL('./provider-child.ts', import.meta.url));
+
+/** The rotating provider run in a child process (provider-child.ts): its CPU is not the benchmark's. */
+export interface ProviderProcess extends Pick<RotatingProvider, 'issuer' | 'authorizationEndpoint' | 'tokenEndpoint' | 'clientId' | 'clientSecret' | 'mintGrant'> {
+  /** Adds this much delay before each token answer, as a remote provider has (0: none). */
+  setLatency(ms: number): Promise<void>;
+  /** Grants revoked by reuse detection so far. */
+  revokedGrants(): Promise<number>;
+  refreshTokenUsable(refreshToken: string): Promise<boolean>;
+  clientConfiguration(): client.Configuration;
+  close(): Promise<void>;
+}
+
+export async function startProviderProcess(): Promise<ProviderProcess> {
+  const process_ = spawn(process.execPath, ['--import', 'tsx', child], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => process_.once('exit', () => { resolve(); }));
+  const started = await new Promise<{ issuer: string; authorizationEndpoint: string; tokenEndpoint: string; clientId: string; clientSecret: string; controlUrl: string }>(
+    (resolve, reject) => {
+      let out = '';
+      process_.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const line = out.split('\n').find((l) => l.startsWith('{'));
+        if (line !== undefined && out.includes('\n')) resolve(JSON.parse(line) as never);
+      });
+      process_.once('exit', (code) => { reject(new Error(`the provider process exited (${code}) before it started`)); });
+    },
+  );
+  const call = async <T>(path: string, input: unknown = {}): Promise<T> => {
+    const response = await fetch(`${started.controlUrl}${path}`, { method: 'POST', body: JSON.stringify(input) });
+    if (!response.ok) throw new Error(`provider control ${path}: HTTP ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  const { issuer, authorizationEndpoint, tokenEndpoint, clientId, clientSecret } = started;
+  return {
+    issuer,
+    authorizationEndpoint,
+    tokenEndpoint,
+    clientId,
+    clientSecret,
+    mintGrant: (accountId) => call<MintedGrant>('/mint', { accountId }),
+    setLatency: async (ms) => {
+      await call('/latency', { ms });
+    },
+    revokedGrants: async () => (await call<{ revokedGrants: string[] }>('/stats')).revokedGrants.length,
+    refreshTokenUsable: () => Promise.reject(new Error('not available for a provider in another process')),
+    clientConfiguration() {
+      const configuration = new client.Configuration({ issuer, token_endpoint: tokenEndpoint }, clientId, clientSecret, client.ClientSecretPost(clientSecret));
+      // The provider listens on plain http on loopback.
+      // eslint-disable-next-line @typescript-eslint/no-deprecated
+      client.allowInsecureRequests(configuration);
+      return configuration;
+    },
+    async close() {
+      process_.stdin.end();
+      await exited;
+    },
+  };
+}
