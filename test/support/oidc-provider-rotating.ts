@@ -69,6 +69,15 @@ export interface RotatingProviderOptions {
   readonly accessTokenTtlSeconds?: number;
 }
 
+/** A plain openid-client configuration for a loopback provider's client (plain http allowed). */
+export function loopbackClientConfiguration(issuer: string, clientId: string, clientSecret: string): client.Configuration {
+  const configuration = new client.Configuration({ issuer, token_endpoint: `${issuer}/token` }, clientId, clientSecret, client.ClientSecretPost(clientSecret));
+  // Plain http is the point of a loopback test provider.
+  // eslint-disable-next-line @typescript-eslint/no-deprecated
+  client.allowInsecureRequests(configuration);
+  return configuration;
+}
+
 export async function startRotatingProvider(options: RotatingProviderOptions = {}): Promise<RotatingProvider> {
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -133,13 +142,7 @@ export async function startRotatingProvider(options: RotatingProviderOptions = {
       const token = await provider.RefreshToken.find(refreshToken);
       return token?.grantId !== undefined && !token.consumed && !token.isExpired && (await fixture.grantAlive(token.grantId));
     },
-    clientConfiguration() {
-      const configuration = new client.Configuration({ issuer, token_endpoint: `${issuer}/token` }, clientId, clientSecret, client.ClientSecretPost(clientSecret));
-      // Plain http is the point of a loopback test provider.
-      // eslint-disable-next-line @typescript-eslint/no-deprecated
-      client.allowInsecureRequests(configuration);
-      return configuration;
-    },
+    clientConfiguration: () => loopbackClientConfiguration(issuer, clientId, clientSecret),
     close: () =>
       new Promise<void>((resolve) => {
         for (const response of hanging) response.destroy();

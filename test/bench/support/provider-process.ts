@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as client from 'openid-client';
-import type { MintedGrant, RotatingProvider } from '../../support/oidc-provider-rotating.ts';
+import { type MintedGrant, type RotatingProvider, loopbackClientConfiguration } from '../../support/oidc-provider-rotating.ts';
 
 const child = fileURLToPath(new URL('./provider-child.ts', import.meta.url));
 
@@ -48,13 +48,7 @@ export async function startProviderProcess(): Promise<ProviderProcess> {
     },
     revokedGrants: async () => (await call<{ revokedGrants: string[] }>('/stats')).revokedGrants.length,
     refreshTokenUsable: () => Promise.reject(new Error('not available for a provider in another process')),
-    clientConfiguration() {
-      const configuration = new client.Configuration({ issuer, token_endpoint: tokenEndpoint }, clientId, clientSecret, client.ClientSecretPost(clientSecret));
-      // The provider listens on plain http on loopback.
-      // eslint-disable-next-line @typescript-eslint/no-deprecated
-      client.allowInsecureRequests(configuration);
-      return configuration;
-    },
+    clientConfiguration: () => loopbackClientConfiguration(issuer, clientId, clientSecret),
     async close() {
       process_.stdin.end();
       await exited;
