@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { appendFile, copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,6 +6,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { StoreCorruptedError, StoreLockedError } from '../../lib/store/errors.ts';
 import { createLocalStores } from '../../lib/store/local/index.ts';
 import { loadOrCreateKey } from '../../lib/store/local/key-file.ts';
+import { slotOf } from '../../lib/store/local/log-frame.ts';
 import { seal } from '../../lib/store/local/sealed.ts';
 import { ManualClock } from '../support/manual-clock.ts';
 
@@ -81,7 +81,7 @@ describe('local store logs on disk', () => {
     const bytes = await readFile(file);
     const first = frames(bytes)[0]!;
     const moved = Buffer.from(bytes.subarray(first.offset, first.offset + first.length));
-    createHash('sha256').update('trustline/b', 'utf8').digest().copy(moved, 6);
+    slotOf('trustline/b').copy(moved, 6);
     await appendFile(file, moved);
     await expect(createLocalStores({ dataDir, clock }).secrets.get('trustline/b')).rejects.toMatchObject({ code: 'STORE_CORRUPTED', file });
   });
@@ -206,7 +206,7 @@ describe('local store log compaction', () => {
     const { metadata } = createLocalStores({ dataDir, clock });
     await metadata.put({ kind: 'k', id: 'i', data: 'sealed in' });
     await appendFrame(logFile('metadata'), 'metadata', Buffer.alloc(32), { t: 'dead-compactor', seal: clock.now() });
-    await appendFrame(logFile('metadata'), 'metadata', createHash('sha256').update('k\u0000late', 'utf8').digest(), {
+    await appendFrame(logFile('metadata'), 'metadata', slotOf('k\u0000late'), {
       t: 'after-the-seal',
       r: { o: 'put', k: 'k', i: 'late', d: '"lost"', n: clock.now() },
     });

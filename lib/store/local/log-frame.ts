@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { seal, unseal } from './sealed.ts';
 
 /**
@@ -12,6 +13,11 @@ export const SLOT_BYTES = 32;
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 /** The slot of compaction markers; entry slots are SHA-256 hashes, never all zeros. */
 export const SEAL_SLOT = Buffer.alloc(SLOT_BYTES);
+
+/** The slot of the entry with this key: its SHA-256, so the log reveals no key. */
+export function slotOf(key: string): Buffer {
+  return createHash('sha256').update(key, 'utf8').digest();
+}
 
 export interface Payload {
   /** The writer's transaction id: how a writer finds its own record's outcome. */

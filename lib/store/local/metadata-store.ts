@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import * as z from 'zod';
 import { ConditionFailedError } from '../errors.ts';
 import { isLive } from '../expiry.ts';
@@ -6,6 +5,7 @@ import { checkLimit, compareUtf8, decodeCursor, pageOf } from '../paging.ts';
 import type { Clock, MetadataStore, NewItem, Page, PutCondition, StoredItem, WriteOptions } from '../ports.ts';
 import { storedItem } from '../stored-item.ts';
 import type { LockOptions } from './file-lock.ts';
+import { slotOf } from './log-frame.ts';
 import { type Compactable, type LogState, RecordLog } from './record-log.ts';
 
 export interface LocalMetadataStoreOptions {
@@ -39,8 +39,6 @@ interface Entry {
 
 const listCursor = z.object({ id: z.string() });
 const dueCursor = z.object({ dueAt: z.number(), id: z.string() });
-/** Slots cached before the cache starts over (about 100 bytes each). */
-const MAX_CACHED_SLOTS = 100_000;
 /** Outcome of a record whose condition did not hold. */
 const REFUSED = Symbol('refused');
 
@@ -56,7 +54,7 @@ export function createLocalMetadataStore(options: LocalMetadataStoreOptions): Me
 
   const entryOf = async (kind: string, id: string): Promise<Entry | undefined> => {
     await log.read();
-    log.assertSound(() => slotOf(kind, id));
+    log.assertSound(() => itemSlot(kind, id));
     const entry = state.entry(kind, id);
     return entry && isLive(entry.expiresAt, clock.now()) ? entry : undefined;
   };
@@ -94,19 +92,19 @@ export function createLocalMetadataStore(options: LocalMetadataStoreOptions): Me
         ...(putCondition === undefined ? {} : { c: putCondition.expectedVersion }),
         n: clock.now(),
       };
-      const outcome = await log.append(slotOf(kind, id), record, writeOptions);
+      const outcome = await log.append(itemSlot(kind, id), record, writeOptions);
       if (outcome === REFUSED) throw new ConditionFailedError(kind, id, putCondition?.expectedVersion ?? 'absent');
       return storedItem(item, outcome as number);
     },
 
     async delete(kind, id, deleteCondition) {
       const record: MetadataRecord = { o: 'delete', k: kind, i: id, ...(deleteCondition === undefined ? {} : { c: deleteCondition.expectedVersion }), n: clock.now() };
-      const outcome = await log.append(slotOf(kind, id), record);
+      const outcome = await log.append(itemSlot(kind, id), record);
       if (outcome === REFUSED) throw new ConditionFailedError(kind, id, deleteCondition?.expectedVersion ?? 'absent');
     },
 
     async take<T>(kind: string, id: string) {
-      const taken = (await log.append(slotOf(kind, id), { o: 'take', k: kind, i: id, n: clock.now() })) as Entry | undefined;
+      const taken = (await log.append(itemSlot(kind, id), { o: 'take', k: kind, i: id, n: clock.now() })) as Entry | undefined;
       return taken && itemOf<T>(kind, taken);
     },
 
@@ -168,7 +166,7 @@ class MetadataState implements LogState<MetadataRecord> {
         if (!isLive(entry.expiresAt, at)) continue;
         const { id, data, version, dueAt, expiresAt } = entry;
         const record: MetadataRecord = { o: 'set', k: kind, i: id, d: data, v: version, ...(dueAt === undefined ? {} : { due: dueAt }), ...(expiresAt === undefined ? {} : { exp: expiresAt }) };
-        yield [slotOf(kind, id), record];
+        yield [itemSlot(kind, id), record];
       }
     }
   }
@@ -217,19 +215,9 @@ function itemOf<T>(kind: string, entry: Entry): StoredItem<T> {
   return storedItem({ kind, id: entry.id, data: JSON.parse(entry.data) as T, dueAt: entry.dueAt, expiresAt: entry.expiresAt }, entry.version);
 }
 
-/** Slots computed so far (one per item ever written: as many as the state holds, give or take deletions). */
-const slots = new Map<string, Buffer>();
-
-/** The log slot of an item: a hash, so the log reveals no kind or id. */
-function slotOf(kind: string, id: string): Buffer {
-  const key = `${kind}\u0000${id}`;
-  let slot = slots.get(key);
-  if (slot === undefined) {
-    slot = createHash('sha256').update(key, 'utf8').digest();
-    if (slots.size >= MAX_CACHED_SLOTS) slots.clear();
-    slots.set(key, slot);
-  }
-  return slot;
+/** The log slot of an item. */
+function itemSlot(kind: string, id: string): Buffer {
+  return slotOf(`${kind}\u0000${id}`);
 }
 
 function compareDue(a: { dueAt: number; id: string }, b: { dueAt: number; id: string }): number {

@@ -59,6 +59,9 @@ interface Found {
   readonly outcome: unknown;
 }
 
+/** What applyFrame returns for a compaction marker: the generation ends there. */
+const SEALED = Symbol('sealed');
+
 /**
  * The embedded stores' storage: one append-only log per store, shared by every process on the
  * data directory. Each record is a frame sealed with AES-256-GCM (its slot — the hash of the
@@ -81,7 +84,6 @@ export class RecordLog<R> {
   private readonly poisoned = new Set<string>();
   /** Payloads of frames this process appended, by GCM tag: read back without decrypting. */
   private readonly own = new Map<string, Payload>();
-  private found: Found | undefined;
   private readonly lockFile: string;
 
   constructor(private readonly options: RecordLogOptions<R>) {
@@ -332,7 +334,6 @@ export class RecordLog<R> {
    * returns that frame's outcome once applied.
    */
   private scan(generation: Generation, transaction?: string): Found | undefined {
-    this.found = undefined;
     if (generation.sealedAt !== undefined) return undefined;
     const { size, nlink } = fstatSync(generation.fd);
     if (size < generation.offset) {
@@ -351,6 +352,7 @@ export class RecordLog<R> {
     const bytes = generation.readAt(generation.offset, size - generation.offset);
     let position = 0;
     let sealed = false;
+    let found: Found | undefined;
     while (!sealed) {
       const next = nextFrame(bytes, position);
       if (next === 'incomplete') break;
@@ -358,15 +360,17 @@ export class RecordLog<R> {
       generation.offset += next.end - position;
       generation.records++;
       position = next.end;
-      sealed = this.applyFrame(generation, next.body, transaction);
+      const applied = this.applyFrame(generation, next.body, transaction);
+      sealed = applied === SEALED;
+      if (applied !== SEALED && applied !== undefined) found = applied;
     }
     generation.incompleteTail = !sealed && position < bytes.length;
     generation.removed = !sealed && nlink === 0;
-    return this.found;
+    return found;
   }
 
-  /** Applies one frame; true when it is a compaction marker (the generation ends there). */
-  private applyFrame(generation: Generation, body: Buffer, transaction: string | undefined): boolean {
+  /** Applies one frame: SEALED for a compaction marker, the outcome for `transaction`'s own frame. */
+  private applyFrame(generation: Generation, body: Buffer, transaction: string | undefined): typeof SEALED | Found | undefined {
     const { slot, sealed, tag } = splitBody(body);
     const slotKey = slot.toString('hex');
     let payload = this.own.get(tag);
@@ -376,20 +380,20 @@ export class RecordLog<R> {
         payload = openPayload(this.requireKey(), this.options.name, slot, sealed, generation.file);
       } catch {
         this.poisoned.add(slotKey);
-        return false;
+        return undefined;
       }
     } else {
       this.own.delete(tag);
     }
     if (slot.equals(SEAL_SLOT)) {
-      if (typeof payload.seal !== 'number') return false;
+      if (typeof payload.seal !== 'number') return undefined;
       generation.sealedAt = payload.seal;
-      return true;
+      return SEALED;
     }
     const mine = payload.t === transaction;
     if (this.poisoned.has(slotKey)) {
       if (mine) throw new StoreCorruptedError(generation.file);
-      return false;
+      return undefined;
     }
     let record: R;
     try {
@@ -398,11 +402,10 @@ export class RecordLog<R> {
     } catch {
       this.poisoned.add(slotKey);
       if (mine) throw new StoreCorruptedError(generation.file);
-      return false;
+      return undefined;
     }
     const outcome = this.options.state.apply(record);
-    if (mine) this.found = { outcome };
-    return false;
+    return mine ? { outcome } : undefined;
   }
 
   /** One frame; `remember` keeps its payload so that reading it back costs no decryption. */

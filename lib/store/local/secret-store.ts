@@ -1,9 +1,10 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { registerSecret } from '../../observe/redact.ts';
 import type { Clock, SecretStore, SecretVersion } from '../ports.ts';
 import { assertSecretName } from '../secret-name.ts';
 import type { LockOptions } from './file-lock.ts';
+import { slotOf } from './log-frame.ts';
 import { type Compactable, type LogState, RecordLog } from './record-log.ts';
 
 export interface LocalSecretStoreOptions {
@@ -99,9 +100,4 @@ class SecretState implements LogState<SecretRecord> {
   versions(name: string): Versions | undefined {
     return this.secrets.get(name);
   }
-}
-
-/** The log slot of a secret: a hash, so the log reveals no name. */
-function slotOf(name: string): Buffer {
-  return createHash('sha256').update(name, 'utf8').digest();
 }
