@@ -64,20 +64,27 @@ export async function listIntegrations(metadata: MetadataStore): Promise<Integra
   return listAll<Integration>(metadata, INTEGRATION_KIND, MAX_INTEGRATIONS);
 }
 
+export interface UpdateOptions {
+  /**
+   * The item as the caller already read it, used for the first attempt instead of reading again
+   * (the write is conditional on its version, so a change made since is never lost).
+   */
+  readonly read?: StoredItem<Integration> | undefined;
+  /** How the write is made, given the integration before and after (durable by default). */
+  readonly writeOptions?: (current: Integration, next: Integration) => WriteOptions;
+}
+
 /**
  * Applies `change` to the current integration with an optimistic write, retrying when another
  * writer got in between; `dueAt` follows the new state. Returns the integration as written.
- * `read`: the item as the caller already read it, used for the first attempt instead of reading
- * again (the write is conditional on its version, so a change made since is never lost).
- * `writeOptions`: how the write is made, given the integration before and after (durable by default).
  */
 export async function updateIntegration(
   metadata: MetadataStore,
   id: string,
   change: (current: Integration) => Integration,
-  read?: StoredItem<Integration>,
-  writeOptions?: (current: Integration, next: Integration) => WriteOptions,
+  options: UpdateOptions = {},
 ): Promise<Integration> {
+  const { read, writeOptions } = options;
   let lastConflict: ConditionFailedError | undefined;
   for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
     const item = attempt === 0 && read !== undefined ? read : await metadata.get<Integration>(INTEGRATION_KIND, id);

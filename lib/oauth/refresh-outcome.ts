@@ -5,7 +5,7 @@ import type { StoredItem } from '../store/ports.ts';
 import type { OAuthServices } from './deps.ts';
 import { OAuthError } from './errors.ts';
 import type { Integration, IntegrationStatus, LastError } from './integration.ts';
-import { updateIntegration } from './integration-store.ts';
+import { type UpdateOptions, updateIntegration } from './integration-store.ts';
 import { type FailureClass, type RefreshPolicy, backoffMs, classifyFailure, needsHuman, retryAfterMs } from './refresh-policy.ts';
 import type { StoredTokens } from './token-store.ts';
 
@@ -44,9 +44,29 @@ export function refreshedState(current: Integration, tokens: StoredTokens): Inte
 }
 
 /**
- * Records a failed refresh on the integration and raises one alert when its status changed.
- * `read`: the integration as the refresh read it (see updateIntegration).
+ * Applies `change` to the integration (see updateIntegration; `read` spares a second read) and
+ * returns it with the status it had before, so that a change of status raises one alert.
  */
+async function applyOutcome(
+  deps: OutcomeDeps,
+  integrationId: string,
+  change: (current: Integration) => Integration,
+  options: UpdateOptions,
+): Promise<{ updated: Integration; before: IntegrationStatus | undefined }> {
+  let before: IntegrationStatus | undefined;
+  const updated = await updateIntegration(
+    deps.metadata,
+    integrationId,
+    (current) => {
+      before = current.status;
+      return change(current);
+    },
+    options,
+  );
+  return { updated, before };
+}
+
+/** Records a failed refresh on the integration and raises one alert when its status changed. */
 export async function recordRefreshFailure(
   deps: OutcomeDeps,
   integrationId: string,
@@ -54,16 +74,7 @@ export async function recordRefreshFailure(
   policy: RefreshPolicy,
   read?: StoredItem<Integration>,
 ): Promise<Integration> {
-  let before: IntegrationStatus | undefined;
-  const updated = await updateIntegration(
-    deps.metadata,
-    integrationId,
-    (current) => {
-      before = current.status;
-      return failedState(current, error, deps.clock.now(), policy);
-    },
-    read,
-  );
+  const { updated, before } = await applyOutcome(deps, integrationId, (current) => failedState(current, error, deps.clock.now(), policy), { read });
   const failureClass = classifyFailure(error);
   logger.warn('OAuth refresh failed', {
     integrationId,
@@ -77,25 +88,15 @@ export async function recordRefreshFailure(
   return updated;
 }
 
-/**
- * Records a successful refresh; an integration that was failing raises one "recovered" alert.
- * `read`: the integration as the refresh read it (see updateIntegration).
- */
+/** Records a successful refresh; an integration that was failing raises one "recovered" alert. */
 export async function recordRefreshSuccess(deps: OutcomeDeps, integrationId: string, tokens: StoredTokens, read?: StoredItem<Integration>): Promise<Integration> {
-  let before: IntegrationStatus | undefined;
-  const updated = await updateIntegration(
-    deps.metadata,
-    integrationId,
-    (current) => {
-      before = current.status;
-      return refreshedState(current, tokens);
-    },
+  const { updated, before } = await applyOutcome(deps, integrationId, (current) => refreshedState(current, tokens), {
     read,
     // A routine refresh only moves timestamps: it need not wait for the disk (the new tokens did).
     // Lost to a power cut, the integration reads as before and the next run refreshes it again
     // with the stored refresh token. A change of status or a cleared error is written durably.
-    (current, next) => ({ durable: current.status !== next.status || current.lastError !== undefined }),
-  );
+    writeOptions: (current, next) => ({ durable: current.status !== next.status || current.lastError !== undefined }),
+  });
   if (before !== undefined && before !== updated.status) await publish(deps, statusAlert(updated, undefined));
   return updated;
 }

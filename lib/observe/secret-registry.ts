@@ -23,7 +23,6 @@ interface Registration {
   forms?: readonly string[];
   /** When it was last registered (a counter): re-registering keeps a value in use from being forgotten. */
   lastUse: number;
-  forgotten?: boolean;
 }
 
 /**
@@ -132,7 +131,6 @@ function candidates(prefix: string): readonly string[] | undefined {
 
 function indexRegistrations(): void {
   for (const registration of unindexed) {
-    if (registration.forgotten === true) continue;
     registration.forms = encodings(registration.value);
     for (const form of registration.forms) addToIndex(form);
   }
@@ -149,8 +147,8 @@ function forgetLeastRecentlyUsed(): void {
   for (const [value, registration] of registrations) {
     if (registration.lastUse > newestForgotten) continue;
     registrations.delete(value);
-    registration.forgotten = true;
     for (const form of registration.forms ?? []) removeFromIndex(form);
   }
-  unindexed = unindexed.filter((registration) => registration.forgotten !== true);
+  // A value forgotten before it was indexed is not indexed any more.
+  unindexed = unindexed.filter((registration) => registrations.get(registration.value) === registration);
 }
