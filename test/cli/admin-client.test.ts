@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -9,6 +8,7 @@ import { AdminApiError, MissingAdminTokenError, NotRunningError, UnexpectedRespo
 import { EXIT } from '../../lib/cli/output.ts';
 import { httpManifest } from '../local/fixtures/manifest.ts';
 import { type TestRuntime, startTestRuntime } from '../local/start.ts';
+import { freePort } from '../support/ports.ts';
 
 /** The error `promise` rejects with. */
 async function rejection(promise: Promise<unknown>): Promise<Error> {
@@ -85,14 +85,7 @@ describe('AdminClient against the local runtime', () => {
 
 describe('AdminClient without a server', () => {
   it('fails with NotRunningError naming the URL', async () => {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    await new Promise<void>((resolve) => {
-      server.close(() => {
-        resolve();
-      });
-    });
+    const port = await freePort();
     const client = new AdminClient({ baseUrl: `http://127.0.0.1:${port}`, token: randomBytes(20).toString('hex') });
     const error = await rejection(client.get('/health'));
     expect(error).toBeInstanceOf(NotRunningError);

@@ -1,22 +1,9 @@
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import packageJson from '../../package.json' with { type: 'json' };
 import { type TestRuntime, startTestRuntime } from '../local/start.ts';
 import { httpManifest } from '../local/fixtures/manifest.ts';
+import { freePort } from '../support/ports.ts';
 import { runCli } from './run-cli.ts';
-
-/** A loopback port nobody listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => {
-    server.close(() => {
-      resolve();
-    });
-  });
-  return port;
-}
 
 describe('trustline CLI', () => {
   it('prints its usage with --help and exits 0', async () => {
@@ -47,7 +34,7 @@ describe('trustline CLI', () => {
   });
 
   it('says plainly that Trustline is not running, and exits 1', async () => {
-    const url = `http://127.0.0.1:${await closedPort()}`;
+    const url = `http://127.0.0.1:${await freePort()}`;
     const run = await runCli(['status'], { TRUSTLINE_URL: url });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`Trustline is not running at ${url}: start it with npm start`);
@@ -55,7 +42,7 @@ describe('trustline CLI', () => {
   });
 
   it('reports "not running" as the one JSON document with --json', async () => {
-    const url = `http://127.0.0.1:${await closedPort()}`;
+    const url = `http://127.0.0.1:${await freePort()}`;
     const run = await runCli(['status', '--json'], { TRUSTLINE_URL: url });
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout)).toMatchObject({ error: { code: 'NOT_RUNNING' } });

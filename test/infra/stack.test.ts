@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type FunctionSpec, manifest } from '../../functions/manifest.ts';
 import { toEventBridgeCron } from '../../infra/aws/cron.ts';
-import { TABLE_SCHEMA } from '../../lib/store/aws/table-schema.ts';
+import { TABLE_SCHEMA, createTableInput } from '../../lib/store/aws/table-schema.ts';
 import { queueUrlVariable } from '../../infra/aws/fan-out-queue.ts';
 import type { TrustlineStack } from '../../infra/aws/stack.ts';
 import { createTrustlineApp } from '../../infra/aws/trustline-app.ts';
@@ -99,30 +99,16 @@ describe.each([
   });
 
   it('keeps state in one on-demand table with TTL, point-in-time recovery, the due index and a rotated customer key', () => {
-    const { partitionKey, sortKey, ttlAttribute, dueIndex } = TABLE_SCHEMA;
+    // The adapter creates this same table in tests (createTableInput): the stack must declare its keys and index.
+    const { BillingMode, KeySchema, GlobalSecondaryIndexes, AttributeDefinitions } = createTableInput('any');
     template.resourceCountIs('AWS::DynamoDB::Table', 1);
     template.hasResourceProperties('AWS::DynamoDB::Table', {
-      BillingMode: 'PAY_PER_REQUEST',
-      KeySchema: [
-        { AttributeName: partitionKey, KeyType: 'HASH' },
-        { AttributeName: sortKey, KeyType: 'RANGE' },
-      ],
-      TimeToLiveSpecification: { AttributeName: ttlAttribute, Enabled: true },
+      BillingMode,
+      KeySchema,
+      TimeToLiveSpecification: { AttributeName: TABLE_SCHEMA.ttlAttribute, Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: dueIndex.name,
-          KeySchema: [
-            { AttributeName: dueIndex.partitionKey, KeyType: 'HASH' },
-            { AttributeName: dueIndex.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-      AttributeDefinitions: Match.arrayWith([
-        { AttributeName: dueIndex.partitionKey, AttributeType: 'S' },
-        { AttributeName: dueIndex.sortKey, AttributeType: 'N' },
-      ]),
+      GlobalSecondaryIndexes,
+      AttributeDefinitions: Match.arrayWith(AttributeDefinitions ?? []),
       SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
     });
     template.allResourcesProperties('AWS::KMS::Key', { EnableKeyRotation: true });

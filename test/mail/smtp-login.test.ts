@@ -3,7 +3,7 @@ import { mailLogin } from '../../lib/mail/index.ts';
 import { createTrustContext } from '../../lib/trust/index.ts';
 import type { TrustContext, TrustEntry, TrustStore } from '../../lib/trust/ports.ts';
 import { chain } from '../support/tls/pki.ts';
-import { freePort } from './fixtures/ports.ts';
+import { freePort } from '../support/ports.ts';
 import { type SmtpPeer, startSmtpPeer } from './fixtures/smtp.ts';
 
 const USER = 'alice@example.test';

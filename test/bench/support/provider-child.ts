@@ -2,7 +2,8 @@
  * The rotating oidc-provider in a process of its own, as a real provider is: started by
  * provider-process.ts, it prints one JSON line (its endpoints, client and control URL) and serves
  * a small control API on loopback until its parent closes stdin.
- *   POST /mint {accountId} -> MintedGrant    POST /latency {ms}    GET /stats
+ *   POST /mint {accountId} -> MintedGrant    POST /usable {refreshToken} -> boolean
+ *   POST /latency {ms}    POST /stats
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,26 +18,34 @@ async function body(request: http.IncomingMessage): Promise<Record<string, unkno
   return text === '' ? {} : (JSON.parse(text) as Record<string, unknown>);
 }
 
+/** The control API: each route takes the request's JSON and returns the answer's. */
+const routes: Record<string, (input: Record<string, unknown>) => unknown> = {
+  '/mint': (input) => provider.mintGrant(String(input.accountId)),
+  '/usable': (input) => provider.refreshTokenUsable(String(input.refreshToken)),
+  '/latency': (input) => {
+    const ms = Number(input.ms);
+    provider.fault = ms > 0 ? async () => (await sleep(ms), undefined) : undefined;
+    return true;
+  },
+  '/stats': () => ({ ...provider.stats, revokedGrants: [...provider.stats.revokedGrants] }),
+};
+
 const control = http.createServer((request, response) => {
-  const answer = (value: unknown) => {
-    response.setHeader('content-type', 'application/json');
-    response.end(JSON.stringify(value ?? null));
-  };
-  void (async () => {
-    const input = await body(request);
-    if (request.url === '/mint') { answer(await provider.mintGrant(String(input.accountId))); return; }
-    if (request.url === '/latency') {
-      const ms = Number(input.ms);
-      provider.fault = ms > 0 ? async () => (await sleep(ms), undefined) : undefined;
-      answer(true); return;
-    }
-    if (request.url === '/stats') { answer({ ...provider.stats, revokedGrants: [...provider.stats.revokedGrants] }); return; }
+  const route = routes[request.url ?? ''];
+  response.setHeader('content-type', 'application/json');
+  if (route === undefined) {
     response.statusCode = 404;
-    answer({ error: 'unknown control path' });
-  })().catch((error: unknown) => {
-    response.statusCode = 500;
-    answer({ error: String(error) });
-  });
+    response.end(JSON.stringify({ error: 'unknown control path' }));
+    return;
+  }
+  body(request)
+    .then(async (input) => {
+      response.end(JSON.stringify((await route(input)) ?? null));
+    })
+    .catch((error: unknown) => {
+      response.statusCode = 500;
+      response.end(JSON.stringify({ error: String(error) }));
+    });
 });
 await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve));
 

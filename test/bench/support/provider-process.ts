@@ -47,7 +47,7 @@ export async function startProviderProcess(): Promise<ProviderProcess> {
       await call('/latency', { ms });
     },
     revokedGrants: async () => (await call<{ revokedGrants: string[] }>('/stats')).revokedGrants.length,
-    refreshTokenUsable: () => Promise.reject(new Error('not available for a provider in another process')),
+    refreshTokenUsable: (refreshToken) => call<boolean>('/usable', { refreshToken }),
     clientConfiguration: () => loopbackClientConfiguration(issuer, clientId, clientSecret),
     async close() {
       process_.stdin.end();
