@@ -3,7 +3,7 @@ import type { OAuthServices } from './deps.ts';
 import { IntegrationNotFoundError, NotAuthorizedError } from './errors.ts';
 import type { Integration } from './integration.ts';
 import { INTEGRATION_KIND } from './integration-store.ts';
-import { refreshIntegration } from './refresh.ts';
+import { type CallSlots, refreshIntegration } from './refresh.ts';
 import { type FailureClass, type RefreshPolicy, classifyFailure, refreshPolicy } from './refresh-policy.ts';
 import type { RefreshQueue } from './refresh-queue.ts';
 
@@ -13,6 +13,11 @@ const DUE_PAGE_SIZE = 1000;
 const MAX_DUE = 50_000;
 /** Refreshed by the scheduled invocation itself; beyond this they go to the queue at once. */
 export const DEFAULT_INLINE_LIMIT = 1000;
+/**
+ * Refreshes in progress per token-endpoint call allowed at once: a refresh whose call has been
+ * answered still waits for its durable store writes, and meanwhile another one calls.
+ */
+const REFRESHES_PER_CALL = 2;
 
 /** What happened to one integration. */
 export interface RefreshOutcome {
@@ -28,7 +33,10 @@ export interface RefreshRunOptions {
   readonly budgetMs: number;
   /** Where the integrations the run cannot refresh itself go; without one they wait for the next run. */
   readonly queue?: RefreshQueue;
-  /** Refreshes at once. Default: `config.refresh.concurrency` (16). */
+  /**
+   * Token-endpoint calls at once. Default: `config.refresh.concurrency` (16). Up to as many
+   * refreshes again may be finishing their store writes meanwhile.
+   */
   readonly concurrency?: number;
   /** Most integrations refreshed inline; the rest are queued at once. Default 1000. */
   readonly inlineLimit?: number;
@@ -98,7 +106,7 @@ export async function refreshQueued(deps: OAuthServices, integrationIds: readonl
 }
 
 /** Refreshes one integration if it is still due once its lease is held; never throws. */
-export async function refreshOne(deps: OAuthServices, integrationId: string, policy: RefreshPolicy): Promise<RefreshOutcome> {
+export async function refreshOne(deps: OAuthServices, integrationId: string, policy: RefreshPolicy, callSlots?: CallSlots): Promise<RefreshOutcome> {
   const started = performance.now();
   const outcome = (result: RefreshOutcome['result'], failureClass?: FailureClass): RefreshOutcome => ({
     integrationId,
@@ -107,7 +115,7 @@ export async function refreshOne(deps: OAuthServices, integrationId: string, pol
     durationMs: performance.now() - started,
   });
   try {
-    const { refreshed } = await refreshIntegration(deps, integrationId, { whenDue: true, policy });
+    const { refreshed } = await refreshIntegration(deps, integrationId, { whenDue: true, policy, ...(callSlots === undefined ? {} : { callSlots }) });
     return outcome(refreshed ? 'refreshed' : 'skipped');
   } catch (error) {
     if (error instanceof IntegrationNotFoundError || error instanceof NotAuthorizedError) return outcome('skipped');
@@ -137,17 +145,47 @@ interface BoundedOptions {
   readonly policy: RefreshPolicy;
 }
 
+/**
+ * Refreshes `ids` with at most `concurrency` token-endpoint calls in flight, and twice as many
+ * refreshes in progress: the store work of answered calls overlaps with the next calls.
+ */
 async function refreshBounded(deps: OAuthServices, ids: readonly string[], options: BoundedOptions): Promise<{ outcomes: RefreshOutcome[]; notStarted: string[] }> {
   const outcomes: RefreshOutcome[] = [];
+  const calls = slots(options.concurrency);
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < ids.length && performance.now() < options.deadline) {
       const id = ids[next++] as string;
-      outcomes.push(await refreshOne(deps, id, options.policy));
+      outcomes.push(await refreshOne(deps, id, options.policy, calls));
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, ids.length)) }, lane));
+  const lanes = Math.max(1, Math.min(options.concurrency * REFRESHES_PER_CALL, ids.length));
+  await Promise.all(Array.from({ length: lanes }, lane));
   return { outcomes, notStarted: ids.slice(next) };
+}
+
+/** `count` places; takers beyond them wait, first come first served. */
+export function slots(count: number): CallSlots {
+  let taken = 0;
+  const waiting: (() => void)[] = [];
+  const giveBack = () => {
+    // A place given back goes straight to the next waiter (`taken` stays as it is).
+    const next = waiting.shift();
+    if (next === undefined) taken--;
+    else next();
+  };
+  return {
+    async take() {
+      if (taken < count) taken++;
+      else await new Promise<void>((resolve) => waiting.push(resolve));
+      let held = true;
+      return () => {
+        if (!held) return;
+        held = false;
+        giveBack();
+      };
+    },
+  };
 }
 
 function summarize(outcomes: readonly RefreshOutcome[]): Pick<RefreshRunReport, 'refreshed' | 'skipped' | 'failed' | 'outcomes'> {

@@ -1,5 +1,6 @@
 import { rootCertificates, type ConnectionOptions } from 'node:tls';
 import type { Agent, fetch as undiciFetch } from 'undici';
+import { directRequest, fetchDirect } from './direct-fetch.ts';
 import type { TrustContext, TrustStore } from './ports.ts';
 
 /** How long a loaded anchor set is reused; another process's truststore change shows up within this. */
@@ -53,13 +54,16 @@ export function createTrustContext(trustStore: TrustStore, options: TrustContext
     return agent.dispatcher;
   }
 
-  const trustedFetch = async (input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) =>
-    (await undici()).fetch(input, { ...init, dispatcher: await dispatcher() });
+  const trustedFetch = async (input: Parameters<typeof globalThis.fetch>[0], init?: Parameters<typeof globalThis.fetch>[1]): Promise<Response> => {
+    const direct = directRequest(input, init);
+    if (direct !== undefined) return fetchDirect(await dispatcher(), direct);
+    return (await undici()).fetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: await dispatcher() });
+  };
 
   return {
     ca,
     // undici's fetch is the implementation behind Node's global fetch; only the declared types differ.
-    fetch: trustedFetch as unknown as typeof globalThis.fetch,
+    fetch: trustedFetch,
   };
 }
 

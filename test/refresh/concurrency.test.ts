@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getAccessToken } from '../../lib/oauth/token-access.ts';
 import { runScheduledRefresh } from '../../lib/oauth/refresh-run.ts';
@@ -35,6 +36,38 @@ describe('one refresh token is spent at most once', () => {
     expect(world.provider.stats.refreshed).toBeGreaterThanOrEqual(24);
     expect(world.provider.stats.refreshed).toBeLessThanOrEqual(32);
     for (const s of seeded) expect(await world.grantUsable(s.id)).toBe(true);
+  });
+
+  it('a scheduled run keeps at most `concurrency` token requests in flight while answered ones finish their writes', async () => {
+    const seeded = await world.seed(40);
+    // Calls take 30 ms and each token write 20 ms: writes of answered refreshes overlap the next calls.
+    world.provider.fault = async () => (await sleep(30), undefined);
+    let leases = 0;
+    let maxLeases = 0;
+    const { leases: store, secrets } = world.deps;
+    const deps = {
+      ...world.deps,
+      secrets: { ...secrets, put: async (...args: Parameters<typeof secrets.put>) => (await sleep(20), secrets.put(...args)) },
+      leases: {
+        ...store,
+        acquire: async (...args: Parameters<typeof store.acquire>) => {
+          const lease = await store.acquire(...args);
+          if (lease !== undefined) maxLeases = Math.max(maxLeases, ++leases);
+          return lease;
+        },
+        release: async (lease: Parameters<typeof store.release>[0]) => {
+          leases--;
+          await store.release(lease);
+        },
+      },
+    };
+    const report = await runScheduledRefresh(deps, { budgetMs: 60_000, concurrency: 4 });
+    expect(report.refreshed).toBe(seeded.length);
+    expect(world.provider.stats.maxInFlight).toBe(4);
+    // More refreshes under way than calls: the answered ones writing, at most as many again.
+    expect(maxLeases).toBeGreaterThan(4);
+    expect(maxLeases).toBeLessThanOrEqual(8);
+    expect(world.provider.stats.reused).toBe(0);
   });
 
   it('a token handed out by token access is the one stored, valid for an hour', async () => {

@@ -2,11 +2,12 @@ import { spawn } from 'node:child_process';
 import { appendFile, copyFile, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { StoreCorruptedError, StoreLockedError } from '../../lib/store/errors.ts';
 import { createLocalStores } from '../../lib/store/local/index.ts';
 import { loadOrCreateKey } from '../../lib/store/local/key-file.ts';
 import { slotOf } from '../../lib/store/local/log-frame.ts';
+import { Generation } from '../../lib/store/local/log-generation.ts';
 import { seal } from '../../lib/store/local/sealed.ts';
 import { ManualClock } from '../support/manual-clock.ts';
 
@@ -149,6 +150,47 @@ describe('local store logs on disk', () => {
     expect(await reader.metadata.get('k', 'i')).toMatchObject({ data: 'second', version: 2 });
     expect((await reader.metadata.list('k')).items).toMatchObject([{ data: 'second' }]);
     expect(await reader.secrets.get('trustline/a')).toMatchObject({ value: 'second' });
+  });
+
+  it('write the appends of one tick together, deciding their conditions in the order they were made', async () => {
+    const { metadata } = createLocalStores({ dataDir, clock });
+    await metadata.put({ kind: 'k', id: 'seed', data: 0 });
+    const before = frames(await readFile(logFile('metadata'))).length;
+    const write = vi.spyOn(Generation.prototype, 'append');
+    try {
+      // Started in one tick: two writers race on version 1 of 'contested', and ten others write alone.
+      const outcomes = await Promise.allSettled([
+        metadata.put({ kind: 'k', id: 'contested', data: 'first' }, { expectedVersion: 'absent' }),
+        metadata.put({ kind: 'k', id: 'contested', data: 'second' }, { expectedVersion: 'absent' }),
+        ...Array.from({ length: 10 }, (_, i) => metadata.put({ kind: 'k', id: `item-${String(i)}`, data: i }, undefined, { durable: false })),
+      ]);
+      expect(write).toHaveBeenCalledTimes(1);
+      expect(outcomes[0]).toMatchObject({ status: 'fulfilled', value: { version: 1 } });
+      expect(outcomes[1]).toMatchObject({ status: 'rejected', reason: { name: 'ConditionFailedError' } });
+      expect(outcomes.slice(2).every((outcome) => outcome.status === 'fulfilled')).toBe(true);
+    } finally {
+      write.mockRestore();
+    }
+    // Each record is still a frame of its own, and another process reads the same outcome.
+    expect(frames(await readFile(logFile('metadata'))).length).toBe(before + 12);
+    const other = createLocalStores({ dataDir, clock });
+    expect(await other.metadata.get('k', 'contested')).toMatchObject({ data: 'first', version: 1 });
+    expect((await other.metadata.list('k')).items).toHaveLength(12);
+  });
+
+  it('order the batches of two stores on one directory written in the same tick as the file has them', async () => {
+    const a = createLocalStores({ dataDir, clock });
+    const b = createLocalStores({ dataDir, clock });
+    await Promise.all([a.metadata.get('k', 'x'), b.metadata.get('k', 'x')]);
+    const [fromA, fromB] = await Promise.allSettled([
+      a.metadata.put({ kind: 'k', id: 'x', data: 'a' }, { expectedVersion: 'absent' }),
+      b.metadata.put({ kind: 'k', id: 'x', data: 'b' }, { expectedVersion: 'absent' }),
+    ]);
+    // Exactly one wins, and both stores agree on which.
+    expect([fromA, fromB].filter((outcome) => outcome.status === 'fulfilled')).toHaveLength(1);
+    const winner = fromA.status === 'fulfilled' ? 'a' : 'b';
+    expect(await a.metadata.get('k', 'x')).toMatchObject({ data: winner, version: 1 });
+    expect(await b.metadata.get('k', 'x')).toMatchObject({ data: winner, version: 1 });
   });
 
   it('hand out a fresh copy of the data on every read', async () => {

@@ -63,6 +63,9 @@ export interface ProviderStats {
   readonly revokedGrants: Set<string>;
   /** Token requests answered by an injected fault. */
   faulted: number;
+  /** Token requests being answered right now, and the most there ever were at once. */
+  inFlight: number;
+  maxInFlight: number;
 }
 
 export interface RotatingProviderOptions {
@@ -106,7 +109,7 @@ export async function startRotatingProvider(options: RotatingProviderOptions = {
     rotateRefreshToken: true,
   };
   const provider = new Provider(issuer, configuration);
-  const stats: ProviderStats = { refreshed: 0, reused: 0, revokedGrants: new Set(), faulted: 0 };
+  const stats: ProviderStats = { refreshed: 0, reused: 0, revokedGrants: new Set(), faulted: 0, inFlight: 0, maxInFlight: 0 };
   provider.on('grant.revoked', (_ctx, grantId) => stats.revokedGrants.add(grantId));
   provider.on('grant.success', (ctx) => {
     if (ctx.oidc.params?.grant_type === 'refresh_token') stats.refreshed++;
@@ -158,6 +161,8 @@ export async function startRotatingProvider(options: RotatingProviderOptions = {
       void handle(req, res);
       return;
     }
+    stats.maxInFlight = Math.max(stats.maxInFlight, ++stats.inFlight);
+    res.once('close', () => stats.inFlight--);
     void (async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);

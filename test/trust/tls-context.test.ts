@@ -26,39 +26,46 @@ describe('trust context', () => {
     expect(ca).toEqual([...tls.rootCertificates, pem]);
   });
 
-  it('fetch refuses a self-signed server that is not in the truststore', async () => {
-    const server = await selfSigned({ cn: 'localhost', dns: ['localhost'] });
-    const url = await serve(server.keyPem, server.pem);
-    const trust = createTrustContext(createTrustStore(memoryMetadata(), clock));
-    await expect(trust.fetch(url)).rejects.toMatchObject({ cause: { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' } });
-  });
+  // Callers that follow redirects get undici's fetch; openid-client, oauth4webapi and jose send
+  // `redirect: 'manual'` and get the direct exchange (direct-fetch.ts): both must trust alike.
+  describe.each([
+    ['fetch', undefined],
+    ['the direct exchange', { redirect: 'manual' } as const],
+  ])('through %s', (_path, init) => {
+    it('refuses a self-signed server that is not in the truststore', async () => {
+      const server = await selfSigned({ cn: 'localhost', dns: ['localhost'] });
+      const url = await serve(server.keyPem, server.pem);
+      const trust = createTrustContext(createTrustStore(memoryMetadata(), clock));
+      await expect(trust.fetch(url, init)).rejects.toMatchObject({ cause: { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' } });
+    });
 
-  it('fetch trusts a server as soon as its certificate is added in the same process', async () => {
-    const server = await selfSigned({ cn: 'localhost', dns: ['localhost'] });
-    const url = await serve(server.keyPem, server.pem);
-    const store = createTrustStore(memoryMetadata(), clock);
-    const trust = createTrustContext(store);
-    await expect(trust.fetch(url)).rejects.toMatchObject({ cause: { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' } });
-    await store.add(server.pem);
-    const response = await trust.fetch(url);
-    expect(await response.text()).toBe('trusted');
-  });
+    it('trusts a server as soon as its certificate is added in the same process', async () => {
+      const server = await selfSigned({ cn: 'localhost', dns: ['localhost'] });
+      const url = await serve(server.keyPem, server.pem);
+      const store = createTrustStore(memoryMetadata(), clock);
+      const trust = createTrustContext(store);
+      await expect(trust.fetch(url, init)).rejects.toMatchObject({ cause: { code: 'DEPTH_ZERO_SELF_SIGNED_CERT' } });
+      await store.add(server.pem);
+      const response = await trust.fetch(url, init);
+      expect(await response.text()).toBe('trusted');
+    });
 
-  it('fetch treats a managed intermediate as an anchor, as Java does', async () => {
-    const { intermediate, leaf } = await chain();
-    const url = await serve(leaf.keyPem, leaf.pem + intermediate.pem);
-    const store = createTrustStore(memoryMetadata(), clock);
-    await store.add(intermediate.pem);
-    const response = await createTrustContext(store).fetch(url);
-    expect(response.status).toBe(200);
-  });
+    it('treats a managed intermediate as an anchor, as Java does', async () => {
+      const { intermediate, leaf } = await chain();
+      const url = await serve(leaf.keyPem, leaf.pem + intermediate.pem);
+      const store = createTrustStore(memoryMetadata(), clock);
+      await store.add(intermediate.pem);
+      const response = await createTrustContext(store).fetch(url, init);
+      expect(response.status).toBe(200);
+    });
 
-  it('fetch still checks the host name', async () => {
-    const server = await selfSigned({ cn: 'elsewhere', dns: ['elsewhere.example'] });
-    const url = await serve(server.keyPem, server.pem);
-    const store = createTrustStore(memoryMetadata(), clock);
-    await store.add(server.pem);
-    await expect(createTrustContext(store).fetch(url)).rejects.toMatchObject({ cause: { code: 'ERR_TLS_CERT_ALTNAME_INVALID' } });
+    it('still checks the host name', async () => {
+      const server = await selfSigned({ cn: 'elsewhere', dns: ['elsewhere.example'] });
+      const url = await serve(server.keyPem, server.pem);
+      const store = createTrustStore(memoryMetadata(), clock);
+      await store.add(server.pem);
+      await expect(createTrustContext(store).fetch(url, init)).rejects.toMatchObject({ cause: { code: 'ERR_TLS_CERT_ALTNAME_INVALID' } });
+    });
   });
 
   it('sees a change made by another process once the cache has aged', async () => {

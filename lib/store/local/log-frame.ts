@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { seal, unseal } from './sealed.ts';
 
 /**
@@ -16,7 +16,7 @@ export const SEAL_SLOT = Buffer.alloc(SLOT_BYTES);
 
 /** The slot of the entry with this key: its SHA-256, so the log reveals no key. */
 export function slotOf(key: string): Buffer {
-  return createHash('sha256').update(key, 'utf8').digest();
+  return hash('sha256', key, 'buffer');
 }
 
 export interface Payload {
@@ -29,11 +29,11 @@ export interface Payload {
 
 /** One frame of `payload` for `slot`, and its GCM tag (unique per frame). */
 export function encodeFrame(key: Buffer, log: string, slot: Buffer, payload: Payload): { frame: Buffer; tag: string } {
-  const sealed = seal(key, associatedData(log, slot), Buffer.from(JSON.stringify(payload), 'utf8'));
-  const header = Buffer.allocUnsafe(HEADER_BYTES);
-  header.writeUInt16BE(MAGIC, 0);
-  header.writeUInt32BE(SLOT_BYTES + sealed.length, 2);
-  return { frame: Buffer.concat([header, slot, sealed]), tag: tagOf(sealed) };
+  const frame = seal(key, associatedData(log, slot), JSON.stringify(payload), HEADER_BYTES + SLOT_BYTES);
+  frame.writeUInt16BE(MAGIC, 0);
+  frame.writeUInt32BE(frame.length - HEADER_BYTES, 2);
+  slot.copy(frame, HEADER_BYTES);
+  return { frame, tag: tagOf(frame.subarray(HEADER_BYTES + SLOT_BYTES)) };
 }
 
 /** The next frame's body at `position`; `incomplete` when the bytes end inside it; a reason string when no frame can start there. */

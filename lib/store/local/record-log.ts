@@ -55,8 +55,19 @@ const nextTransaction = () => `${TRANSACTION_TAG}.${(transactions++).toString(36
 /** How long an incomplete frame at the end of the log must stay unchanged to be a torn write. */
 const TORN_TAIL_WAIT_MS = 200;
 
-interface Found {
-  readonly outcome: unknown;
+/** A frame of this process's, read back: its record's outcome, or why it cannot have one. */
+type Found = { readonly outcome: unknown } | { readonly error: StoreCorruptedError };
+
+/** An append waiting for the end of the current tick, when the tick's appends are written together. */
+interface Pending<R> {
+  readonly generation: Generation;
+  readonly slot: Buffer;
+  readonly record: R;
+  readonly transaction: string;
+  readonly frame: Buffer;
+  /** Settles with the frame's outcome, or undefined when it was not applied (a seal or a removal came first). */
+  readonly settle: (found: Found | undefined) => void;
+  readonly fail: (error: unknown) => void;
 }
 
 /** What applyFrame returns for a compaction marker: the generation ends there. */
@@ -84,6 +95,8 @@ export class RecordLog<R> {
   private readonly poisoned = new Set<string>();
   /** Payloads of frames this process appended, by GCM tag: read back without decrypting. */
   private readonly own = new Map<string, Payload>();
+  /** Appends of the current tick, written together when it ends. */
+  private pending: Pending<R>[] = [];
   private readonly lockFile: string;
 
   constructor(private readonly options: RecordLogOptions<R>) {
@@ -109,6 +122,10 @@ export class RecordLog<R> {
   /**
    * Appends `record` for the entry in `slot` and returns its outcome (LogState.apply); unless
    * `durable: false`, once an fdatasync that began after the write has completed.
+   *
+   * The appends of one tick (every operation resumed by the same I/O event, typically the
+   * callers released by one fdatasync) are written together when it ends: one write() and one
+   * fstat for all of them instead of one each. Each frame is still its own sealed record.
    */
   async append(slot: Buffer, record: R, { durable = true }: WriteOptions = {}): Promise<unknown> {
     const transaction = nextTransaction();
@@ -120,11 +137,8 @@ export class RecordLog<R> {
       this.assertSound(slot);
       generation.holds++;
       try {
-        const frame = this.frame(slot, { t: transaction, r: record }, true);
-        this.write(generation, frame);
-        const found = this.appliedAlone(generation, slot, record, frame.length) ?? this.scan(generation, transaction);
-        // Written and read back in one synchronous step: a frame not applied now never will be.
-        this.own.clear();
+        const found = await this.enqueue(generation, slot, record, transaction);
+        if (found !== undefined && 'error' in found) throw found.error;
         // A removed file took the frame with it: write it again to the new log.
         if (found !== undefined && !generation.removed) {
           if (durable) await generation.commit.sync();
@@ -139,6 +153,42 @@ export class RecordLog<R> {
       }
     }
     throw new StoreError(`The store log ${this.requireCurrent().file} kept moving to a new generation; try again.`);
+  }
+
+  /** Queues one frame for the write at the end of this tick. */
+  private enqueue(generation: Generation, slot: Buffer, record: R, transaction: string): Promise<Found | undefined> {
+    const frame = this.frame(slot, { t: transaction, r: record }, true);
+    return new Promise((settle, fail) => {
+      if (this.pending.length === 0) process.nextTick(() => { this.writePending(); });
+      this.pending.push({ generation, slot, record, transaction, frame, settle, fail });
+    });
+  }
+
+  /**
+   * Writes the tick's frames, per generation in one write(), and reads them back in the same
+   * synchronous step: a frame not applied now never will be.
+   */
+  private writePending(): void {
+    const batch = this.pending;
+    this.pending = [];
+    for (const generation of new Set(batch.map((each) => each.generation))) {
+      const appends = batch.filter((each) => each.generation === generation);
+      // Sealed or removed since they were queued: the appends go to the generation that follows.
+      if (!generation.isLive()) {
+        for (const each of appends) each.settle(undefined);
+        continue;
+      }
+      try {
+        const frames = Buffer.concat(appends.map((each) => each.frame));
+        this.write(generation, frames);
+        const alone = this.appliedAlone(generation, appends, frames.length);
+        const found = alone ?? this.scan(generation, new Set(appends.map((each) => each.transaction)));
+        for (const each of appends) each.settle(found?.get(each.transaction));
+      } catch (error) {
+        for (const each of appends) each.fail(error);
+      }
+    }
+    this.own.clear();
   }
 
   /** Compacts now (tests, and housekeeping); resolves when this process reads the new generation. */
@@ -317,23 +367,28 @@ export class RecordLog<R> {
   }
 
   /**
-   * When the file grew by exactly the frame just appended, nobody else wrote since the last scan:
-   * the record is applied as built, without reading it back.
+   * When the file grew by exactly the frames just appended, nobody else wrote since the last
+   * scan: the records are applied as built, without reading them back.
    */
-  private appliedAlone(generation: Generation, slot: Buffer, record: R, length: number): Found | undefined {
+  private appliedAlone(generation: Generation, appends: readonly Pending<R>[], length: number): Map<string, Found> | undefined {
     const { size, nlink } = fstatSync(generation.fd);
-    if (nlink === 0 || size !== generation.offset + length || generation.incompleteTail) return undefined;
-    if (this.poisoned.size > 0 && this.poisoned.has(slot.toString('hex'))) throw new StoreCorruptedError(generation.file);
-    generation.offset = size;
-    generation.records++;
-    return { outcome: this.options.state.apply(record) };
+    if (nlink === 0 || size !== generation.offset + length || generation.incompleteTail || generation.sealedAt !== undefined) return undefined;
+    const found = new Map<string, Found>();
+    for (const { slot, record, transaction, frame } of appends) {
+      generation.offset += frame.length;
+      generation.records++;
+      // A slot whose earlier frame failed authentication stays unreadable: its entry reports it.
+      const poisoned = this.poisoned.size > 0 && this.poisoned.has(slot.toString('hex'));
+      found.set(transaction, poisoned ? { error: new StoreCorruptedError(generation.file) } : { outcome: this.options.state.apply(record) });
+    }
+    return found;
   }
 
   /**
-   * Applies the complete frames after `generation.offset`, stopping at a seal. With `transaction`,
-   * returns that frame's outcome once applied.
+   * Applies the complete frames after `generation.offset`, stopping at a seal. Returns the
+   * outcomes of the frames of `mine` (this process's transactions) that it applied.
    */
-  private scan(generation: Generation, transaction?: string): Found | undefined {
+  private scan(generation: Generation, mine?: ReadonlySet<string>): Map<string, Found> | undefined {
     if (generation.sealedAt !== undefined) return undefined;
     const { size, nlink } = fstatSync(generation.fd);
     if (size < generation.offset) {
@@ -352,7 +407,7 @@ export class RecordLog<R> {
     const bytes = generation.readAt(generation.offset, size - generation.offset);
     let position = 0;
     let sealed = false;
-    let found: Found | undefined;
+    const found = new Map<string, Found>();
     while (!sealed) {
       const next = nextFrame(bytes, position);
       if (next === 'incomplete') break;
@@ -360,17 +415,17 @@ export class RecordLog<R> {
       generation.offset += next.end - position;
       generation.records++;
       position = next.end;
-      const applied = this.applyFrame(generation, next.body, transaction);
+      const applied = this.applyFrame(generation, next.body, mine);
       sealed = applied === SEALED;
-      if (applied !== SEALED && applied !== undefined) found = applied;
+      if (applied !== SEALED && applied !== undefined) found.set(applied.transaction, applied.found);
     }
     generation.incompleteTail = !sealed && position < bytes.length;
     generation.removed = !sealed && nlink === 0;
     return found;
   }
 
-  /** Applies one frame: SEALED for a compaction marker, the outcome for `transaction`'s own frame. */
-  private applyFrame(generation: Generation, body: Buffer, transaction: string | undefined): typeof SEALED | Found | undefined {
+  /** Applies one frame: SEALED for a compaction marker, the outcome for a frame of `mine`. */
+  private applyFrame(generation: Generation, body: Buffer, mine: ReadonlySet<string> | undefined): typeof SEALED | { transaction: string; found: Found } | undefined {
     const { slot, sealed, tag } = splitBody(body);
     const slotKey = slot.toString('hex');
     let payload = this.own.get(tag);
@@ -390,22 +445,19 @@ export class RecordLog<R> {
       generation.sealedAt = payload.seal;
       return SEALED;
     }
-    const mine = payload.t === transaction;
-    if (this.poisoned.has(slotKey)) {
-      if (mine) throw new StoreCorruptedError(generation.file);
-      return undefined;
-    }
+    const transaction = mine?.has(payload.t) === true ? payload.t : undefined;
+    const corrupted = () => (transaction === undefined ? undefined : { transaction, found: { error: new StoreCorruptedError(generation.file) } });
+    if (this.poisoned.has(slotKey)) return corrupted();
     let record: R;
     try {
       // A record this process built is typed already; others' are checked.
       record = ours ? (payload.r as R) : this.options.state.parse(payload.r);
     } catch {
       this.poisoned.add(slotKey);
-      if (mine) throw new StoreCorruptedError(generation.file);
-      return undefined;
+      return corrupted();
     }
     const outcome = this.options.state.apply(record);
-    return mine ? { outcome } : undefined;
+    return transaction === undefined ? undefined : { transaction, found: { outcome } };
   }
 
   /** One frame; `remember` keeps its payload so that reading it back costs no decryption. */

@@ -7,7 +7,8 @@ import { StoreCorruptedError } from '../errors.ts';
  * item's path) are authenticated, so a flipped bit, a truncation or a file moved under another
  * name all fail the tag check.
  */
-const HEADER = Buffer.from('TLSEALv1', 'latin1');
+const HEADER_TEXT = 'TLSEALv1';
+const HEADER = Buffer.from(HEADER_TEXT, 'latin1');
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
@@ -15,24 +16,33 @@ const TAG_BYTES = 16;
 const ivPool = Buffer.alloc(IV_BYTES * 341);
 let ivPoolOffset = ivPool.length;
 
+/** The next IV: a view into the pool, valid until the next call (createCipheriv copies it). */
 function freshIv(): Buffer {
   if (ivPoolOffset + IV_BYTES > ivPool.length) {
     randomFillSync(ivPool);
     ivPoolOffset = 0;
   }
-  // A copy: the pool is refilled in place.
-  const iv = Buffer.from(ivPool.subarray(ivPoolOffset, ivPoolOffset + IV_BYTES));
   ivPoolOffset += IV_BYTES;
-  return iv;
+  return ivPool.subarray(ivPoolOffset - IV_BYTES, ivPoolOffset);
 }
 
-/** Encrypts `plaintext` under `key`, binding it to `associatedData`. */
-export function seal(key: Buffer, associatedData: string, plaintext: Buffer): Buffer {
+/**
+ * Encrypts `plaintext` under `key`, binding it to `associatedData`. The envelope starts after
+ * `reserve` bytes left for the caller (a frame header), so that the result is one allocation.
+ */
+export function seal(key: Buffer, associatedData: string, plaintext: Buffer | string, reserve = 0): Buffer {
   const iv = freshIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-  cipher.setAAD(Buffer.concat([HEADER, Buffer.from(associatedData, 'utf8')]));
-  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  return Buffer.concat([HEADER, iv, cipher.getAuthTag(), ciphertext]);
+  cipher.setAAD(Buffer.from(`${HEADER_TEXT}${associatedData}`, 'utf8'));
+  const ciphertext = typeof plaintext === 'string' ? cipher.update(plaintext, 'utf8') : cipher.update(plaintext);
+  const tail = cipher.final();
+  const sealed = Buffer.allocUnsafe(reserve + HEADER.length + IV_BYTES + TAG_BYTES + ciphertext.length + tail.length);
+  let at = reserve + HEADER.copy(sealed, reserve);
+  at += iv.copy(sealed, at);
+  at += cipher.getAuthTag().copy(sealed, at);
+  at += ciphertext.copy(sealed, at);
+  tail.copy(sealed, at);
+  return sealed;
 }
 
 /** Decrypts a sealed file's bytes; StoreCorruptedError naming `file` when anything fails to authenticate. */
@@ -43,7 +53,7 @@ export function unseal(key: Buffer, associatedData: string, sealed: Buffer, file
   const tag = sealed.subarray(HEADER.length + IV_BYTES, bodyStart);
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
-    decipher.setAAD(Buffer.concat([HEADER, Buffer.from(associatedData, 'utf8')]));
+    decipher.setAAD(Buffer.from(`${HEADER_TEXT}${associatedData}`, 'utf8'));
     decipher.setAuthTag(tag);
     return Buffer.concat([decipher.update(sealed.subarray(bodyStart)), decipher.final()]);
   } catch (error) {
