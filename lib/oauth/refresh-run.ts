@@ -15,9 +15,11 @@ const MAX_DUE = 50_000;
 export const DEFAULT_INLINE_LIMIT = 1000;
 /**
  * Refreshes in progress per token-endpoint call allowed at once: a refresh whose call has been
- * answered still waits for its durable store writes, and meanwhile another one calls.
+ * answered still waits for its durable store write, and meanwhile others call. The more writers
+ * wait at once, the more share one fdatasync (measured with the refresh benchmark in paired
+ * runs: 1.21x the bare loop with 2 per call, 1.11x with 4).
  */
-const REFRESHES_PER_CALL = 2;
+const REFRESHES_PER_CALL = 4;
 
 /** What happened to one integration. */
 export interface RefreshOutcome {
@@ -34,8 +36,8 @@ export interface RefreshRunOptions {
   /** Where the integrations the run cannot refresh itself go; without one they wait for the next run. */
   readonly queue?: RefreshQueue;
   /**
-   * Token-endpoint calls at once. Default: `config.refresh.concurrency` (16). Up to as many
-   * refreshes again may be finishing their store writes meanwhile.
+   * Token-endpoint calls at once. Default: `config.refresh.concurrency` (16). Up to three times
+   * as many answered refreshes may be finishing their store writes meanwhile.
    */
   readonly concurrency?: number;
   /** Most integrations refreshed inline; the rest are queued at once. Default 1000. */
@@ -146,8 +148,8 @@ interface BoundedOptions {
 }
 
 /**
- * Refreshes `ids` with at most `concurrency` token-endpoint calls in flight, and twice as many
- * refreshes in progress: the store work of answered calls overlaps with the next calls.
+ * Refreshes `ids` with at most `concurrency` token-endpoint calls in flight and REFRESHES_PER_CALL
+ * times as many refreshes in progress: the store work of answered calls overlaps with the next calls.
  */
 async function refreshBounded(deps: OAuthServices, ids: readonly string[], options: BoundedOptions): Promise<{ outcomes: RefreshOutcome[]; notStarted: string[] }> {
   const outcomes: RefreshOutcome[] = [];
