@@ -54,17 +54,15 @@ export function createTrustContext(trustStore: TrustStore, options: TrustContext
     return agent.dispatcher;
   }
 
+  /** One exchange of the shape OAuth libraries send goes direct (direct-fetch.ts); anything else through undici's fetch. */
   const trustedFetch = async (input: Parameters<typeof globalThis.fetch>[0], init?: Parameters<typeof globalThis.fetch>[1]): Promise<Response> => {
     const direct = directRequest(input, init);
     if (direct !== undefined) return fetchDirect(await dispatcher(), direct);
+    // undici's fetch is the implementation behind Node's global fetch; only the declared types differ.
     return (await undici()).fetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: await dispatcher() });
   };
 
-  return {
-    ca,
-    // undici's fetch is the implementation behind Node's global fetch; only the declared types differ.
-    fetch: trustedFetch,
-  };
+  return { ca, fetch: trustedFetch };
 }
 
 /**
