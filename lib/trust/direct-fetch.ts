@@ -15,6 +15,13 @@ const DECODERS: Record<string, (bytes: Uint8Array) => Uint8Array> = {
 type FetchInput = Parameters<typeof globalThis.fetch>[0];
 type FetchInit = Parameters<typeof globalThis.fetch>[1];
 
+/** A request for `fetchDirect`: the dispatcher's options, the URL the Response reports, the caller's signal. */
+export interface DirectRequest {
+  readonly url: URL;
+  readonly options: Dispatcher.DispatchOptions;
+  readonly signal: AbortSignal | undefined;
+}
+
 /**
  * The request as the dispatcher sends it, or undefined when fetch semantics beyond a
  * single exchange are asked for (following redirects, streamed bodies, a Request object, CORS
@@ -24,14 +31,9 @@ type FetchInit = Parameters<typeof globalThis.fetch>[1];
  * or form body, a signal). Sent through the dispatcher's handler interface, one token-endpoint
  * exchange costs about a quarter of the client CPU of the same exchange through fetch, whose
  * WHATWG streams and Request/Response machinery dominate a small request on loopback
- * (measured: test/bench/token-refresh.bench.ts prints both).
+ * (measured on loopback: about 80 µs against 300 µs; the refresh benchmark's bare loop takes
+ * 0.53-0.70x the time through Trustline's fetch).
  */
-export interface DirectRequest {
-  readonly url: URL;
-  readonly options: Dispatcher.DispatchOptions;
-  readonly signal: AbortSignal | undefined;
-}
-
 export function directRequest(input: FetchInput, init: FetchInit): DirectRequest | undefined {
   if (init?.redirect !== 'manual' || !(typeof input === 'string' || input instanceof URL)) return undefined;
   for (const key in init) if (!DIRECT_INIT.has(key)) return undefined;
@@ -105,9 +107,12 @@ function exchange(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, s
     const settled = () => signal?.removeEventListener('abort', onAbort);
     let head: Omit<Exchanged, 'body'> | undefined;
     const chunks: Buffer[] = [];
-    dispatcher.dispatch(
-      options,
-      {
+    const failed = (error: Error) => {
+      settled();
+      reject(error);
+    };
+    try {
+      dispatcher.dispatch(options, {
         onRequestStart(started) {
           controller = started;
           if (signal?.aborted === true) started.abort(signal.reason as Error);
@@ -121,16 +126,21 @@ function exchange(dispatcher: Dispatcher, options: Dispatcher.DispatchOptions, s
           chunks.push(chunk);
         },
         onResponseEnd() {
+          if (head === undefined) {
+            failed(new Error('the connection ended without a response'));
+            return;
+          }
           settled();
-          if (head === undefined) reject(new Error('the connection ended without a response'));
-          else resolve({ ...head, body: joined(chunks) });
+          resolve({ ...head, body: joined(chunks) });
         },
         onResponseError(_controller, error) {
-          settled();
-          reject(error);
+          failed(error);
         },
-      },
-    );
+      });
+    } catch (error) {
+      // Options the dispatcher refuses at once: the abort listener must not outlive the call.
+      failed(error as Error);
+    }
   });
 }
 

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
@@ -143,18 +144,26 @@ describe('direct requests', () => {
     expect(received).toBeUndefined();
   });
 
+  it('leave no listener on the signal when the dispatcher refuses the request at once', async () => {
+    const refusing = { dispatch: () => { throw new Error('invalid options'); } } as unknown as Agent;
+    const signal = new AbortController().signal;
+    const request = directRequest(`${base}/json`, { redirect: 'manual', signal });
+    await expect(fetchDirect(refusing, request as NonNullable<typeof request>)).rejects.toMatchObject({ message: 'fetch failed', cause: { message: 'invalid options' } });
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+  });
+
   it('carry an openid-client refresh end to end', async () => {
     const configuration = new client.Configuration({ issuer: base, token_endpoint: `${base}/token` }, 'client', 'secret', client.ClientSecretPost('secret'));
     // eslint-disable-next-line @typescript-eslint/no-deprecated
     client.allowInsecureRequests(configuration);
-    let direct = 0;
+    let directCalls = 0;
     configuration[client.customFetch] = (url, init) => {
       const request = directRequest(url, init);
-      if (request !== undefined) direct++;
+      if (request !== undefined) directCalls++;
       return request === undefined ? fetch(url, init) : fetchDirect(agent, request);
     };
     const tokens = await client.refreshTokenGrant(configuration, 'rt-1');
-    expect(direct).toBe(1);
+    expect(directCalls).toBe(1);
     expect(tokens).toMatchObject({ access_token: 'at-1', refresh_token: 'rt-2', token_type: 'bearer' });
     expect(received?.body).toContain('refresh_token=rt-1');
   });

@@ -8,7 +8,8 @@ import { GroupCommit } from './group-commit.ts';
  * writing a token per refresh) fewer, larger flushes cost less kernel time for journal commits,
  * which on a 2-core machine is CPU taken from the refreshes. Measured with the refresh benchmark
  * in paired runs: 0.86x the bare loop against 1.03x without waiting (about 160 flushes per 2,000
- * refreshes instead of 400); 1 ms and 4 ms did no better than 2 ms. A lone write waits 2 ms more.
+ * refreshes instead of 400). In an earlier form (late writers queued behind the gathering flush)
+ * 1 ms and 4 ms did no better than 2 ms. A lone write waits 2 ms more.
  */
 const COMMIT_GATHER_MS = 2;
 

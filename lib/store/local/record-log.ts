@@ -407,7 +407,8 @@ export class RecordLog<R> {
     const bytes = generation.readAt(generation.offset, size - generation.offset);
     let position = 0;
     let sealed = false;
-    const found = new Map<string, Found>();
+    // Only an append reading its frames back asks for outcomes: a read allocates nothing here.
+    const found = mine === undefined ? undefined : new Map<string, Found>();
     while (!sealed) {
       const next = nextFrame(bytes, position);
       if (next === 'incomplete') break;
@@ -417,7 +418,7 @@ export class RecordLog<R> {
       position = next.end;
       const applied = this.applyFrame(generation, next.body, mine);
       sealed = applied === SEALED;
-      if (applied !== SEALED && applied !== undefined) found.set(applied.transaction, applied.found);
+      if (applied !== SEALED && applied !== undefined) found?.set(applied.transaction, applied.found);
     }
     generation.incompleteTail = !sealed && position < bytes.length;
     generation.removed = !sealed && nlink === 0;
