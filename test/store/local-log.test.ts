@@ -152,17 +152,21 @@ describe('local store logs on disk', () => {
     expect(await reader.secrets.get('trustline/a')).toMatchObject({ value: 'second' });
   });
 
-  it('write the appends of one tick together, deciding their conditions in the order they were made', async () => {
+  it('write the appends of one turn of the event loop together, deciding their conditions in the order they were made', async () => {
     const { metadata } = createLocalStores({ dataDir, clock });
     await metadata.put({ kind: 'k', id: 'seed', data: 0 });
     const before = frames(await readFile(logFile('metadata'))).length;
     const write = vi.spyOn(Generation.prototype, 'append');
     try {
-      // Started in one tick: two writers race on version 1 of 'contested', and ten others write alone.
+      // Started in one turn: two writers race on version 1 of 'contested', eight others write
+      // alone, and two more start later in the turn (after a nextTick and a resolved promise).
+      const later = (i: number) => metadata.put({ kind: 'k', id: `item-${String(i)}`, data: i }, undefined, { durable: false });
       const outcomes = await Promise.allSettled([
         metadata.put({ kind: 'k', id: 'contested', data: 'first' }, { expectedVersion: 'absent' }),
         metadata.put({ kind: 'k', id: 'contested', data: 'second' }, { expectedVersion: 'absent' }),
-        ...Array.from({ length: 10 }, (_, i) => metadata.put({ kind: 'k', id: `item-${String(i)}`, data: i }, undefined, { durable: false })),
+        ...Array.from({ length: 8 }, (_, i) => metadata.put({ kind: 'k', id: `item-${String(i)}`, data: i }, undefined, { durable: false })),
+        new Promise((resolve) => { process.nextTick(() => { resolve(later(8)); }); }),
+        Promise.resolve().then(() => later(9)),
       ]);
       expect(write).toHaveBeenCalledTimes(1);
       expect(outcomes[0]).toMatchObject({ status: 'fulfilled', value: { version: 1 } });
@@ -178,7 +182,7 @@ describe('local store logs on disk', () => {
     expect((await other.metadata.list('k')).items).toHaveLength(12);
   });
 
-  it('order the batches of two stores on one directory written in the same tick as the file has them', async () => {
+  it('order the batches of two stores on one directory written in the same turn as the file has them', async () => {
     const a = createLocalStores({ dataDir, clock });
     const b = createLocalStores({ dataDir, clock });
     await Promise.all([a.metadata.get('k', 'x'), b.metadata.get('k', 'x')]);

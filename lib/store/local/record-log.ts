@@ -58,7 +58,7 @@ const TORN_TAIL_WAIT_MS = 200;
 /** A frame of this process's, read back: its record's outcome, or why it cannot have one. */
 type Found = { readonly outcome: unknown } | { readonly error: StoreCorruptedError };
 
-/** An append waiting for the end of the current tick, when the tick's appends are written together. */
+/** An append waiting for the end of the event loop's turn, when the turn's appends are written together. */
 interface Pending<R> {
   readonly generation: Generation;
   readonly slot: Buffer;
@@ -95,7 +95,7 @@ export class RecordLog<R> {
   private readonly poisoned = new Set<string>();
   /** Payloads of frames this process appended, by GCM tag: read back without decrypting. */
   private readonly own = new Map<string, Payload>();
-  /** Appends of the current tick, written together when it ends. */
+  /** Appends of this turn of the event loop, written together after it. */
   private pending: Pending<R>[] = [];
   private readonly lockFile: string;
 
@@ -123,9 +123,12 @@ export class RecordLog<R> {
    * Appends `record` for the entry in `slot` and returns its outcome (LogState.apply); unless
    * `durable: false`, once an fdatasync that began after the write has completed.
    *
-   * The appends of one tick (every operation resumed by the same I/O event, typically the
-   * callers released by one fdatasync) are written together when it ends: one write() and one
-   * fstat for all of them instead of one each. Each frame is still its own sealed record.
+   * The appends of one turn of the event loop (every operation resumed by the I/O events of one
+   * poll, such as the token responses that arrived together and the callers released by an
+   * fdatasync) are written together after it (setImmediate): one write() and one fstat for all
+   * of them instead of one each. Each frame is still its own sealed record. Writing at the end of
+   * each tick instead took three times as many write() calls in the refresh benchmark (2.1
+   * against 0.7 per refresh).
    */
   async append(slot: Buffer, record: R, { durable = true }: WriteOptions = {}): Promise<unknown> {
     const transaction = nextTransaction();
@@ -155,17 +158,17 @@ export class RecordLog<R> {
     throw new StoreError(`The store log ${this.requireCurrent().file} kept moving to a new generation; try again.`);
   }
 
-  /** Queues one frame for the write at the end of this tick. */
+  /** Queues one frame for the write after this turn of the event loop. */
   private enqueue(generation: Generation, slot: Buffer, record: R, transaction: string): Promise<Found | undefined> {
     const frame = this.frame(slot, { t: transaction, r: record }, true);
     return new Promise((settle, fail) => {
-      if (this.pending.length === 0) process.nextTick(() => { this.writePending(); });
+      if (this.pending.length === 0) setImmediate(() => { this.writePending(); });
       this.pending.push({ generation, slot, record, transaction, frame, settle, fail });
     });
   }
 
   /**
-   * Writes the tick's frames, per generation in one write(), and reads them back in the same
+   * Writes the turn's frames, per generation in one write(), and reads them back in the same
    * synchronous step: a frame not applied now never will be.
    */
   private writePending(): void {
