@@ -15,7 +15,7 @@ const REMOTE_LATENCY_MS = 50;
 /** Refreshes done on each side before measuring, and not counted: one full run each, so both are measured warm (JIT, pools, heap). */
 const WARM_UP = INTEGRATIONS;
 /** Measured runs of each side, interleaved (reference, ours, reference, ...); medians are compared. */
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 /**
  * The reference: openid-client's refreshTokenGrant over fresh grants, `CONCURRENCY` at a time,
