@@ -1,63 +1,89 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { GroupCommit } from '../../lib/store/local/group-commit.ts';
 
-/** A flush that takes `ms` and records when it started and how many it covered. */
-function recordingFlush(ms: number) {
+/**
+ * A flush target that the test drives: each flush records how many writes had been made when it
+ * began, then waits until the test finishes it. No test here depends on how long anything takes.
+ */
+function drivenFlush() {
   const flushes: number[] = [];
+  const unfinished: ((error?: Error) => void)[] = [];
+  let onBegin: (() => void) | undefined;
   let writesSoFar = 0;
   return {
     flushes,
-    write: () => writesSoFar++,
-    flush: async () => {
-      flushes.push(writesSoFar);
-      await sleep(ms);
+    write: () => {
+      writesSoFar++;
     },
+    flush: () =>
+      new Promise<void>((resolve, reject) => {
+        flushes.push(writesSoFar);
+        unfinished.push((error) => { if (error === undefined) resolve(); else reject(error); });
+        onBegin?.();
+      }),
+    /** Resolves once `count` flushes have begun. */
+    begun: (count: number) =>
+      new Promise<void>((resolve) => {
+        onBegin = () => { if (flushes.length >= count) resolve(); };
+        onBegin();
+      }),
+    /** Finishes the oldest unfinished flush. */
+    finish: (error?: Error) => unfinished.shift()?.(error),
   };
 }
 
 describe('group commit', () => {
   it('lets concurrent callers share one flush, and a caller arriving during a flush wait for the next', async () => {
-    const target = recordingFlush(20);
+    const target = drivenFlush();
     const commit = new GroupCommit(target.flush);
     target.write();
     const first = commit.sync();
-    await sleep(5);
+    await target.begun(1);
     // These three wrote after the first flush began: it may not cover them.
-    const later = [0, 1, 2].map(() => (target.write(), commit.sync()));
-    await Promise.all([first, ...later]);
+    const later = [0, 1, 2].map(() => {
+      target.write();
+      return commit.sync();
+    });
+    target.finish();
+    await first;
+    await target.begun(2);
+    target.finish();
+    await Promise.all(later);
     expect(target.flushes).toEqual([1, 4]);
     expect(commit.busy).toBe(false);
   });
 
   it('with a gathering time, lets the writers of that moment share the flush that a first one started', async () => {
-    const target = recordingFlush(20);
-    const commit = new GroupCommit(target.flush, 30);
+    const target = drivenFlush();
+    const commit = new GroupCommit(target.flush, 5);
     target.write();
     const first = commit.sync();
-    await sleep(5);
+    // Still gathering (the flush waits 5 ms before it begins): this writer is covered by it.
     target.write();
     const second = commit.sync();
-    // The flush begins at 30 ms and runs until 50 ms: a writer arriving at 40 ms is not covered by it.
-    await sleep(35);
+    await target.begun(1);
+    // The flush has begun: a writer arriving now is not covered by it.
     target.write();
     const third = commit.sync();
+    target.finish();
     await Promise.all([first, second]);
     expect(target.flushes).toEqual([2]);
+    await target.begun(2);
+    target.finish();
     await third;
     expect(target.flushes).toEqual([2, 3]);
   });
 
   it('passes a failed flush to its callers and starts the next one anyway', async () => {
-    let flushes = 0;
-    const commit = new GroupCommit(async () => {
-      await sleep(5);
-      if (++flushes === 1) throw new Error('EIO');
-    });
+    const target = drivenFlush();
+    const commit = new GroupCommit(target.flush);
     const failing = commit.sync();
-    await sleep(1);
+    await target.begun(1);
     const next = commit.sync();
+    target.finish(new Error('EIO'));
     await expect(failing).rejects.toThrow('EIO');
+    await target.begun(2);
+    target.finish();
     await expect(next).resolves.toBeUndefined();
   });
 });
