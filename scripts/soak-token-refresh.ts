@@ -1,26 +1,28 @@
 /**
- * Soak test of the scheduled token refresh (issue 6, "Done when"): the local runtime as `npm start`
- * runs it (in-process, its own embedded stores in a temp data dir, the real 5-minute schedule),
- * one Custom integration authorized through the real flow against a loopback oidc-provider that
- * issues 60-second access tokens and rotates refresh tokens (reuse revokes the grant). For
- * `--minutes` (default 10) of real time it asks `GET /admin/integrations/{id}/token` every
- * `--every` seconds (default 20) and checks the answer at the provider (introspection).
+ * Soak test of the scheduled token refresh (issue 6, "Done when"): `npm start` itself (its own
+ * process group, embedded stores in a temp data dir, the real 5-minute schedule), one Custom
+ * integration authorized through the real flow against a loopback oidc-provider that issues
+ * 60-second access tokens and rotates refresh tokens (reuse revokes the grant). For `--minutes`
+ * (default 10) of real time it asks `GET /admin/integrations/{id}/token` every `--every` seconds
+ * (default 20) and checks the answer at the provider (introspection); then it presses Ctrl-C.
  *
  *   npx tsx scripts/soak-token-refresh.ts [--minutes 10] [--every 20]
  *
- * Exit 0 when every answer was a valid token and the grant is intact at the end; 1 otherwise.
+ * Exit 0 when every answer was a valid token, the grant is intact at the end and `npm start`
+ * stopped cleanly on Ctrl-C; 1 otherwise. The server's own output is shown prefixed `npm start |`.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startLocalRuntime } from '../infra/local/runtime.ts';
+import { REPO_ROOT } from '../infra/local/functions.ts';
 import type { IntegrationView } from '../lib/oauth/index.ts';
-import { loadConfig } from '../lib/runtime/config.ts';
 import { startAuthorizationServer } from '../test/oauth/fixtures/authorization-server.ts';
 import { signInAtProvider } from '../test/oauth/fixtures/browser.ts';
-import { freePort } from '../test/oauth/fixtures/harness.ts';
+import { freePort } from '../test/support/ports.ts';
 
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, every: { type: 'string', default: '20' } } });
 const minutes = Number(values.minutes);
@@ -32,8 +34,31 @@ const publicUrl = `http://127.0.0.1:${port}`;
 const adminToken = randomBytes(24).toString('base64url');
 const dataDir = await mkdtemp(path.join(tmpdir(), 'trustline-soak-'));
 const provider = await startAuthorizationServer({ publicUrl, accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS, rotateRefreshToken: true });
-const config = loadConfig({ ...process.env, PORT: String(port), TRUSTLINE_DATA_DIR: dataDir, TRUSTLINE_ADMIN_TOKEN: adminToken, TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP: '1' });
-const runtime = await startLocalRuntime({ port, config });
+const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TRUSTLINE_')));
+const env = { ...inherited, PORT: String(port), TRUSTLINE_DATA_DIR: dataDir, TRUSTLINE_ADMIN_TOKEN: adminToken, TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP: '1' };
+const server = spawn('npm', ['start'], { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+const serverExit = once(server, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+let serverOutput = '';
+for (const stream of [server.stdout, server.stderr]) {
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    serverOutput += chunk;
+    process.stdout.write(chunk.replace(/^(?=.)/gm, 'npm start | '));
+  });
+}
+const serving = await Promise.race([
+  new Promise<true>((resolve) => {
+    server.stdout.on('data', () => {
+      if (serverOutput.includes('is running at')) resolve(true);
+    });
+  }),
+  serverExit.then(() => false),
+]);
+if (!serving) {
+  await provider.close();
+  await rm(dataDir, { recursive: true, force: true });
+  throw new Error(`npm start exited with ${String(server.exitCode)} before serving`);
+}
 
 interface AdminAnswer {
   readonly status: number;
@@ -42,7 +67,7 @@ interface AdminAnswer {
 
 /** One admin API call with the generated admin token; the body parsed as JSON. */
 async function admin(method: string, route: string, body?: unknown): Promise<AdminAnswer> {
-  const response = await fetch(`${runtime.url}${route}`, {
+  const response = await fetch(`${publicUrl}${route}`, {
     method,
     headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -71,7 +96,7 @@ try {
   const callback = await signInAtProvider(String(started.body.authorizationUrl), `${publicUrl}/oauth/callback/`);
   const page = await fetch(callback);
   if (page.status !== 200) throw new Error(`callback answered ${page.status}`);
-  console.log(`${stamp()} authorized integration ${id}; access tokens live ${ACCESS_TOKEN_TTL_SECONDS} s; schedule: ${runtime.schedules.map((s) => `${s.fn.name} ${s.schedule.cron}`).join(', ')}`);
+  console.log(`${stamp()} authorized integration ${id}; access tokens live ${ACCESS_TOKEN_TTL_SECONDS} s; the schedules are in the banner above`);
 
   const deadline = Date.now() + minutes * 60_000;
   for (let poll = 1; Date.now() < deadline; poll++) {
@@ -102,7 +127,15 @@ try {
   failures++;
   console.error('Soak aborted:', error);
 } finally {
-  await runtime.close();
+  if (server.exitCode === null && server.pid !== undefined) process.kill(-server.pid, 'SIGINT');
+  const [code, signal] = await serverExit;
+  const stopped = code === 0 && serverOutput.includes('Trustline stopped.');
+  console.log(`npm start on Ctrl-C: ${stopped ? 'stopped cleanly (exit 0)' : `exit ${code ?? signal}`}`);
+  if (!stopped) failures++;
+  if (serverOutput.includes(adminToken)) {
+    console.log('npm start printed the admin token');
+    failures++;
+  }
   await provider.close();
   await rm(dataDir, { recursive: true, force: true });
 }
