@@ -74,3 +74,31 @@ describe('token access', () => {
     expect(answer.body.code).toBe('INTEGRATION_NOT_FOUND');
   });
 });
+
+describe('token access with short-lived tokens', () => {
+  let h: Harness;
+  let integration: IntegrationView;
+  const refreshes = () => h.as.tokenRequests.filter((request) => request.grantType === 'refresh_token').length;
+
+  beforeAll(async () => {
+    h = await startHarness({ accessTokenTtlSeconds: 60, rotateRefreshToken: true });
+    integration = await h.createCustom('Fast poller');
+    await h.openCallback(await h.signIn(integration.id));
+  });
+  afterAll(() => h.close());
+
+  it('refreshes a 60-second token only in the second half of its life, not on every call', async () => {
+    const first = await readTokens(h.deps.secrets, integration.id);
+    expect(first?.expiresAt).toBe(first!.obtainedAt + 60_000);
+    const before = refreshes();
+    const get = () => h.admin<{ accessToken: string }>('GET', `/admin/integrations/${integration.id}/token`);
+    h.deps.clock.advance(29_000);
+    expect((await get()).body.accessToken).toBe(first?.accessToken);
+    expect(refreshes()).toBe(before);
+    h.deps.clock.advance(2_000);
+    const refreshed = await get();
+    expect(refreshed.body.accessToken).not.toBe(first?.accessToken);
+    expect(refreshes()).toBe(before + 1);
+    expect(await h.as.introspect(refreshed.body.accessToken)).toMatchObject({ active: true });
+  });
+});

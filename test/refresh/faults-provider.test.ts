@@ -1,7 +1,9 @@
 import * as client from 'openid-client';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { refreshDueAt } from '../../lib/oauth/due.ts';
+import { TokenEndpointError } from '../../lib/oauth/errors.ts';
 import { runScheduledRefresh } from '../../lib/oauth/refresh-run.ts';
+import { getAccessToken } from '../../lib/oauth/token-access.ts';
 import { writeIntegrationSecret } from '../../lib/oauth/token-store.ts';
 import { FaultAccount } from './support/account.ts';
 import { type RefreshWorld, startRefreshWorld } from './support/world.ts';
@@ -83,6 +85,16 @@ describe('provider faults', () => {
     expect((await run()).failed).toEqual({ 'server-error': 1 });
     // Date.now() and the test clock agree here (no advance), and HTTP-dates have 1 s resolution.
     expect(Date.parse((await world.integration(s!.id)).nextRefreshAttemptAt ?? '')).toBeGreaterThanOrEqual(until - 2000);
+  });
+
+  it('during an outage, token access hands out the stored token while it has more than 30 s left, then fails', async () => {
+    const [s] = await world.seed(1, { expiresInMs: 60_000 });
+    const stored = await world.tokens(s!.id);
+    world.provider.fault = () => ({ status: 503 });
+    expect(await getAccessToken(world.deps, s!.id)).toEqual({ accessToken: stored.accessToken, expiresAt: new Date(stored.expiresAt!).toISOString() });
+    world.services.clock.advance(35_000);
+    await expect(getAccessToken(world.deps, s!.id)).rejects.toBeInstanceOf(TokenEndpointError);
+    expect(await world.grantUsable(s!.id)).toBe(true);
   });
 
   it('a token endpoint that never answers is a timeout and the grant is untouched', async () => {
