@@ -17,6 +17,7 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../infra/local/functions.ts';
 import type { IntegrationView } from '../lib/oauth/index.ts';
@@ -37,20 +38,18 @@ const provider = await startAuthorizationServer({ publicUrl, accessTokenTtlSecon
 const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TRUSTLINE_')));
 const env = { ...inherited, PORT: String(port), TRUSTLINE_DATA_DIR: dataDir, TRUSTLINE_ADMIN_TOKEN: adminToken, TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP: '1' };
 const server = spawn('npm', ['start'], { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-const serverExit = once(server, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+// 'close': after the exit and the last of its output.
+const serverExit = once(server, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
 let serverOutput = '';
-for (const stream of [server.stdout, server.stderr]) {
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    serverOutput += chunk;
-    process.stdout.write(chunk.replace(/^(?=.)/gm, 'npm start | '));
-  });
-}
 const serving = await Promise.race([
   new Promise<true>((resolve) => {
-    server.stdout.on('data', () => {
-      if (serverOutput.includes('is running at')) resolve(true);
-    });
+    for (const stream of [server.stdout, server.stderr]) {
+      createInterface({ input: stream }).on('line', (line) => {
+        serverOutput += `${line}\n`;
+        console.log(`npm start | ${line}`);
+        if (line.includes('is running at')) resolve(true);
+      });
+    }
   }),
   serverExit.then(() => false),
 ]);

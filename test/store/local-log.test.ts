@@ -241,7 +241,7 @@ describe('local store log compaction', () => {
   it('happens by itself once the log holds many more records than live entries', async () => {
     const { metadata } = createLocalStores({ dataDir, clock, compactAfter: 20 });
     for (let i = 1; i <= 100; i++) await metadata.put({ kind: 'k', id: 'i', data: i });
-    for (let waited = 0; waited < 200 && !(await readdir(dataDir)).some((name) => /^metadata\.00000[2-9]\.log$/.test(name)); waited++) {
+    for (let waited = 0; waited < 1000 && !(await readdir(dataDir)).some((name) => /^metadata\.00000[2-9]\.log$/.test(name)); waited++) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect((await readdir(dataDir)).filter((name) => name.startsWith('metadata.') && name.endsWith('.log'))).not.toContain('metadata.000001.log');
