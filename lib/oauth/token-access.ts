@@ -13,7 +13,7 @@ const LAST_RESORT_MS = 30_000;
  * The refresh margin for these tokens: 5 minutes, or half their lifetime when that is shorter,
  * so a caller polling a provider that issues short-lived tokens (60 s) does not refresh on every call.
  */
-export function accessMarginMs(tokens: Pick<StoredTokens, 'expiresAt' | 'obtainedAt'>): number {
+function accessMarginMs(tokens: Pick<StoredTokens, 'expiresAt' | 'obtainedAt'>): number {
   if (tokens.expiresAt === undefined) return TOKEN_ACCESS_MARGIN_MS;
   return Math.min(TOKEN_ACCESS_MARGIN_MS, Math.max(0, (tokens.expiresAt - tokens.obtainedAt) / 2));
 }
