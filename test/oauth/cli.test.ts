@@ -77,6 +77,10 @@ describe('trustline integrations', () => {
       const run = await cli('integrations', 'refresh', id);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('authorize the integration again');
+      const shown = await cli('integrations', 'show', id);
+      expect(shown.stdout).toContain('  status:                 needs-reauthorization');
+      expect(shown.stdout).toContain(`so mail stops until someone signs in again: \`trustline integrations authorize ${id}\`.`);
+      expect((await cli('integrations', 'list')).stdout).toContain(`needs-reauthorization  last error: TOKEN_ENDPOINT_FAILED  -> trustline integrations authorize ${id}`);
     } finally {
       h.as.behaviour.failTokenEndpoint = 'no';
     }
