@@ -11,18 +11,15 @@
  * Exit 0 when every answer was a valid token, the grant is intact at the end and `npm start`
  * stopped cleanly on Ctrl-C; 1 otherwise. The server's own output is shown prefixed `npm start |`.
  */
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { REPO_ROOT } from '../infra/local/functions.ts';
 import type { IntegrationView } from '../lib/oauth/index.ts';
 import { startAuthorizationServer } from '../test/oauth/fixtures/authorization-server.ts';
 import { signInAtProvider } from '../test/oauth/fixtures/browser.ts';
+import { startNpmStart } from '../test/support/npm-start.ts';
 import { freePort } from '../test/support/ports.ts';
 
 const { values } = parseArgs({ options: { minutes: { type: 'string', default: '10' }, every: { type: 'string', default: '20' } } });
@@ -35,29 +32,14 @@ const publicUrl = `http://127.0.0.1:${port}`;
 const adminToken = randomBytes(24).toString('base64url');
 const dataDir = await mkdtemp(path.join(tmpdir(), 'trustline-soak-'));
 const provider = await startAuthorizationServer({ publicUrl, accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS, rotateRefreshToken: true });
-const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TRUSTLINE_')));
-const env = { ...inherited, PORT: String(port), TRUSTLINE_DATA_DIR: dataDir, TRUSTLINE_ADMIN_TOKEN: adminToken, TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP: '1' };
-const server = spawn('npm', ['start'], { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-// 'close': after the exit and the last of its output.
-const serverExit = once(server, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
-let serverOutput = '';
-const serving = await Promise.race([
-  new Promise<true>((resolve) => {
-    for (const stream of [server.stdout, server.stderr]) {
-      createInterface({ input: stream }).on('line', (line) => {
-        serverOutput += `${line}\n`;
-        console.log(`npm start | ${line}`);
-        if (line.includes('is running at')) resolve(true);
-      });
-    }
-  }),
-  serverExit.then(() => false),
-]);
-if (!serving) {
+const server = await startNpmStart({
+  env: { PORT: String(port), TRUSTLINE_DATA_DIR: dataDir, TRUSTLINE_ADMIN_TOKEN: adminToken, TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP: '1' },
+  onLine: (line) => { console.log(`npm start | ${line}`); },
+}).catch(async (error: unknown) => {
   await provider.close();
   await rm(dataDir, { recursive: true, force: true });
-  throw new Error(`npm start exited with ${String(server.exitCode)} before serving`);
-}
+  throw error;
+});
 
 interface AdminAnswer {
   readonly status: number;
@@ -126,12 +108,12 @@ try {
   failures++;
   console.error('Soak aborted:', error);
 } finally {
-  if (server.exitCode === null && server.pid !== undefined) process.kill(-server.pid, 'SIGINT');
-  const [code, signal] = await serverExit;
-  const stopped = code === 0 && serverOutput.includes('Trustline stopped.');
+  if (server.child.exitCode === null) server.signal('SIGINT');
+  const [code, signal] = await server.closed;
+  const stopped = code === 0 && server.output().includes('Trustline stopped.');
   console.log(`npm start on Ctrl-C: ${stopped ? 'stopped cleanly (exit 0)' : `exit ${code ?? signal}`}`);
   if (!stopped) failures++;
-  if (serverOutput.includes(adminToken)) {
+  if (server.output().includes(adminToken)) {
     console.log('npm start printed the admin token');
     failures++;
   }
