@@ -4,7 +4,7 @@ import { requireIntegration } from './integration-store.ts';
 import { needsReauthorization, refreshIntegration } from './refresh.ts';
 import { readTokens, type StoredTokens } from './token-store.ts';
 
-/** `GET .../token` refreshes first when the access token expires within this margin. */
+/** `GET .../token` refreshes first when the access token expires within this margin (less for short-lived tokens: `accessMarginMs`). */
 export const TOKEN_ACCESS_MARGIN_MS = 5 * 60_000;
 /** A token this close to expiry is not handed out even when a refresh failed transiently. */
 const LAST_RESORT_MS = 30_000;
