@@ -38,11 +38,11 @@ export class AdminClient {
   }
 
   /** TRUSTLINE_URL (default http://127.0.0.1:3000); the token from TRUSTLINE_ADMIN_TOKEN or `<TRUSTLINE_DATA_DIR>/admin-token`, as the server finds it. */
-  static fromEnv(env: NodeJS.ProcessEnv = process.env): AdminClient {
+  static fromEnv(env: NodeJS.ProcessEnv = process.env, options: Pick<AdminClientOptions, 'timeoutMs'> = {}): AdminClient {
     const config = loadConfig(env);
     const baseUrl = z.url({ protocol: /^https?$/ }).safeParse(env.TRUSTLINE_URL ?? DEFAULT_URL);
     if (!baseUrl.success) throw new InvalidUrlError(env.TRUSTLINE_URL ?? '');
-    return new AdminClient({ baseUrl: baseUrl.data, token: config.adminToken ?? { file: path.join(config.dataDir, ADMIN_TOKEN_FILE) } });
+    return new AdminClient({ ...options, baseUrl: baseUrl.data, token: config.adminToken ?? { file: path.join(config.dataDir, ADMIN_TOKEN_FILE) } });
   }
 
   get<T>(path: string, schema?: z.ZodType<T>): Promise<T> {

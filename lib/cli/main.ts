@@ -1,6 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { version } from '../runtime/version.ts';
 import { EXIT, type ExitCode, printError, printJson } from './output.ts';
+import { EXIT_NAGIOS } from './output-codes.ts';
+import { nagiosUnknown } from './nagios.ts';
 
 /**
  * `trustline`: one module per command group under commands/, each exporting
@@ -30,7 +32,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return asExitCode(process.exitCode);
   } catch (error) {
-    if (error instanceof CommanderError) return commanderExit(error, json);
+    if (error instanceof CommanderError) return commanderExit(error, json, argv.includes('--nagios'));
     return printError(error, json);
   } finally {
     process.exitCode = previous;
@@ -44,8 +46,12 @@ function configure(command: Command): void {
 }
 
 /** Commander has already printed its message on stderr; with --json the error is also the one document on stdout. */
-function commanderExit(error: CommanderError, json: boolean): ExitCode {
+function commanderExit(error: CommanderError, json: boolean, nagios: boolean): ExitCode {
   if (error.exitCode === 0) return EXIT.ok;
+  if (nagios) {
+    process.stdout.write(`${nagiosUnknown(error.message.replace(/^error: /, ''))}\n`);
+    return EXIT_NAGIOS.UNKNOWN;
+  }
   // Commander's own errors (unknown command or option, missing argument) are usage errors; commands
   // that call `command.error(..., { exitCode })` choose their code.
   const exitCode = error.code.startsWith('commander.') ? EXIT.usage : asExitCode(error.exitCode);
@@ -55,5 +61,7 @@ function commanderExit(error: CommanderError, json: boolean): ExitCode {
 
 function asExitCode(code: string | number | null | undefined): ExitCode {
   if (code === undefined || code === null || code === 0 || code === '0') return EXIT.ok;
-  return Number(code) === EXIT.usage ? EXIT.usage : EXIT.failed;
+  const number = Number(code);
+  // 3 only comes from --nagios (UNKNOWN).
+  return number === EXIT.usage || number === EXIT_NAGIOS.UNKNOWN ? number : EXIT.failed;
 }

@@ -5,12 +5,22 @@
  * failed, 2 bad usage or input.
  */
 import { Command } from 'commander';
-import { redactString } from '../observe/redact.ts';
+import { replaceSecrets } from '../observe/secret-registry.ts';
 import { ConfigError } from '../runtime/config-error.ts';
 import { AdminApiError, CliError } from './errors.ts';
-import { EXIT, type ExitCode } from './output-codes.ts';
+import { nagiosUnknown } from './nagios.ts';
+import { EXIT, EXIT_NAGIOS, type ExitCode } from './output-codes.ts';
+import { useSpinner } from './spinner.ts';
+import { colour, colourWanted, useColour } from './style.ts';
 
 export { EXIT, type ExitCode };
+
+/**
+ * Registered secret values (the admin token, a client secret) never reach the terminal. Only
+ * those: the CLI's own explanations mention headers like `Authorization: Bearer <token>`,
+ * which the log redactor's shape rules would blank.
+ */
+const redactString = (text: string): string => replaceSecrets(text, '[REDACTED]');
 
 /** What a command produced: the document `--json` prints, and the same for a person. */
 export interface CommandResult<T = unknown> {
@@ -18,6 +28,8 @@ export interface CommandResult<T = unknown> {
   readonly text: string;
   /** EXIT.failed when the checked thing failed (an expired certificate, an invalid token). Default ok. */
   readonly exitCode?: ExitCode;
+  /** The command already wrote its output to stdout (`trust export --out -`): print no text. */
+  readonly silent?: boolean;
 }
 
 /** Adds the `--json` option with its standard help. */
@@ -34,14 +46,18 @@ export function withJson(command: Command): Command {
 export function action<Args extends unknown[]>(run: (...args: Args) => Promise<CommandResult> | CommandResult): (...args: Args) => Promise<void> {
   return async (...args) => {
     const command = args.findLast((arg): arg is Command => arg instanceof Command);
-    const json = command?.optsWithGlobals<{ json?: boolean }>().json === true;
+    const options = command?.optsWithGlobals<{ json?: boolean; nagios?: boolean }>() ?? {};
+    const json = options.json === true;
+    const nagios = options.nagios === true;
+    useColour(!json && !nagios && colourWanted());
+    useSpinner(!json && !nagios);
     try {
       const result = await run(...args);
       if (json) printJson(result.document);
-      else process.stdout.write(`${result.text}\n`);
+      else if (result.silent !== true) process.stdout.write(`${result.text}\n`);
       process.exitCode = result.exitCode ?? EXIT.ok;
     } catch (error) {
-      process.exitCode = printError(error, json);
+      process.exitCode = nagios ? printNagiosError(error) : printError(error, json);
     }
   };
 }
@@ -59,9 +75,16 @@ export function printError(error: unknown, json: boolean): ExitCode {
   const { code, message, fix, exitCode, extra } = describeError(error);
   const safeMessage = redactString(message);
   const fieldLines = fieldErrors(extra).map((e) => `\n  - ${e.field}: ${redactString(e.message)}`);
-  process.stderr.write(`Error: ${safeMessage}${fieldLines.join('')}${fix === undefined ? '' : `\n  Fix: ${redactString(fix)}`}\n`);
+  process.stderr.write(`${colour.bad('Error:')} ${safeMessage}${fieldLines.join('')}${fix === undefined ? '' : `\n  Fix: ${redactString(fix)}`}\n`);
   if (json) printJson({ error: { ...extra, code, message: safeMessage, ...(fix === undefined ? {} : { fix }) } });
   return exitCode;
+}
+
+/** `--nagios`: a check that could not run is UNKNOWN (exit 3), on stdout where the monitoring system reads it. */
+export function printNagiosError(error: unknown): ExitCode {
+  const { message, fix } = describeError(error);
+  process.stdout.write(`${nagiosUnknown(redactString(fix === undefined ? message : `${message} ${fix}`))}\n`);
+  return EXIT_NAGIOS.UNKNOWN;
 }
 
 function describeError(error: unknown): { code: string; message: string; fix?: string; exitCode: ExitCode; extra: Record<string, unknown> } {

@@ -2,8 +2,8 @@ import { X509Certificate } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
 import { fingerprintSha256 } from '../trust/pem.ts';
 
-/** Where an anchor comes from: Node's Mozilla bundle, or the managed truststore / --ca-file. */
-export type AnchorOrigin = 'root-store' | 'truststore';
+/** Where an anchor comes from: Node's Mozilla bundle, the managed truststore, or `--ca-file`. */
+export type AnchorOrigin = 'root-store' | 'truststore' | 'ca-file';
 
 export interface Anchor {
   readonly cert: X509Certificate;
@@ -21,6 +21,7 @@ export interface AnchorSet {
 
 const nodeRoots = new Set(rootCertificates);
 const cache = new WeakMap<readonly string[], AnchorSet>();
+const noExtra: ReadonlySet<string> = new Set();
 
 const selfSignedCache = new WeakMap<X509Certificate, boolean>();
 
@@ -47,8 +48,9 @@ export function issued(issuer: X509Certificate, cert: X509Certificate, signature
 /**
  * Parses PEM anchors (TrustContext.ca() plus any extra) once per array: the trust context
  * hands out the same array while its cache is fresh, so a scheduled run parses the roots once.
+ * `caFile` holds the PEMs that came from `--ca-file`, so a report can name the true source.
  */
-export function anchorSet(pems: readonly string[]): AnchorSet {
+export function anchorSet(pems: readonly string[], caFile: ReadonlySet<string> = noExtra): AnchorSet {
   const cached = cache.get(pems);
   if (cached !== undefined) return cached;
   const byFingerprint = new Map<string, Anchor>();
@@ -60,7 +62,7 @@ export function anchorSet(pems: readonly string[]): AnchorSet {
     } catch {
       continue; // The truststore validates on add; an unreadable anchor simply anchors nothing.
     }
-    const anchor: Anchor = { cert, origin: nodeRoots.has(pem) ? 'root-store' : 'truststore', fingerprint: fingerprintSha256(cert) };
+    const anchor: Anchor = { cert, origin: nodeRoots.has(pem) ? 'root-store' : caFile.has(pem) ? 'ca-file' : 'truststore', fingerprint: fingerprintSha256(cert) };
     if (byFingerprint.has(anchor.fingerprint)) continue;
     byFingerprint.set(anchor.fingerprint, anchor);
     bySubject.set(cert.subject, [...(bySubject.get(cert.subject) ?? []), anchor]);

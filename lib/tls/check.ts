@@ -4,11 +4,12 @@ import type { TrustContext } from '../trust/ports.ts';
 import { createIssuerFetcher, type IssuerFetcher } from './aia-fetch.ts';
 import { anchorSet } from './anchors.ts';
 import { analyzeChain } from './chain-analysis.ts';
-import { ConnectFailedError, ProbeTimeoutError, StartTlsRefusedError, TlsCheckError } from './errors.ts';
+import { ConnectFailedError, ProbeTimeoutError, ProtocolMismatchError, StartTlsRefusedError, TlsCheckError } from './errors.ts';
 import { jvmFix } from './jvm-fix.ts';
 import { addressOf, probe, sniFor, type ProbeTarget } from './probe.ts';
 import { DEFAULT_TIMEOUT_MS, DEFAULT_WARN_DAYS } from './options.ts';
-import { chainEntry, type CheckReport, type Verdict } from './report.ts';
+import { implicitCounterpart, startTlsKind } from './protocols.ts';
+import { anchorSource, chainEntry, type CheckReport, type TrustSources, type Verdict } from './report.ts';
 import { judge } from './verdict.ts';
 
 export { DEFAULT_TIMEOUT_MS, DEFAULT_WARN_DAYS };
@@ -21,6 +22,8 @@ export interface CheckOptions {
   readonly trust: TrustContext;
   /** Extra anchors for this check only (`--ca-file`). */
   readonly extraCa?: readonly string[];
+  /** False when `trust` holds only Node's roots because the managed truststore could not be read (the CLI away from Trustline). */
+  readonly managedConsulted?: boolean;
   readonly timeoutMs?: number;
   readonly warnDays?: number;
   readonly now?: () => number;
@@ -63,7 +66,9 @@ export async function checkEndpoint(target: ProbeTarget, options: CheckOptions):
     ...(sniFor(target) === undefined ? {} : { servername: sniFor(target) }),
   };
   const managed = await options.trust.ca();
-  const anchors = options.extraCa === undefined || options.extraCa.length === 0 ? managed : [...managed, ...options.extraCa];
+  const extra = options.extraCa ?? [];
+  const anchors = extra.length === 0 ? managed : [...managed, ...extra];
+  const sources: TrustSources = { managed: options.managedConsulted ?? true, caFile: extra.length > 0 };
   let probed;
   try {
     probed = await probe(target, { timeoutMs, secureContext: secureContextFor(anchors) });
@@ -77,11 +82,11 @@ export async function checkEndpoint(target: ProbeTarget, options: CheckOptions):
     // Authorized by OpenSSL against the same anchors (with the same partial-chain rule): the signatures are good.
     signaturesVerified: probed.opensslError === undefined,
     hostname: target.servername ?? target.host,
-    anchors: anchorSet(anchors),
+    anchors: extra.length === 0 ? anchorSet(anchors) : anchorSet(anchors, new Set(extra)),
     now: now(),
     fetchIssuer: (url) => fetchIssuer(url, Math.min(AIA_TIMEOUT_MS, timeoutMs)),
   });
-  const { verdict, message, problems } = judge(analysis, options.warnDays ?? DEFAULT_WARN_DAYS);
+  const { verdict, message, problems } = judge(analysis, options.warnDays ?? DEFAULT_WARN_DAYS, sources);
   const fix = jvmFix(analysis);
   return {
     ...base,
@@ -91,6 +96,7 @@ export async function checkEndpoint(target: ProbeTarget, options: CheckOptions):
     hostnameMatches: analysis.hostname.matches,
     earliestExpiry: analysis.earliest?.notAfter.toISOString() ?? null,
     daysLeft: analysis.earliest?.daysLeft ?? null,
+    anchorSource: analysis.trust.kind === 'anchored' ? anchorSource(analysis.trust.anchor.anchor) : null,
     chain: [...analysis.path, ...analysis.unused].map(chainEntry),
     presented: analysis.presented.map((entry) => fingerprintSha256(entry.cert)),
     ...(fix === undefined ? {} : { fix }),
@@ -99,23 +105,47 @@ export async function checkEndpoint(target: ProbeTarget, options: CheckOptions):
   };
 }
 
-const JAVA_ON_FAILURE: Record<string, string> = {
-  'connect-failed': 'Java will fail the same way (java.net.ConnectException).',
-  timeout: 'Java will wait for its own timeout (java.net.SocketTimeoutException) or hang.',
-  'starttls-refused': 'Java mail clients that require STARTTLS will refuse to continue.',
-  'tls-failed': 'Java will fail with javax.net.ssl.SSLHandshakeException.',
-};
+/** What a JVM does on the same failure, in its own words. */
+function javaOnFailure(error: TlsCheckError): string {
+  if (error instanceof ConnectFailedError) return `Java will fail the same way (${error.javaException}).`;
+  if (error instanceof ProbeTimeoutError) {
+    const exception = error.stage === 'connect' ? 'java.net.SocketTimeoutException: Connect timed out' : 'java.net.SocketTimeoutException: Read timed out';
+    return `Java will wait for its own timeout (${exception}) or hang.`;
+  }
+  if (error instanceof ProtocolMismatchError) return '';
+  if (error instanceof StartTlsRefusedError) return 'Java mail clients that require STARTTLS will refuse to continue.';
+  return 'Java will fail with javax.net.ssl.SSLHandshakeException.';
+}
 
-function failureVerdict(error: TlsCheckError): Verdict {
+function failureVerdict(error: TlsCheckError, protocol: CheckReport['protocol']): Verdict {
   if (error instanceof ConnectFailedError) return 'connect-failed';
   if (error instanceof ProbeTimeoutError) return 'timeout';
   if (error instanceof StartTlsRefusedError) return 'starttls-refused';
+  if (error instanceof ProtocolMismatchError) return startTlsKind(protocol) === undefined ? 'tls-failed' : 'starttls-refused';
   return 'tls-failed';
 }
 
+/** The --protocol that matches what the server speaks, when the check used another. */
+function matchingProtocol(error: TlsCheckError, protocol: CheckReport['protocol']): CheckReport['protocol'] | undefined {
+  if (error instanceof ProtocolMismatchError) return error.suggested;
+  if (error instanceof ProbeTimeoutError && error.stage === 'greeting') return implicitCounterpart(protocol);
+  return undefined;
+}
+
+/** The fix, with the --protocol to use when a STARTTLS check waited in vain for a plain-text greeting. */
+function failureFix(error: TlsCheckError, protocol: CheckReport['protocol']): string | undefined {
+  const implicit = implicitCounterpart(protocol);
+  if (error instanceof ProbeTimeoutError && error.stage === 'greeting' && implicit !== undefined) {
+    return `The server did not greet in plain text; if it expects TLS at once (an implicit-TLS port), check it with --protocol ${implicit}.`;
+  }
+  return error.fix;
+}
+
 function failureReport(base: Pick<CheckReport, 'host' | 'port' | 'protocol' | 'servername'>, error: TlsCheckError, now: number): CheckReport {
-  const verdict = failureVerdict(error);
-  const message = `${error.message} ${JAVA_ON_FAILURE[verdict] ?? ''}`.trim();
+  const verdict = failureVerdict(error, base.protocol);
+  const message = `${error.message} ${javaOnFailure(error)}`.trim();
+  const fix = failureFix(error, base.protocol);
+  const matching = matchingProtocol(error, base.protocol);
   return {
     ...base,
     trusted: false,
@@ -124,10 +154,11 @@ function failureReport(base: Pick<CheckReport, 'host' | 'port' | 'protocol' | 's
     hostnameMatches: false,
     earliestExpiry: null,
     daysLeft: null,
+    anchorSource: null,
     chain: [],
     presented: [],
     problems: [message],
-    error: { code: error.code, message: error.message, ...(error.fix === undefined ? {} : { fix: error.fix }) },
+    error: { code: error.code, message: error.message, ...(fix === undefined ? {} : { fix }), ...(matching === undefined ? {} : { protocol: matching }) },
     checkedAt: new Date(now).toISOString(),
   };
 }

@@ -1,4 +1,5 @@
 import { TrustlineError } from '../errors.ts';
+import type { Protocol } from './protocols.ts';
 
 /** Where in a probe something went wrong; named in timeout and failure messages. */
 export type ProbeStage = 'connect' | 'greeting' | 'starttls' | 'handshake';
@@ -11,8 +12,37 @@ export class TlsCheckError extends TrustlineError {
 /** The TCP connection could not be opened (refused, unreachable, unknown host). */
 export class ConnectFailedError extends TlsCheckError {
   override readonly code = 'CONNECT_FAILED';
-  constructor(readonly address: string, reason: string, options?: ErrorOptions) {
+  constructor(
+    readonly address: string,
+    reason: string,
+    /** What a JVM throws for the same failure, e.g. `java.net.UnknownHostException: mail.example.com`. */
+    readonly javaException: string,
+    options?: ErrorOptions,
+  ) {
     super(`Could not connect to ${address}: ${reason}.`, { actual: reason, fix: 'Check the host name, the port and any firewall between Trustline and the service.' }, options);
+  }
+}
+
+/**
+ * The server speaks another protocol than the one asked for (an IMAP greeting to an SMTP
+ * check, plain text on an implicit-TLS port): the check, not the server, needs changing.
+ */
+export class ProtocolMismatchError extends TlsCheckError {
+  override readonly code = 'PROTOCOL_MISMATCH';
+  constructor(
+    readonly address: string,
+    /** What the server actually spoke, e.g. "IMAP". */
+    readonly spoken: string,
+    /** The `--protocol` that matches it. */
+    readonly suggested: Protocol,
+    asked: string,
+    greeting: string,
+  ) {
+    super(`${address} speaks ${spoken}, not ${asked}: it greeted "${greeting}".`, {
+      expected: asked,
+      actual: greeting,
+      fix: `Check it with --protocol ${suggested}.`,
+    });
   }
 }
 
@@ -52,6 +82,8 @@ export class StartTlsRefusedError extends TlsCheckError {
 /** The TLS handshake itself failed (no common protocol version or cipher, wrong mode, reset). */
 export class TlsHandshakeError extends TlsCheckError {
   override readonly code = 'TLS_FAILED';
+  /** The server answered in plain text, not TLS. */
+  plainText = false;
   constructor(readonly address: string, reason: string, fix: string, options?: ErrorOptions) {
     super(`The TLS handshake with ${address} failed: ${reason}.`, { actual: reason, fix }, options);
   }

@@ -2,6 +2,7 @@ import type { X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
 import { withDeadline, type Deadline } from './deadline.ts';
+import { plainTextMismatch, sniffGreeting } from './greeting.ts';
 import { ConnectFailedError, StartTlsRefusedError, TlsCheckError, TlsHandshakeError } from './errors.ts';
 import { LineReader } from './line-reader.ts';
 import { startTlsKind, type Protocol } from './protocols.ts';
@@ -66,7 +67,13 @@ export function probe(target: ProbeTarget, options: ProbeOptions): Promise<Probe
       const plain = await connect(target, address, sockets);
       await startTls(target.protocol, plain, deadline, address);
       deadline.stage = 'handshake';
-      return await handshake(plain, target, options, address, sockets);
+      try {
+        return await handshake(plain, target, options, address, sockets);
+      } catch (error) {
+        // Plain text where TLS was expected: find out what the server speaks, to name the right --protocol.
+        if (!(error instanceof TlsHandshakeError && error.plainText && startTlsKind(target.protocol) === undefined)) throw error;
+        throw plainTextMismatch(await sniffGreeting(target.host, target.port, deadline.remainingMs(), sockets), address) ?? error;
+      }
     } finally {
       destroyAll();
     }
@@ -82,7 +89,7 @@ function connect(target: ProbeTarget, address: string, sockets: net.Socket[]): P
       resolve(socket);
     });
     const onError = (error: NodeJS.ErrnoException) => {
-      reject(new ConnectFailedError(address, connectReason(error), { cause: error }));
+      reject(new ConnectFailedError(address, connectReason(error), javaException(error, target.host), { cause: error }));
     };
     socket.once('error', onError);
   });
@@ -102,6 +109,26 @@ function connectReason(error: NodeJS.ErrnoException): string {
       return 'the connection was reset';
     default:
       return error.message;
+  }
+}
+
+/** What Java 17 throws for the same connection failure (java.net.Socket's messages). */
+function javaException(error: NodeJS.ErrnoException, host: string): string {
+  switch (error.code) {
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return `java.net.UnknownHostException: ${host}`;
+    case 'ECONNREFUSED':
+      return 'java.net.ConnectException: Connection refused';
+    case 'EHOSTUNREACH':
+      return 'java.net.NoRouteToHostException: No route to host';
+    case 'ENETUNREACH':
+      return 'java.net.ConnectException: Network is unreachable';
+    case 'ECONNRESET':
+      return 'java.net.SocketException: Connection reset';
+    default:
+      return 'java.net.ConnectException';
   }
 }
 
@@ -167,12 +194,14 @@ function errorCode(error: Error | string | undefined): string | undefined {
 
 function handshakeError(address: string, error: NodeJS.ErrnoException): TlsHandshakeError {
   if (error.code === 'ERR_SSL_WRONG_VERSION_NUMBER' || error.code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG') {
-    return new TlsHandshakeError(
+    const plain = new TlsHandshakeError(
       address,
       'the server did not answer in TLS (it may expect plain text and STARTTLS)',
       'Use the STARTTLS protocol for this port (for example --protocol smtp-starttls) or the implicit-TLS port.',
       { cause: error },
     );
+    plain.plainText = true;
+    return plain;
   }
   if (error.code === 'ECONNRESET' || /socket disconnected|socket hang up/i.test(error.message)) {
     return new TlsHandshakeError(address, 'the server closed the connection during the handshake', 'Check the server\'s TLS configuration and its log; it may refuse the TLS versions or ciphers Trustline offers.', { cause: error });

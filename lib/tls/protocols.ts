@@ -49,6 +49,13 @@ export function protocolLabel(protocol: Protocol): string {
   return INFO[protocol].label;
 }
 
+/** The implicit-TLS protocol of a STARTTLS one (imap-starttls -> imaps), for a server that greets in TLS at once. */
+export function implicitCounterpart(protocol: Protocol): Protocol | undefined {
+  const kind = startTlsKind(protocol);
+  if (kind === undefined) return undefined;
+  return kind === 'smtp' ? 'smtps' : kind === 'imap' ? 'imaps' : kind === 'pop3' ? 'pop3s' : 'ldaps';
+}
+
 export function isProtocol(value: string): value is Protocol {
   return (PROTOCOLS as readonly string[]).includes(value);
 }

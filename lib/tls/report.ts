@@ -19,6 +19,16 @@ export const VERDICTS = [
 ] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
+/** Where the anchor that makes the chain trusted comes from (design.md `anchorSource`). */
+export type AnchorSource = 'node-roots' | 'managed-truststore' | 'ca-file';
+
+/** The anchor sources a check consulted besides Node's roots; named when none of them anchors the chain. */
+export interface TrustSources {
+  /** False when the CLI could not read the managed truststore from Trustline. */
+  readonly managed: boolean;
+  readonly caFile: boolean;
+}
+
 /** One certificate of the `certs check --json` chain. */
 export interface ChainEntry {
   readonly subject: string;
@@ -29,7 +39,7 @@ export interface ChainEntry {
   readonly fingerprintSha256: string;
   readonly selfSigned: boolean;
   readonly pem: string;
-  /** server: sent by the server; aia: downloaded from an AIA URL; root-store / truststore: a trust anchor. */
+  /** server: sent by the server; aia: downloaded from an AIA URL; root-store / truststore / ca-file: a trust anchor. */
   readonly source: ChainCert['source'];
 }
 
@@ -64,6 +74,8 @@ export interface CheckReport {
   readonly hostnameMatches: boolean;
   readonly earliestExpiry: string | null;
   readonly daysLeft: number | null;
+  /** The source of the anchor that makes the chain trusted; null when nothing anchors it. */
+  readonly anchorSource: AnchorSource | null;
   /** The path as built (leaf first), then any certificate the server sent that is not on it. */
   readonly chain: ChainEntry[];
   /** Fingerprints in the order the server sent its certificates. */
@@ -72,8 +84,28 @@ export interface CheckReport {
   /** Every problem found, in plain words; `message` leads with the most important. */
   readonly problems: string[];
   /** Set when the check never reached a certificate: the stable code of the failure. */
-  readonly error?: { readonly code: string; readonly message: string; readonly fix?: string };
+  readonly error?: {
+    readonly code: string;
+    readonly message: string;
+    readonly fix?: string;
+    /** The `--protocol` that matches what the server speaks, when the check used another. */
+    readonly protocol?: Protocol;
+  };
   readonly checkedAt: string;
+}
+
+/** The `anchorSource` of an anchor's origin. */
+export function anchorSource(origin: ChainCert['anchor']): AnchorSource | null {
+  switch (origin) {
+    case 'root-store':
+      return 'node-roots';
+    case 'truststore':
+      return 'managed-truststore';
+    case 'ca-file':
+      return 'ca-file';
+    default:
+      return null;
+  }
 }
 
 /** "CN=a, O=b" — one line, as tables and JSON show distinguished names. */

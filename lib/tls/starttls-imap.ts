@@ -1,4 +1,5 @@
 import type { Deadline } from './deadline.ts';
+import { assertSpeaks } from './greeting.ts';
 import { StartTlsRefusedError } from './errors.ts';
 import type { LineReader } from './line-reader.ts';
 
@@ -10,6 +11,7 @@ const TAG = 'T1';
 export async function imapStartTls(reader: LineReader, deadline: Deadline, address: string): Promise<void> {
   deadline.stage = 'greeting';
   const greeting = await reader.next();
+  assertSpeaks('imap', greeting, address);
   if (!/^\* OK\b/i.test(greeting)) throw new StartTlsRefusedError(address, 'an IMAP greeting "* OK …"', greeting.slice(0, 200));
   deadline.stage = 'starttls';
   reader.send(`${TAG} STARTTLS`);

@@ -1,4 +1,5 @@
 import type { Deadline } from './deadline.ts';
+import { assertSpeaks } from './greeting.ts';
 import { StartTlsRefusedError } from './errors.ts';
 import type { LineReader } from './line-reader.ts';
 
@@ -6,6 +7,7 @@ import type { LineReader } from './line-reader.ts';
 export async function pop3StartTls(reader: LineReader, deadline: Deadline, address: string): Promise<void> {
   deadline.stage = 'greeting';
   const greeting = await reader.next();
+  assertSpeaks('pop3', greeting, address);
   if (!greeting.startsWith('+OK')) throw new StartTlsRefusedError(address, 'a POP3 greeting "+OK …"', greeting.slice(0, 200));
   deadline.stage = 'starttls';
   reader.send('STLS');

@@ -1,4 +1,5 @@
 import type { Deadline } from './deadline.ts';
+import { assertSpeaks } from './greeting.ts';
 import { StartTlsRefusedError } from './errors.ts';
 import type { LineReader } from './line-reader.ts';
 
@@ -11,10 +12,10 @@ interface Reply {
 }
 
 /** One SMTP reply, multi-line (`250-…` … `250 …`) included (RFC 5321 §4.2.1). */
-async function readReply(reader: LineReader, address: string): Promise<Reply> {
+async function readReply(reader: LineReader, address: string, first?: string): Promise<Reply> {
   const lines: string[] = [];
   for (let i = 0; i < MAX_REPLY_LINES; i++) {
-    const line = await reader.next();
+    const line = i === 0 && first !== undefined ? first : await reader.next();
     const match = /^(\d{3})([ -]?)(.*)$/.exec(line);
     if (match === null) throw new StartTlsRefusedError(address, 'an SMTP reply such as "220 mail.example.com ESMTP"', line.slice(0, 200));
     lines.push(match[3] ?? '');
@@ -31,7 +32,9 @@ const show = (reply: Reply) => `${String(reply.code)} ${reply.lines.join(' / ')}
  */
 export async function smtpStartTls(reader: LineReader, deadline: Deadline, address: string): Promise<void> {
   deadline.stage = 'greeting';
-  const greeting = await readReply(reader, address);
+  const first = await reader.next();
+  assertSpeaks('smtp', first, address);
+  const greeting = await readReply(reader, address, first);
   if (greeting.code !== 220) throw new StartTlsRefusedError(address, 'a 220 greeting', show(greeting));
   deadline.stage = 'starttls';
   reader.send('EHLO trustline.invalid');

@@ -1,6 +1,6 @@
 import { commonName } from '../trust/pem.ts';
 import type { ChainAnalysis, ChainCert, TrustFinding } from './chain-analysis.ts';
-import { shortName, type Verdict } from './report.ts';
+import { shortName, type TrustSources, type Verdict } from './report.ts';
 
 /** What Java prints when it cannot build a path to a truststore entry. */
 export const JAVA_PKIX_BUILD =
@@ -15,20 +15,33 @@ interface Finding {
 const day = (date: Date) => date.toISOString().slice(0, 10);
 const quote = (entry: ChainCert) => `"${shortName(entry)}"`;
 
-function trustFinding(trust: TrustFinding, leaf: ChainCert): Finding | undefined {
+/** What a check consulted, in words: "Node's root store, the managed truststore or --ca-file". */
+export function consultedWords(sources: TrustSources): string {
+  const names = ["Node's root store", ...(sources.managed ? ['the managed truststore'] : []), ...(sources.caFile ? ['--ca-file'] : [])];
+  return names.length === 1 ? names[0] ?? '' : `${names.slice(0, -1).join(', ')} or ${names.at(-1) ?? ''}`;
+}
+
+/** Where an anchor came from, for the "trusted" sentence. */
+const ORIGIN_WORDS: Record<NonNullable<ChainCert['anchor']>, string> = {
+  'root-store': "Node's root store",
+  truststore: 'the managed truststore',
+  'ca-file': '--ca-file',
+};
+
+function trustFinding(trust: TrustFinding, leaf: ChainCert, sources: TrustSources): Finding | undefined {
   switch (trust.kind) {
     case 'anchored':
       return undefined;
     case 'self-signed':
       return {
         verdict: 'self-signed',
-        sentence: `The server's certificate ${quote(leaf)} is self-signed and is not in the truststore. ${JAVA_PKIX_BUILD}.`,
+        sentence: `The server's certificate ${quote(leaf)} is self-signed and is not in ${consultedWords(sources)}. ${JAVA_PKIX_BUILD}.`,
       };
     case 'untrusted-root':
       return {
         verdict: 'unknown-ca',
         sentence:
-          `The server sends its own root certificate ${quote(trust.root)}, which is not in the truststore ` +
+          `The server sends its own root certificate ${quote(trust.root)}, which is not in ${consultedWords(sources)} ` +
           `(sending a root does not make it trusted). ${JAVA_PKIX_BUILD}.`,
       };
     case 'missing-intermediate':
@@ -47,7 +60,7 @@ function trustFinding(trust: TrustFinding, leaf: ChainCert): Finding | undefined
         verdict: 'unknown-ca',
         sentence:
           `${quote(trust.last)} was issued by "${issuer}", a certificate authority that is neither sent by the server ` +
-          `nor in Node's root store or the managed truststore.${aia} ${JAVA_PKIX_BUILD}.`,
+          `nor in ${consultedWords(sources)}.${aia} ${JAVA_PKIX_BUILD}.`,
       };
     }
   }
@@ -66,11 +79,15 @@ function hostnameSentence(analysis: ChainAnalysis): string {
  * Every problem of an analysis in plain words, the verdict of the most important one, and
  * what the JVM will say. A trust failure outranks dates, dates outrank the host name.
  */
-export function judge(analysis: ChainAnalysis, warnDays: number): { verdict: Verdict; message: string; problems: string[] } {
+export function judge(
+  analysis: ChainAnalysis,
+  warnDays: number,
+  sources: TrustSources = { managed: true, caFile: false },
+): { verdict: Verdict; message: string; problems: string[] } {
   const leaf = analysis.path[0];
   if (leaf === undefined) throw new RangeError('an analysis always has a leaf');
   const findings: Finding[] = [];
-  const trust = trustFinding(analysis.trust, leaf);
+  const trust = trustFinding(analysis.trust, leaf, sources);
   if (trust !== undefined) findings.push(trust);
   for (const entry of analysis.expired) {
     const anchorNote = entry.anchor === undefined ? `${JAVA_PKIX_VALIDITY}.` : 'Java still accepts an expired truststore entry, Node and browsers do not.';
@@ -93,9 +110,9 @@ export function judge(analysis: ChainAnalysis, warnDays: number): { verdict: Ver
   const [first, ...others] = findings;
   if (first === undefined) {
     const anchor = analysis.trust.kind === 'anchored' ? analysis.trust.anchor : undefined;
-    const where = anchor?.anchor === 'truststore' ? 'the managed truststore' : "Node's root store";
+    const where = ORIGIN_WORDS[anchor?.anchor ?? 'root-store'];
     const java =
-      anchor?.anchor === 'truststore'
+      anchor?.anchor !== undefined && anchor.anchor !== 'root-store'
         ? ' Java trusts it only if its own truststore holds the same entry (see `trustline trust export`).'
         : '';
     const expiry = earliest === undefined ? '' : `; the first certificate to expire is ${quote(earliest)} in ${String(earliest.daysLeft)} days (${day(earliest.notAfter)})`;

@@ -26,7 +26,7 @@ describe('certificate check: trust with Java semantics', () => {
     const server = await selfSigned({ cn: 'localhost', dns: ['localhost'] });
     const report = await check(await serve(server.keyPem, server.pem));
     expect(report).toMatchObject({ verdict: 'self-signed', trusted: false });
-    expect(report.message).toContain('self-signed and is not in the truststore');
+    expect(report.message).toContain("self-signed and is not in Node's root store or the managed truststore");
     expect(report.message).toContain('Java will fail with "PKIX path building failed');
     expect(report.chain[0]?.selfSigned).toBe(true);
   });

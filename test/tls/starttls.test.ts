@@ -82,11 +82,12 @@ describe('STARTTLS', () => {
     expect(report.message).toContain('resultCode 2: unsupported extended operation');
   });
 
-  it('points at STARTTLS when implicit TLS is tried on a plain-text port', async () => {
+  it('names the STARTTLS protocol the server speaks when implicit TLS is tried on a plain-text port', async () => {
     const { identity, anchors } = await pki();
     const server = track(await smtpServer(identity));
     const report = await check(server.port, anchors, { protocol: 'smtps' });
     expect(report.verdict).toBe('tls-failed');
-    expect(report.error?.fix).toContain('STARTTLS');
+    expect(report.message).toContain('speaks SMTP in plain text, not TLS');
+    expect(report.error).toMatchObject({ code: 'PROTOCOL_MISMATCH', protocol: 'smtp-starttls', fix: 'Check it with --protocol smtp-starttls.' });
   });
 });

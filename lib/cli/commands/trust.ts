@@ -22,7 +22,12 @@ export function register(program: Command): void {
 
   withJson(trust.command('list').description('list the truststore entries')).action(action(async () => (await import('../actions/trust.ts')).listCommand()));
 
-  withJson(trust.command('remove').description('remove an entry').argument('<fingerprint>', 'its SHA-256 fingerprint (hex, colons allowed)')).action(
+  withJson(
+    trust
+      .command('remove')
+      .description('remove an entry; exits 1 when nothing matched')
+      .argument('<fingerprint-or-alias>', 'its alias, or at least 8 leading hex digits of its SHA-256 fingerprint (colons allowed)'),
+  ).action(
     action(async (fingerprint: string) => (await import('../actions/trust.ts')).removeCommand(fingerprint)),
   );
 
@@ -31,7 +36,8 @@ export function register(program: Command): void {
       .command('export')
       .description('write the truststore as a PEM bundle or a PKCS#12 file for -Djavax.net.ssl.trustStore')
       .addOption(new Option('--format <format>', 'pem or pkcs12').choices(EXPORT_FORMATS).makeOptionMandatory())
-      .requiredOption('--out <file>', 'where to write it')
+      .requiredOption('--out <file>', 'where to write it; - for stdout')
+      .option('--force', 'replace the file when it exists')
       .option('--include-node-roots', "also include Node's root store (Mozilla's CAs), so public services keep working"),
   ).action(action(async (options: ExportOptions) => (await import('../actions/trust.ts')).exportCommand(options)));
 }
