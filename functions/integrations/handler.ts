@@ -8,6 +8,7 @@ import {
   getIntegrationView,
   listIntegrationViews,
   patchIntegration,
+  redirectWarnings,
   refreshIntegration,
   startAuthorization,
   testConnection,
@@ -28,15 +29,25 @@ function integrationId(event: APIGatewayProxyEventV2): string {
 export const handler = httpHandler({
   'POST /admin/integrations': async (event) => {
     const input = readJson(event, createIntegrationInput);
-    const view = await asProblem(async () => createIntegration(await services(), input));
-    return json(201, view, { location: `/admin/integrations/${view.id}` });
+    const deps = await services();
+    const view = await asProblem(() => createIntegration(deps, input));
+    return json(201, { ...view, warnings: redirectWarnings(deps.config) }, { location: `/admin/integrations/${view.id}` });
   },
   'GET /admin/integrations': async () => json(200, { integrations: await listIntegrationViews(await services()) }),
-  'GET /admin/integrations/{id}': async (event) => json(200, await asProblem(async () => getIntegrationView(await services(), integrationId(event)))),
+  'GET /admin/integrations/{id}': async (event) => {
+    const deps = await services();
+    return json(200, { ...(await asProblem(() => getIntegrationView(deps, integrationId(event)))), warnings: redirectWarnings(deps.config) });
+  },
   'PATCH /admin/integrations/{id}': async (event) => {
     const input = readJson(event, updateIntegrationInput);
-    const result = await asProblem(async () => patchIntegration(await services(), integrationId(event), input));
-    return json(200, { ...result.integration, redirectUrlChanged: result.redirectUrlChanged, ...(result.notice === undefined ? {} : { notice: result.notice }) });
+    const deps = await services();
+    const result = await asProblem(() => patchIntegration(deps, integrationId(event), input));
+    return json(200, {
+      ...result.integration,
+      redirectUrlChanged: result.redirectUrlChanged,
+      ...(result.notice === undefined ? {} : { notice: result.notice }),
+      warnings: redirectWarnings(deps.config),
+    });
   },
   'DELETE /admin/integrations/{id}': async (event) => {
     const id = integrationId(event);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { redirectWarnings } from '../../lib/oauth/redirect-warnings.ts';
 import { version } from '../../lib/runtime/version.ts';
 import type { LocalRuntime } from './runtime.ts';
 
@@ -14,8 +15,12 @@ export function banner(runtime: LocalRuntime, cwd = process.cwd()): string {
     ...(config.dataDir === DEFAULT_DATA_DIR || runtime.adminToken.source === 'env' ? [] : [`TRUSTLINE_DATA_DIR=${shown(config.dataDir)}`]),
   ];
   const cli = (args: string) => `npx trustline ${args}`;
+  const warnings = redirectWarnings(config);
   const lines = [
     `Trustline ${version} is running at ${runtime.url} (backend: ${config.backend}, data: ${shown(config.dataDir)})`,
+    '',
+    `Redirect URLs start with ${config.publicUrl}/oauth/callback/${config.publicUrlExplicit ? ' (TRUSTLINE_PUBLIC_URL)' : ''}`,
+    ...warnings.map((warning) => `  Warning: ${warning.message}`),
     '',
     'Admin API: every /admin route needs the header `Authorization: Bearer <admin token>`.',
     ...(runtime.adminToken.source === 'env'

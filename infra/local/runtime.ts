@@ -100,7 +100,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
 /** With PORT=0 the public URL derived from the port must name the port actually bound. */
 function effectiveConfig(config: Config, port: number): Config {
   const derived = config.publicUrl === `http://${LOOPBACK}:${config.port}`;
-  return { ...config, port, publicUrl: derived ? `http://${LOOPBACK}:${port}` : config.publicUrl };
+  if (!derived) return { ...config, port };
+  // A port picked at random makes a redirect URL that changes at every restart (lib/oauth/redirect-warnings.ts).
+  return { ...config, port, publicUrl: `http://${LOOPBACK}:${port}`, randomPort: port !== config.port || config.port === 0 };
 }
 
 function listen(server: Server, port: number): Promise<number> {

@@ -1,8 +1,12 @@
 import * as z from 'zod';
+import { cliCommand } from './next-step.ts';
+import { colour } from './style.ts';
+import { table } from './table.ts';
 
 /** The shapes the integrations CLI expects from /admin/integrations, and how it prints them. */
 
 const lastErrorSchema = z.object({ code: z.string(), message: z.string(), at: z.string() });
+const warningSchema = z.object({ code: z.string(), message: z.string() });
 export const integrationSchema = z.looseObject({
   id: z.string(),
   provider: z.string(),
@@ -23,6 +27,9 @@ export const integrationSchema = z.looseObject({
   lastError: lastErrorSchema.optional(),
   refreshFailures: z.number().optional(),
   nextRefreshAttemptAt: z.string().optional(),
+  warnings: z.array(warningSchema).optional(),
+  redirectUrlChanged: z.boolean().optional(),
+  notice: z.string().optional(),
 });
 export type IntegrationDoc = z.infer<typeof integrationSchema>;
 export const listSchema = z.object({ integrations: z.array(integrationSchema) });
@@ -30,34 +37,51 @@ export const authorizeSchema = z.object({ authorizationUrl: z.string(), redirect
 const stepSchema = z.looseObject({ name: z.string(), ok: z.boolean(), message: z.string(), code: z.string().optional(), fix: z.string().optional() });
 export const testSchema = z.object({ ok: z.boolean(), steps: z.array(stepSchema) });
 
+/** The command that signs in again; names are unique, so the name (what the user typed) is used. */
+export const authorizeCommand = (integration: Pick<IntegrationDoc, 'name'>): string => cliCommand(['integrations', 'authorize', integration.name]);
+
 /** What someone has to do about the integration's status; undefined while it needs nobody. */
 function nextStep(integration: IntegrationDoc): string | undefined {
-  const authorize = `\`trustline integrations authorize ${integration.id}\``;
+  const authorize = authorizeCommand(integration);
   switch (integration.status) {
     case 'not-authorized':
-      return `sign in at the provider: ${authorize}, then open the printed URL.`;
+      return `sign in at the provider. Run: ${authorize}`;
     case 'needs-reauthorization':
-      return `the provider no longer accepts this grant, so mail stops until someone signs in again: ${authorize}.`;
+      return `the provider no longer accepts this grant, so mail stops until someone signs in again. Run: ${authorize}`;
     case 'refresh-failing': {
       const when = integration.nextRefreshAttemptAt === undefined ? 'at the next run' : `at ${integration.nextRefreshAttemptAt}`;
-      return `none yet: Trustline retries by itself (next attempt ${when}). If the failures go on, check the provider and the last error; \`trustline integrations refresh ${integration.id}\` tries at once.`;
+      return `none yet: Trustline retries by itself (next attempt ${when}). If the failures go on, check the provider and the last error; to try at once, run: ${cliCommand(['integrations', 'refresh', integration.name])}`;
     }
     default:
       return undefined;
   }
 }
 
-/** One line per integration for `list`. */
+/** The redirect-base warnings the API returned, one paragraph each. */
+export function warningLines(integration: Pick<IntegrationDoc, 'warnings'>): string[] {
+  return (integration.warnings ?? []).map((warning) => `${colour.warn('Warning:')} ${warning.message}`);
+}
+
+/** `list`: a table with a header; the sign-in command beside the integrations that need one. */
+export function listTable(integrations: readonly IntegrationDoc[]): string[] {
+  const rows = integrations.map((integration) => {
+    const needsSignIn = integration.status === 'not-authorized' || integration.status === 'needs-reauthorization';
+    return [integration.name, integration.provider, integration.status, integration.lastError?.code ?? '', needsSignIn ? authorizeCommand(integration) : '', integration.id];
+  });
+  return table(['NAME', 'PROVIDER', 'STATUS', 'LAST ERROR', 'NEXT STEP', 'ID'], rows, { header: colour.bold });
+}
+
+/** One line per integration (kept for scripts that read the text of `list`). */
 export function summary(integration: IntegrationDoc): string {
   const problem = integration.lastError === undefined ? '' : `  last error: ${integration.lastError.code}`;
-  const human = integration.status === 'not-authorized' || integration.status === 'needs-reauthorization' ? `  -> trustline integrations authorize ${integration.id}` : '';
+  const human = integration.status === 'not-authorized' || integration.status === 'needs-reauthorization' ? `  -> ${authorizeCommand(integration)}` : '';
   return `${integration.id}  ${integration.name}  (${integration.provider})  ${integration.status}${problem}${human}`;
 }
 
 /** Every setting of one integration for `show`; the secret only as set or not. */
 export function details(integration: IntegrationDoc): string {
   const lines = [
-    `${integration.name}  (${integration.provider}, id ${integration.id})`,
+    `${colour.bold(integration.name)}  (${integration.provider}, id ${integration.id})`,
     `  status:                 ${integration.status}`,
     ...(integration.description === undefined ? [] : [`  description:            ${integration.description}`]),
     `  client ID:              ${integration.clientId}`,
@@ -78,5 +102,7 @@ export function details(integration: IntegrationDoc): string {
   if (integration.nextRefreshAttemptAt !== undefined) lines.push(`  next refresh attempt:   ${integration.nextRefreshAttemptAt}`);
   const step = nextStep(integration);
   if (step !== undefined) lines.push(`  what to do:             ${step}`);
+  const warnings = warningLines(integration);
+  if (warnings.length > 0) lines.push('', ...warnings);
   return lines.join('\n');
 }

@@ -15,7 +15,9 @@ const groups: readonly (() => Promise<{ register(program: Command): void }>)[] =
   () => import('./commands/jwt.ts'),
   () => import('./commands/certs.ts'),
   () => import('./commands/trust.ts'),
+  () => import('./commands/endpoints.ts'),
   () => import('./commands/integrations.ts'),
+  () => import('./commands/completion.ts'),
 ];
 
 /** Runs the CLI on `argv` (without node and the script) and returns the exit code; it never exits the process itself. */

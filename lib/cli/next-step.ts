@@ -3,14 +3,9 @@
  * user typed (`npx trustline` under npx, else `trustline`) and every argument shell-quoted.
  */
 
-/** Characters a POSIX shell leaves alone in a word. */
-const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+import { shellQuote } from '../shell-quote.ts';
 
-/** One word for a POSIX shell: as is when safe, else in single quotes. */
-export function shellQuote(word: string): string {
-  if (SAFE_WORD.test(word)) return word;
-  return `'${word.replaceAll("'", `'\\''`)}'`;
-}
+export { shellQuote };
 
 /** How the user runs the CLI: npm sets npm_command=exec for `npx` and `npm exec`. */
 export function programName(env: NodeJS.ProcessEnv = process.env): string {

@@ -41,7 +41,8 @@ export function problemResult(problem: HttpProblem, headers: Record<string, stri
     // Extra fields first: they may never override the fields clients match on.
     body: JSON.stringify({
       ...problem.extra,
-      type: `https://trustline.dev/problems/${problem.code.toLowerCase().replaceAll('_', '-')}`,
+      // Relative (RFC 9457 §3.1.1 allows it): resolved against the API that answered, no domain the project does not own.
+      type: `/problems/${problem.code.toLowerCase().replaceAll('_', '-')}`,
       title: titles[problem.status] ?? 'Error',
       status: problem.status,
       code: problem.code,

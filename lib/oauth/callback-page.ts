@@ -1,9 +1,16 @@
+import { shellQuote } from '../shell-quote.ts';
 import type { CallbackOutcome } from './callback.ts';
 
 const escapeHtml = (text: string): string =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
-/** The small HTML page the browser lands on after the provider: what happened and what to do next. */
+/** Escaped text in which `quoted` commands show as code, never as literal backticks. */
+const prose = (text: string): string => escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+
+/** The CLI command to run next, as the README runs it (from Trustline's directory). */
+const command = (verb: string, name: string) => `npx trustline integrations ${verb} ${shellQuote(name)}`;
+
+/** The small HTML page the browser lands on after the provider: what happened and what to do next, in plain sentences. */
 export function renderCallbackPage(outcome: CallbackOutcome): { status: number; html: string } {
   if (outcome.ok) {
     const { integration, grantedScopes } = outcome;
@@ -11,19 +18,26 @@ export function renderCallbackPage(outcome: CallbackOutcome): { status: number; 
       status: 200,
       html: page('Authorized', 'ok', [
         `<p>The integration <strong>${escapeHtml(integration.name)}</strong> is now authorized. Trustline stored its tokens and will keep them fresh.</p>`,
-        grantedScopes.length === 0 ? '' : `<p>Granted scopes: <code>${grantedScopes.map(escapeHtml).join(' ')}</code></p>`,
-        `<p>Next: run <code>trustline integrations test ${escapeHtml(integration.id)}</code> to check the mail login. You can close this window.</p>`,
+        grantedScopes.length === 0 ? '' : `<p>The provider granted these scopes: ${grantedScopes.map(escapeHtml).join(', ')}.</p>`,
+        `<p>Next, check that the mailbox accepts the login: run <code>${escapeHtml(command('test', integration.name))}</code> in Trustline's directory. You can close this window.</p>`,
       ]),
     };
   }
   const { error, integration } = outcome;
+  const again =
+    integration === undefined
+      ? "<p>To start again, run <code>npx trustline integrations authorize</code> with the integration's name in Trustline's directory, and open the link it prints.</p>"
+      : `<p>To start again, run <code>${escapeHtml(command('authorize', integration.name))}</code> in Trustline's directory, and open the link it prints.</p>`;
   return {
     status: error.kind === 'provider' ? 502 : 400,
     html: page('Authorization failed', 'failed', [
-      integration === undefined ? '' : `<p>Integration: <strong>${escapeHtml(integration.name)}</strong>. Nothing was stored; its last error now says why.</p>`,
-      `<p>${escapeHtml(error.message)}</p>`,
-      error.fix === undefined ? '' : `<p><strong>What to do:</strong> ${escapeHtml(error.fix)}</p>`,
-      `<p class="code">Error code: <code>${escapeHtml(error.code)}</code></p>`,
+      integration === undefined
+        ? ''
+        : `<p>The sign-in for the integration <strong>${escapeHtml(integration.name)}</strong> did not complete. Nothing was stored, and the integration's last error now says why.</p>`,
+      `<p>${prose(error.message)}</p>`,
+      error.fix === undefined ? '' : `<p>What to do: ${prose(error.fix)}</p>`,
+      again,
+      `<p class="code">Error code: ${escapeHtml(error.code)}</p>`,
     ]),
   };
 }

@@ -12,6 +12,7 @@ import {
   ProviderDeniedError,
   RedirectMismatchError,
   StateExpiredError,
+  StateForOtherIntegrationError,
   StateReplayedError,
   StateUnknownError,
 } from './errors.ts';
@@ -47,6 +48,9 @@ export async function completeAuthorization(deps: OAuthServices, key: string, ra
     const pending = await consumeState(deps, state);
     integration = await requireIntegration(deps.metadata, pending.integrationId);
     if (deps.clock.now() > pending.validUntil) throw new StateExpiredError(STATE_TTL_MS / 60_000);
+    if (key !== pending.redirectKey && pending.redirectKey === integration.redirectKey) {
+      throw new StateForOtherIntegrationError(integration.name, redirectUrl(deps.config.publicUrl, integration.redirectKey));
+    }
     if (key !== pending.redirectKey || key !== integration.redirectKey) throw new RedirectMismatchError();
     const providerError = params.get('error');
     if (providerError !== null) throw new ProviderDeniedError(providerError.slice(0, 100), params.get('error_description')?.slice(0, 500) ?? undefined);
@@ -74,6 +78,9 @@ export async function completeAuthorization(deps: OAuthServices, key: string, ra
     return { ok: true, integration, grantedScopes: (tokens.scope ?? '').split(' ').filter(Boolean) };
   } catch (error) {
     if (!(error instanceof OAuthError)) throw error;
+    if (integration === undefined && error instanceof StateReplayedError && error.integrationId !== undefined) {
+      integration = await requireIntegration(deps.metadata, error.integrationId).catch(() => undefined);
+    }
     logger.warn('OAuth callback failed', { integrationId: integration?.id, errorCode: error.code, reason: error.message });
     if (integration !== undefined) integration = await recordError(deps, integration.id, error);
     return { ok: false, error, ...(integration === undefined ? {} : { integration }) };
@@ -87,8 +94,7 @@ async function consumeState(deps: OAuthServices, state: string): Promise<Pending
   if (taken === undefined) {
     const used = await deps.metadata.get<{ integrationId: string }>(USED_STATE_KIND, id);
     if (used === undefined) throw new StateUnknownError();
-    await recordError(deps, used.data.integrationId, new StateReplayedError()).catch(() => undefined);
-    throw new StateReplayedError();
+    throw new StateReplayedError(used.data.integrationId);
   }
   await deps.metadata.put({
     kind: USED_STATE_KIND,

@@ -1,19 +1,7 @@
-import { isIP } from 'node:net';
 import { InsecureEndpointError } from './errors.ts';
+import { isLoopbackHttp } from './loopback.ts';
 
-/** Whether the URL's host is a loopback address or `localhost`. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1';
-}
-
-/** Plain http to a loopback address: allowed only with the development flag. */
-export function isLoopbackHttp(url: string): boolean {
-  const parsed = new URL(url);
-  return parsed.protocol === 'http:' && isLoopbackHost(parsed.hostname);
-}
+export { isLoopbackHost, isLoopbackHttp } from './loopback.ts';
 
 /** Throws InsecureEndpointError unless the URL is https, or loopback http with `allowLoopbackHttp`. */
 export function assertSecureEndpoint(field: string, url: string, allowLoopbackHttp: boolean): void {

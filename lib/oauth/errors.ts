@@ -5,6 +5,7 @@
  */
 
 import { TrustlineError } from '../errors.ts';
+import { isLoopbackHttp } from './loopback.ts';
 
 /** How a caller should treat the error; the HTTP adapter maps it to a status. */
 export type OAuthErrorKind = 'invalid-input' | 'not-found' | 'conflict' | 'callback' | 'provider' | 'busy';
@@ -63,7 +64,9 @@ export class InsecureEndpointError extends OAuthError {
     super('INSECURE_ENDPOINT', 'invalid-input', `The ${field} must use HTTPS; "${url}" does not.`, {
       expected: 'an https:// URL',
       actual: url,
-      fix: 'Use the provider\'s HTTPS endpoint. Plain http is accepted only for loopback addresses with TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP=1 (development).',
+      fix: isLoopbackHttp(url)
+        ? 'This is a loopback address: for development against a provider on this machine, start Trustline with TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP=1; otherwise use the provider\'s HTTPS endpoint.'
+        : 'Use the provider\'s HTTPS endpoint. Plain http is accepted only for loopback addresses with TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP=1 (development).',
     });
   }
 }
@@ -107,7 +110,8 @@ export class CallbackError extends OAuthError {
   }
 }
 
-const START_AGAIN = 'Start again from Trustline: `trustline integrations authorize ID` prints a fresh sign-in link.';
+/** The callback page adds the exact command, with the integration's name when it is known. */
+const START_AGAIN = 'Start the sign-in again from Trustline, which prints a fresh sign-in link.';
 
 export class StateUnknownError extends CallbackError {
   constructor() {
@@ -124,7 +128,8 @@ export class StateExpiredError extends CallbackError {
 }
 
 export class StateReplayedError extends CallbackError {
-  constructor() {
+  /** The integration the used state belonged to, so the page can name it. */
+  constructor(readonly integrationId?: string) {
     super('STATE_REPLAYED', 'This sign-in answer was already used once; each one is single-use.', {
       fix: `If the integration is not authorized yet: ${START_AGAIN}`,
     });
@@ -136,6 +141,20 @@ export class RedirectMismatchError extends CallbackError {
     super('REDIRECT_URL_CHANGED', "The integration's endpoints changed after this sign-in started, so its redirect URL changed too.", {
       fix: `Register the new redirect URL at the provider, then: ${START_AGAIN}`,
     });
+  }
+}
+
+/** A valid sign-in answer that came back to the redirect URL of another integration than the one it was started for. */
+export class StateForOtherIntegrationError extends CallbackError {
+  constructor(integrationName: string, expectedRedirectUrl: string) {
+    super(
+      'STATE_FOR_OTHER_INTEGRATION',
+      `This sign-in was started for the integration "${integrationName}", but the provider sent the browser back to the redirect URL of another integration.`,
+      {
+        expected: expectedRedirectUrl,
+        fix: `Register ${expectedRedirectUrl} as the redirect URL of "${integrationName}"'s application at the provider, then start the sign-in again from Trustline.`,
+      },
+    );
   }
 }
 

@@ -26,6 +26,7 @@ export { publishRunMetrics, publishBatchMetrics } from './refresh-metrics.ts';
 export { FAILURE_CLASSES, classifyFailure, refreshPolicy, type FailureClass, type RefreshPolicy } from './refresh-policy.ts';
 export { testConnection, type ConnectionTestReport, type TestStep } from './test-connection.ts';
 export { redirectKey, redirectUrl, isRedirectKey } from './redirect-key.ts';
+export { redirectWarnings, type RedirectWarning } from './redirect-warnings.ts';
 export { presetFor, GOOGLE_MAIL_SCOPE, MICROSOFT_MAIL_SCOPES } from './presets/index.ts';
 export { renderCallbackPage } from './callback-page.ts';
 export type { OAuthServices } from './deps.ts';

@@ -27,8 +27,10 @@ const endpointSchema = z
   .string()
   .trim()
   .max(2048)
-  .pipe(z.url({ protocol: /^https?$/ }))
+  .pipe(z.url({ protocol: /^https?$/, error: 'must be an absolute https:// URL, for example https://login.example.com/oauth2/token' }))
   .refine((value) => {
+    // zod runs refinements after a failed pipe too: a value that is no URL is already reported.
+    if (!URL.canParse(value)) return true;
     const url = new URL(value);
     return url.username === '' && url.password === '' && url.hash === '';
   }, 'must not contain credentials or a #fragment');

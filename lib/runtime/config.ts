@@ -11,6 +11,10 @@ export interface Config {
   readonly dataDir: string;
   /** Base of redirect URLs and Connect's base URL, without a trailing slash. */
   readonly publicUrl: string;
+  /** True when TRUSTLINE_PUBLIC_URL set the public URL; false when it is derived from PORT. */
+  readonly publicUrlExplicit: boolean;
+  /** Set by the local runtime when PORT=0 picked the port and the public URL is derived from it. */
+  readonly randomPort?: boolean;
   /** Local admin bearer token when set explicitly; otherwise generated into the data dir. */
   readonly adminToken: string | undefined;
   /** Development only: allow plain-http provider endpoints on loopback addresses. */
@@ -50,13 +54,18 @@ const booleanFlag = z.pipe(
   z.transform((v) => v === '1' || v === 'true' || v === 'yes'),
 );
 const httpUrl = z.url({ protocol: /^https?$/ });
+const publicUrl = z.url({
+  protocol: /^https?$/,
+  error:
+    'must be the absolute http(s) URL browsers and providers reach Trustline at, for example TRUSTLINE_PUBLIC_URL=https://trustline.example.com (unset it to use http://127.0.0.1:PORT)',
+});
 const integer = (min: number, max: number, fallback: number) => z._default(z.coerce.number().check(z.int(), z.minimum(min), z.maximum(max)), fallback);
 
 const schema = z.object({
   TRUSTLINE_BACKEND: z._default(z.enum(['local', 'aws']), 'local'),
   PORT: integer(0, 65535, 3000),
   TRUSTLINE_DATA_DIR: z._default(z.string().check(z.minLength(1)), '.trustline'),
-  TRUSTLINE_PUBLIC_URL: z.optional(httpUrl),
+  TRUSTLINE_PUBLIC_URL: z.optional(publicUrl),
   TRUSTLINE_ADMIN_TOKEN: z.optional(z.string().check(z.minLength(16, 'TRUSTLINE_ADMIN_TOKEN must be at least 16 characters'))),
   TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP: booleanFlag,
   // Atlassian's published install-keys server for signed-install lifecycle tokens.
@@ -88,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     dataDir: path.resolve(e.TRUSTLINE_DATA_DIR),
     publicUrl: (e.TRUSTLINE_PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`).replace(/\/+$/, ''),
+    publicUrlExplicit: e.TRUSTLINE_PUBLIC_URL !== undefined,
     adminToken: e.TRUSTLINE_ADMIN_TOKEN,
     allowLoopbackHttp: e.TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP,
     connectInstallKeysUrl: e.TRUSTLINE_CONNECT_INSTALL_KEYS_URL.replace(/\/+$/, ''),

@@ -41,7 +41,7 @@ describe('httpHandler', () => {
     expect(result.statusCode).toBe(409);
     expect(result.headers?.['content-type']).toBe('application/problem+json');
     expect(bodyOf(result)).toEqual({
-      type: 'https://trustline.dev/problems/already-exists',
+      type: '/problems/already-exists',
       title: 'Conflict',
       status: 409,
       code: 'ALREADY_EXISTS',

@@ -107,13 +107,37 @@ describe('OAuth callback refusals', () => {
     await expectNothingStored(integration, 'INVALID_AUTHORIZATION_RESPONSE');
   });
 
-  it('refuses a callback on a redirect URL other than the integration\'s', async () => {
+  it('reports a sign-in answer sent to another integration\'s redirect URL as that, naming the integration it was for', async () => {
     const integration = await fresh();
     const state = (await startAuthorization(integration.id)).searchParams.get('state') ?? '';
     const page = await h.openCallback(`${h.publicUrl}/oauth/callback/AAAAAAAAAAAAAAAAAAAAAA?state=${state}&code=abc`);
     expect(page.status).toBe(400);
+    expect(page.text).toContain(`This sign-in was started for the integration &quot;${integration.name}&quot;, but the provider sent the browser back to the redirect URL of another integration.`);
+    expect(page.text).toContain(integration.redirectUrl);
+    expect(page.text).not.toContain('endpoints changed');
+    await expectNothingStored(integration, 'STATE_FOR_OTHER_INTEGRATION');
+  });
+
+  it('reports a redirect URL that changed after the sign-in started as that', async () => {
+    const integration = await fresh();
+    const state = (await startAuthorization(integration.id)).searchParams.get('state') ?? '';
+    const oldUrl = integration.redirectUrl;
+    const patched = await h.admin('PATCH', `/admin/integrations/${integration.id}`, { tokenEndpoint: `${h.as.tokenEndpoint}?moved=1` });
+    expect(patched.status).toBe(200);
+    const page = await h.openCallback(`${oldUrl}?state=${state}&code=abc`);
+    expect(page.status).toBe(400);
     expect(page.text).toContain('redirect URL changed');
     await expectNothingStored(integration, 'REDIRECT_URL_CHANGED');
+  });
+
+  it('says what to do in plain sentences: no markdown backticks, no placeholder, the exact command with the name', async () => {
+    const integration = await fresh();
+    const state = (await startAuthorization(integration.id)).searchParams.get('state') ?? '';
+    await h.openCallback(`${integration.redirectUrl}?state=${state}&code=abc`);
+    const replay = await h.openCallback(`${integration.redirectUrl}?state=${state}&code=abc`);
+    expect(replay.text).not.toContain('`');
+    expect(replay.text).not.toMatch(/\bID\b/);
+    expect(replay.text).toContain(`<code>npx trustline integrations authorize &#39;${integration.name}&#39;</code>`);
   });
 
   it('reports a failing token endpoint with its answer and stores nothing', async () => {

@@ -7,11 +7,11 @@ import { action, withJson } from '../output.ts';
 export function register(program: Command): void {
   const jwt = program.command('jwt').description('Atlassian Connect JWTs: canonical request, qsh, and verification with a diagnosis of proxy damage');
 
-  requestOptions(jwt.command('canonical').description('print the canonical request (METHOD&PATH&QUERY) that the qsh claim hashes')).action(
+  withJson(requestOptions(jwt.command('canonical').description('print the canonical request (METHOD&PATH&QUERY) that the qsh claim hashes'))).action(
     action(async (options: RequestOptions) => (await import('../actions/jwt-request.ts')).canonicalCommand(options)),
   );
 
-  requestOptions(jwt.command('qsh').description('print the qsh: lower-case hex SHA-256 of the canonical request')).action(
+  withJson(requestOptions(jwt.command('qsh').description('print the qsh: lower-case hex SHA-256 of the canonical request'))).action(
     action(async (options: RequestOptions) => (await import('../actions/jwt-request.ts')).qshCommand(options)),
   );
 
