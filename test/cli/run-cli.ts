@@ -45,7 +45,7 @@ export async function runPrinted(commandLine: string, env: Record<string, string
 }
 
 /** The words `sh` makes of a command line (quotes and escapes as a shell reads them). */
-function shellWords(line: string): Promise<string[]> {
+export function shellWords(line: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
     execFile('sh', ['-c', `set -f; for word in ${line}; do printf '%s\\0' "$word"; done`], (error: Error | null, stdout) => {
       if (error !== null) reject(error);

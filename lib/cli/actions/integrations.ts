@@ -167,9 +167,10 @@ export async function updateCommand(idOrName: string, options: Omit<CreateOption
       'Then sign in again. Run:',
       `  ${authorizeCommand(updated)}`,
     );
-  } else if (updated.status === 'not-authorized') {
-    lines.push(`${updated.notice ?? 'The stored grant was dropped.'} Run:`, `  ${authorizeCommand(updated)}`);
-  } else lines.push(`The redirect URL is unchanged: ${updated.redirectUrl}`);
+  } else {
+    lines.push(`The redirect URL is unchanged: ${updated.redirectUrl}`);
+    if (updated.notice !== undefined) lines.push(`${updated.notice} Run:`, `  ${authorizeCommand(updated)}`);
+  }
   return { document: updated, text: withWarnings(lines.join('\n'), updated) };
 }
 
