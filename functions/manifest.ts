@@ -56,6 +56,13 @@ export const manifest: readonly FunctionSpec[] = [
     access: {},
   },
   {
+    name: 'openapi',
+    description: 'The OpenAPI 3.1 document of every HTTP route, generated from the manifest and the schemas the handlers validate with.',
+    entry: 'functions/openapi/handler.ts',
+    http: [{ method: 'GET', path: '/openapi.json', auth: 'public' }],
+    access: {},
+  },
+  {
     name: 'endpoints',
     description: 'Certificate targets: add, list with the latest result, delete, and check one now.',
     entry: 'functions/endpoints/handler.ts',

@@ -1,15 +1,10 @@
-import * as z from 'zod';
 import { httpHandler, json, readJson } from '../../lib/http/index.ts';
 import { connectVerifierFor } from '../../lib/jwt/compose.ts';
+import { jwtValidateInput } from '../../lib/jwt/validate-input.ts';
 import { toVerifyDocument } from '../../lib/jwt/verify-document.ts';
 import { registerSecret } from '../../lib/observe/redact.ts';
 import { services } from '../../lib/runtime/services.ts';
 
-const body = z.object({
-  token: z.string().min(1),
-  method: z.string().regex(/^[A-Za-z]{1,16}$/, 'an HTTP method such as GET'),
-  url: z.string().min(1).max(16_384),
-});
 
 /**
  * POST /jwt/validate {token, method, url} -> the `jwt verify --json` document.
@@ -20,7 +15,7 @@ const body = z.object({
  */
 export const handler = httpHandler({
   'POST /jwt/validate': async (event) => {
-    const { token, method, url } = readJson(event, body);
+    const { token, method, url } = readJson(event, jwtValidateInput);
     registerSecret(token);
     const { config, secrets, clock } = await services();
     const result = await connectVerifierFor(secrets, clock, config.publicUrl).verify(token, { method, url });

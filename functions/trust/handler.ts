@@ -1,14 +1,12 @@
-import * as z from 'zod';
 import { httpHandler, HttpProblem, json, noContent, notFound, pathParam, readJson } from '../../lib/http/index.ts';
 import { services } from '../../lib/runtime/services.ts';
+import { trustAddInput } from '../../lib/trust/add-input.ts';
 import { TrustError } from '../../lib/trust/index.ts';
-
-const addBody = z.object({ pem: z.string().min(1).max(60_000), alias: z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only').optional() }).strict();
 
 /** Admin routes of the managed truststore: add a PEM, list, remove by SHA-256 fingerprint. */
 export const handler = httpHandler({
   'POST /admin/trust': async (event) => {
-    const { pem, alias } = readJson(event, addBody);
+    const { pem, alias } = readJson(event, trustAddInput);
     const { trustStore } = await services();
     try {
       return json(201, await trustStore.add(pem, alias));
