@@ -129,6 +129,25 @@ describe('certs check: one truststore, and every printed next step runs as print
     expect(rerun.code).toBe(0);
   });
 
+  it('a STARTTLS mail server: the printed steps carry --protocol and --servername, and trust add --from then makes the check pass', async () => {
+    const mailCert = await selfSigned({ cn: 'mail.localhost', dns: ['localhost'] });
+    const imap = await imapServer({ keyPem: mailCert.keyPem, certPem: mailCert.pem });
+    peers.push(imap);
+    const target = `127.0.0.1:${String(imap.port)}`;
+    const checked = await runCli(['certs', 'check', target, '--protocol', 'imap-starttls', '--servername', 'localhost'], runtime.env, { cwd: dir });
+    expect(checked.code).toBe(1);
+    const steps = printedCommands(checked.stdout, 'trustline');
+    expect(steps).toEqual([
+      expect.stringMatching(new RegExp(`^trustline certs check ${target} --protocol imap-starttls --servername localhost --save-pem \\S+\\.pem$`)) as unknown,
+      `trustline trust add --from ${target} --protocol imap-starttls --servername localhost`,
+    ]);
+    const saved = await runPrinted(steps[0] ?? '', runtime.env, { cwd: dir });
+    expect(saved.stdout).toContain('is saved in');
+    expect((await runPrinted(steps[1] ?? '', runtime.env, { input: 'yes\n' })).code).toBe(0);
+    const again = await runCli(['certs', 'check', target, '--protocol', 'imap-starttls', '--servername', 'localhost', '--json'], runtime.env);
+    expect(JSON.parse(again.stdout)).toMatchObject({ verdict: 'ok', anchorSource: 'managed-truststore' });
+  });
+
   it('an implicit-TLS check of a plain-text IMAP port names imap-starttls', async () => {
     const imap = await imapServer({ keyPem: server.keyPem, certPem: server.pem });
     peers.push(imap);
