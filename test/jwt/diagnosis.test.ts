@@ -42,6 +42,17 @@ describe('qsh mismatch diagnosis', () => {
     expect(diagnosis?.fix).toMatch(/\$request_uri/);
   });
 
+  it("finds a bare % that Apache's RewriteRule [P,NE] sent without re-encoding", () => {
+    const diagnosis = diagnose({ method: 'GET', url: '/p/100%25' }, { method: 'GET', url: '/p/100%' });
+    expect(diagnosis?.matchedTransformation).toBe('apache-mod-proxy/unescaped-percent');
+    expect(diagnosis?.fix).toMatch(/%\{THE_REQUEST\}/);
+  });
+
+  it('finds a bare % among other characters the same rule decoded', () => {
+    const diagnosis = diagnose({ method: 'GET', url: '/p/%5B100%25%5D' }, { method: 'GET', url: '/p/[100%]' });
+    expect(diagnosis?.matchedTransformation).toBe('apache-mod-proxy/unescaped-percent');
+  });
+
   it('finds lower-case escapes rewritten in upper case', () => {
     const diagnosis = diagnose({ method: 'GET', url: '/caf%c3%a9' }, { method: 'GET', url: '/caf%C3%A9' });
     expect(diagnosis?.matchedTransformation).toBe('hex-case/upper-cased-escapes');

@@ -17,8 +17,9 @@ const ALSO_NGINX = ' nginx does the same with a URI part in proxy_pass or after 
 
 export const apacheModProxy: TransformationFamily = {
   id: 'apache-mod-proxy',
-  budget: 120,
+  budget: 122,
   *candidates(received: ReceivedRequest): Generator<Candidate> {
+    yield* unescapedPercent(received);
     const present = DECODED.filter((char) => received.path.includes(char));
     const hasLowerable = [...received.path.matchAll(ESCAPE)].some(([escape]) => /[A-F]/.test(escape));
     for (const subset of subsetsWholeFirst(present, 60)) {
@@ -54,6 +55,29 @@ export const apacheModProxy: TransformationFamily = {
     yield* encodedSlashes(received);
   },
 };
+
+/** A `%` that starts no escape: the path went out decoded and never re-encoded (`RewriteRule … [P,NE]`). */
+const LONE_PERCENT = /%(?![0-9A-Fa-f]{2})/g;
+
+/** Puts back `%25` alone, then with every character the rule decoded re-escaped as well. */
+function* unescapedPercent(received: ReceivedRequest): Generator<Candidate> {
+  if (!received.path.includes('%') || received.path.replace(LONE_PERCENT, '') === received.path) return;
+  const percent = received.path.replace(LONE_PERCENT, '%25');
+  const everything = encodeChars(percent, new Set([...DECODED, '[', ']']));
+  for (const path of new Set([percent, everything])) {
+    yield {
+      method: received.method,
+      path,
+      basePath: received.basePath,
+      params: received.params,
+      transformation: 'apache-mod-proxy/unescaped-percent',
+      explanation:
+        `The path reached Trustline with a bare "%" that Jira signed as %25: a proxy decoded the path and sent it on without re-encoding it, ` +
+        `as Apache does with a RewriteRule [P,NE] built from a $1 backreference. Jira signed "${shown(path)}" but Trustline received "${shown(received.path)}".`,
+      fix: fixFor('apache-mod-proxy/unescaped-percent'),
+    };
+  }
+}
 
 /** `AllowEncodedSlashes On` decodes `%2F`: try each slash after the first as the encoded one. */
 function* encodedSlashes(received: ReceivedRequest): Generator<Candidate> {

@@ -48,7 +48,7 @@ export const SETTINGS: Readonly<Record<SettingId, ProxySetting>> = {
     id: 'apache/proxypass-canon',
     kind: 'apache',
     directive: 'ProxyPass',
-    problem: `A ProxyPass line without "nocanon": ${APACHE_CANON}.`,
+    problem: `A ProxyPass line without "nocanon": ${APACHE_CANON}. With "AllowEncodedSlashes NoDecode" it also refuses a path holding %25 with 400.`,
     fix: 'Add "nocanon" to the ProxyPass line, for example "ProxyPass / http://127.0.0.1:3000/ nocanon" (keep the ProxyPassReverse line).',
     effect: 'breaks-qsh',
   },
@@ -121,6 +121,7 @@ export const SETTINGS: Readonly<Record<SettingId, ProxySetting>> = {
 export const CAUSES: Readonly<Record<string, readonly SettingId[]>> = {
   'apache-mod-proxy/decoded-path': ['apache/proxypass-canon', 'apache/rewrite-proxy', 'apache/rewrite-proxy-noescape', 'nginx/proxy-pass-uri', 'nginx/rewrite'],
   'apache-mod-proxy/decoded-and-upper-cased-path': ['apache/proxypass-canon', 'apache/rewrite-proxy', 'nginx/proxy-pass-uri', 'nginx/rewrite'],
+  'apache-mod-proxy/unescaped-percent': ['apache/rewrite-proxy-noescape'],
   'apache-mod-proxy/decoded-slash': ['apache/encoded-slashes-on', 'nginx/proxy-pass-uri', 'nginx/rewrite'],
   'nginx/proxy-pass-uri-decoded-path': ['nginx/proxy-pass-uri', 'nginx/rewrite', 'apache/rewrite-proxy-noescape'],
   'hex-case/upper-cased-escapes': ['apache/proxypass-canon', 'apache/rewrite-proxy', 'nginx/proxy-pass-uri', 'nginx/rewrite'],
