@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // `system` needs Debian peers (Dovecot, a JDK) installed by `npm run setup:system`.
 export default defineConfig({
   test: {
+    // Console output (log lines included, see test/setup.ts) is printed only for tests that fail.
+    silent: 'passed-only',
     projects: [
       {
         test: {
