@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectKind } from '../../lib/jwt/proxy-config/detect.ts';
-import { checkProxyConfig, ProxyConfigError } from '../../lib/jwt/proxy-config/index.ts';
+import { checkPastedProxyConfig, checkProxyConfig, ProxyConfigError } from '../../lib/jwt/proxy-config/index.ts';
 
 describe('proxy configuration rules', () => {
   let dir: string;
@@ -124,6 +124,14 @@ describe('proxy configuration rules', () => {
 
     it('refuses a block that is never closed, naming its line', async () => {
       await expect(check('server {\n  location / {\n    proxy_pass http://b;\n  }\n', 'nginx')).rejects.toMatchObject({ code: 'CONFIG_SYNTAX' });
+    });
+  });
+
+  describe('a pasted configuration (the console)', () => {
+    it('is checked like a file, its includes skipped', async () => {
+      const report = await checkPastedProxyConfig('Include conf.d/*.conf\n<VirtualHost *:80>\n  ProxyPass / http://localhost:8090/\n</VirtualHost>\n');
+      expect(report.kind).toBe('apache');
+      expect(report.findings.map((f) => [f.file, f.line, f.setting])).toEqual([['pasted configuration', 3, 'apache/proxypass-canon']]);
     });
   });
 

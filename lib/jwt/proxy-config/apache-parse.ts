@@ -1,13 +1,13 @@
 import type { Directive } from './directive.ts';
 import { ProxyConfigError } from './errors.ts';
-import { type ConfigFiles, MAX_INCLUDE_DEPTH } from './files.ts';
+import { type ConfigSource, MAX_INCLUDE_DEPTH } from './files.ts';
 
 /**
  * Reads an Apache httpd configuration into directives: one per logical line (a trailing
  * backslash continues it), `#` comment lines skipped, `<Section>` … `</Section>` nested,
  * `Include` / `IncludeOptional` followed relative to the including file.
  */
-export async function parseApache(file: string, files: ConfigFiles, depth = 0): Promise<Directive[]> {
+export async function parseApache(file: string, files: ConfigSource, depth = 0): Promise<Directive[]> {
   const text = await files.read(file);
   const root: Directive[] = [];
   const open: { name: string; line: number; children: Directive[] }[] = [];
@@ -43,7 +43,7 @@ export async function parseApache(file: string, files: ConfigFiles, depth = 0): 
   return root;
 }
 
-async function included(file: string, line: number, pattern: string, optional: boolean, files: ConfigFiles, depth: number): Promise<Directive[]> {
+async function included(file: string, line: number, pattern: string, optional: boolean, files: ConfigSource, depth: number): Promise<Directive[]> {
   if (depth >= MAX_INCLUDE_DEPTH) throw new ProxyConfigError('CONFIG_SYNTAX', `${file}:${line}: includes nest deeper than ${MAX_INCLUDE_DEPTH} levels (an include cycle?).`);
   const targets = await files.expand(pattern, file);
   const out: Directive[] = [];

@@ -7,8 +7,32 @@ const MAX_FILES = 256;
 const MAX_BYTES = 1024 * 1024;
 export const MAX_INCLUDE_DEPTH = 16;
 
+/** Where a check reads the configuration and the files its includes name. */
+export interface ConfigSource {
+  read(file: string): Promise<string>;
+  expand(pattern: string, from: string): Promise<string[]>;
+}
+
+/** A configuration pasted as text (the console): nothing to include, so includes are skipped. */
+export class PastedConfig implements ConfigSource {
+  constructor(
+    private readonly name: string,
+    private readonly text: string,
+  ) {}
+
+  read(file: string): Promise<string> {
+    if (file !== this.name) return Promise.reject(new ProxyConfigError('CONFIG_UNREADABLE', `"${file}" was not pasted.`));
+    if (this.text.length > MAX_BYTES) return Promise.reject(new ProxyConfigError('CONFIG_TOO_LARGE', `The pasted configuration is larger than ${MAX_BYTES} bytes.`));
+    return Promise.resolve(this.text);
+  }
+
+  expand(): Promise<string[]> {
+    return Promise.resolve([]);
+  }
+}
+
 /** Reads configuration files for one check, counting them against the bounds. */
-export class ConfigFiles {
+export class ConfigFiles implements ConfigSource {
   private count = 0;
 
   async read(file: string): Promise<string> {

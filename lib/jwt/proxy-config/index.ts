@@ -8,7 +8,7 @@ import { parseApache } from './apache-parse.ts';
 import { apacheFindings, apacheNotes } from './apache-rules.ts';
 import { detectKind } from './detect.ts';
 import { ProxyConfigError } from './errors.ts';
-import { ConfigFiles } from './files.ts';
+import { ConfigFiles, type ConfigSource, PastedConfig } from './files.ts';
 import type { ProxyFinding } from './finding.ts';
 import { parseNginx } from './nginx-parse.ts';
 import { nginxFindings } from './nginx-rules.ts';
@@ -29,15 +29,23 @@ export interface ProxyCheckReport {
  *
  * @example const { findings } = await checkProxyConfig('/etc/apache2/sites-enabled/confluence.conf');
  */
-export async function checkProxyConfig(file: string, options: { kind?: ProxyKind } = {}): Promise<ProxyCheckReport> {
-  const files = new ConfigFiles();
-  const kind = options.kind ?? detectKind(await files.read(file));
+export function checkProxyConfig(file: string, options: { kind?: ProxyKind } = {}): Promise<ProxyCheckReport> {
+  return check(file, () => new ConfigFiles(), options.kind);
+}
+
+/** Checks a configuration pasted as text; its includes cannot be followed and are skipped. */
+export function checkPastedProxyConfig(text: string, options: { kind?: ProxyKind } = {}): Promise<ProxyCheckReport> {
+  return check('pasted configuration', (name) => new PastedConfig(name, text), options.kind);
+}
+
+async function check(file: string, source: (file: string) => ConfigSource, given: ProxyKind | undefined): Promise<ProxyCheckReport> {
+  const kind = given ?? detectKind(await source(file).read(file));
   if (kind === undefined) {
     throw new ProxyConfigError('CONFIG_KIND_UNKNOWN', `Cannot tell whether "${file}" is an Apache httpd or an nginx configuration.`, {
       fix: 'Say which with --kind apache or --kind nginx.',
     });
   }
-  const config = kind === 'apache' ? await parseApache(file, new ConfigFiles()) : await parseNginx(file, new ConfigFiles());
+  const config = kind === 'apache' ? await parseApache(file, source(file)) : await parseNginx(file, source(file));
   if (kind === 'apache') return { kind, findings: apacheFindings(config), notes: apacheNotes(config) };
   return { kind, findings: nginxFindings(config), notes: [] };
 }

@@ -1,6 +1,6 @@
 import type { Directive } from './directive.ts';
 import { ProxyConfigError } from './errors.ts';
-import { type ConfigFiles, MAX_INCLUDE_DEPTH } from './files.ts';
+import { type ConfigSource, MAX_INCLUDE_DEPTH } from './files.ts';
 
 interface Token {
   readonly value: string;
@@ -13,7 +13,7 @@ interface Token {
  * Reads an nginx configuration into directives: `name args;` and `name args { … }`, `#`
  * comments, quoted arguments, and `include` followed relative to the including file.
  */
-export async function parseNginx(file: string, files: ConfigFiles, depth = 0): Promise<Directive[]> {
+export async function parseNginx(file: string, files: ConfigSource, depth = 0): Promise<Directive[]> {
   const tokens = tokenize(await files.read(file), file);
   let at = 0;
   const block = async (closer: boolean): Promise<Directive[]> => {
@@ -44,7 +44,7 @@ export async function parseNginx(file: string, files: ConfigFiles, depth = 0): P
   return block(false);
 }
 
-async function included(file: string, line: number, pattern: string, files: ConfigFiles, depth: number): Promise<Directive[]> {
+async function included(file: string, line: number, pattern: string, files: ConfigSource, depth: number): Promise<Directive[]> {
   if (depth >= MAX_INCLUDE_DEPTH) throw syntax(file, line, `includes nested deeper than ${MAX_INCLUDE_DEPTH} levels (an include cycle?)`);
   const out: Directive[] = [];
   for (const target of await files.expand(pattern, file)) out.push(...(await parseNginx(target, files, depth + 1)));
