@@ -180,6 +180,12 @@ describe('Connect JWTs through real Apache httpd and nginx', () => {
     expect(fixed.findings).toEqual([]);
   });
 
+  it("proxy-check reads Debian's own configuration trees, every include followed, and detects their kind", async () => {
+    // Parse errors throw; the findings depend on what this machine's admin enabled.
+    expect((await checkProxyConfig('/etc/apache2/apache2.conf')).kind).toBe('apache');
+    expect((await checkProxyConfig('/etc/nginx/nginx.conf')).kind).toBe('nginx');
+  });
+
   it('the README records the matrix these proxies produce', async () => {
     const table = matrixTable(matrix);
     const readme = await readFile(path.join(REPO_ROOT, 'README.md'), 'utf8');
