@@ -11,6 +11,12 @@ describe('the proxy catalogue', () => {
     }
   });
 
+  it('lets the diagnosis name every setting proxy-check reports as breaking qsh', () => {
+    const named = new Set(Object.values(CAUSES).flat());
+    const unnamed = Object.values(SETTINGS).filter((setting) => setting.effect === 'breaks-qsh' && !named.has(setting.id));
+    expect(unnamed.map((setting) => setting.id)).toEqual([]);
+  });
+
   it('names each fix once even when two settings share it', () => {
     const fix = fixFor('apache-mod-proxy/decoded-path');
     expect(fix.split(SETTINGS['apache/rewrite-proxy'].fix)).toHaveLength(2);

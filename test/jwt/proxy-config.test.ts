@@ -74,7 +74,9 @@ describe('proxy configuration rules', () => {
     });
 
     it('refuses an include cycle instead of looping', async () => {
-      await expect(check('Include self.conf\nProxyPass / http://b/', 'apache', 'self.conf')).rejects.toBeInstanceOf(ProxyConfigError);
+      const cycle = check('Include self.conf\nProxyPass / http://b/', 'apache', 'self.conf');
+      await expect(cycle).rejects.toBeInstanceOf(ProxyConfigError);
+      await expect(cycle).rejects.toMatchObject({ code: 'CONFIG_SYNTAX', message: expect.stringMatching(/include cycle/) as string });
     });
   });
 
