@@ -64,6 +64,11 @@ describe('proxy configuration rules', () => {
       expect(report.notes.map((n) => [n.setting, n.line])).toEqual([['apache/encoded-slashes-off', 1]]);
     });
 
+    it("refuses the KB's vhost flattened onto one line instead of passing it", async () => {
+      const flattened = '<VirtualHost *:80> ServerName confluence.example.com ProxyPass / http://localhost:8090/ ProxyPassReverse / http://localhost:8090/ </VirtualHost>';
+      await expect(check(flattened, 'apache')).rejects.toMatchObject({ code: 'CONFIG_SYNTAX', message: expect.stringContaining(':1: a section tag must stand alone') as string });
+    });
+
     it('reports the first line of a directive continued with backslashes', async () => {
       expect(await settings('# a comment\nProxyPass / \\\n    http://b/\n', 'apache')).toEqual([['apache/proxypass-canon', 2]]);
     });

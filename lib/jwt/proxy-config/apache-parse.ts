@@ -29,6 +29,12 @@ export async function parseApache(file: string, files: ConfigSource, depth = 0):
       open.push({ name, line, children });
       continue;
     }
+    if (content.startsWith('<')) {
+      // Apache refuses this too; read as a directive it would hide the ProxyPass lines after it on the same line.
+      throw new ProxyConfigError('CONFIG_SYNTAX', `${file}:${line}: a section tag must stand alone on its line, ending in ">".`, {
+        fix: 'Put each directive on its own line, as in "<VirtualHost *:80>", then "ProxyPass / http://localhost:8090/ nocanon", then "</VirtualHost>".',
+      });
+    }
     const [name = '', ...args] = words(content);
     if (/^include(optional)?$/i.test(name) && args[0] !== undefined) {
       here().push(...(await included(file, line, args[0], /optional$/i.test(name), files, depth)));
