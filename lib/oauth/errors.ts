@@ -91,7 +91,7 @@ export class NotAuthorizedError extends OAuthError {
 export class ClientSecretMissingError extends OAuthError {
   constructor(readonly integrationId: string) {
     super('CLIENT_SECRET_MISSING', 'conflict', `The integration "${integrationId}" has no client secret stored.`, {
-      fix: 'Set it again with PATCH /admin/integrations/ID {"clientSecret": "..."}.',
+      fix: `Set it again: trustline integrations update ${integrationId} --client-secret-file <file holding the secret> (over HTTP: PATCH /admin/integrations/${integrationId} with {"clientSecret": "…"}).`,
     });
   }
 }
