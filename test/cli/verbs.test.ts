@@ -49,8 +49,11 @@ describe('trustline endpoints', () => {
     expect(again.stderr).toContain(`No certificate target is ${target}`);
   });
 
-  it('bad input is exit 2', async () => {
+  it('bad input is exit 2, a value the API refuses named by its flag', async () => {
     expect((await runCli(['endpoints', 'add', 'localhost:abc'], runtime.env)).code).toBe(2);
+    const refused = await runCli(['endpoints', 'add', 'localhost', '--servername', 'not a name!'], runtime.env);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--servername: must be a host name or an IP address');
   });
 });
 

@@ -6,6 +6,7 @@ import type { CheckReport } from '../../tls/report.ts';
 import { AdminClient } from '../admin-client.ts';
 import { checkReportText } from '../certs-text.ts';
 import { CliError } from '../errors.ts';
+import { withFlagNames } from '../flag-errors.ts';
 import { cliCommand } from '../next-step.ts';
 import { type CommandResult, EXIT } from '../output.ts';
 import { withSpinner } from '../spinner.ts';
@@ -38,6 +39,9 @@ const listSchema = z.object({ endpoints: z.array(endpointSchema) });
 class EndpointNotFoundError extends CliError {
   override readonly code = 'ENDPOINT_NOT_FOUND';
 }
+
+/** The argument or flag that sets each field of POST /admin/endpoints. */
+const ENDPOINT_FLAGS = { host: 'HOST', port: 'PORT', protocol: '--protocol', servername: '--servername', warnDays: '--warn-days' };
 
 export interface AddOptions {
   readonly protocol: Protocol;
@@ -72,7 +76,12 @@ export async function addCommand(target: string, options: AddOptions): Promise<C
   const { host, port } = parseTarget(target, options.protocol);
   const body = { host, port, protocol: options.protocol, ...(options.servername === undefined ? {} : { servername: options.servername }), ...(options.warnDays === undefined ? {} : { warnDays: options.warnDays }) };
   const client = AdminClient.fromEnv();
-  const added = await client.post('/admin/endpoints', body, endpointSchema);
+  let added: EndpointDoc;
+  try {
+    added = await client.post('/admin/endpoints', body, endpointSchema);
+  } catch (error) {
+    throw withFlagNames(error, ENDPOINT_FLAGS);
+  }
   const { endpoints } = await client.get('/admin/endpoints', listSchema);
   return {
     document: added,

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { registerSecret } from '../../observe/redact.ts';
 import { AdminClient } from '../admin-client.ts';
-import { IntegrationsUsageError, withFlagNames } from '../integration-flags.ts';
+import { IntegrationsUsageError, withFlagNames } from '../flag-errors.ts';
 import { authorizeCommand, authorizeSchema, details, integrationSchema, listSchema, listTable, testSchema, warningLines } from '../integrations-text.ts';
 import { cliCommand } from '../next-step.ts';
 import { type CommandResult, EXIT } from '../output.ts';

@@ -8,7 +8,7 @@ export class IntegrationsUsageError extends CliError {
 }
 
 /** The flag that sets each field of the integration resource. */
-const FLAGS: Readonly<Record<string, string>> = {
+export const INTEGRATION_FLAGS: Readonly<Record<string, string>> = {
   provider: '--provider',
   name: '--name',
   description: '--description',
@@ -28,8 +28,8 @@ const FLAGS: Readonly<Record<string, string>> = {
 };
 
 /** `scopes.2` -> `--scope`; `mailServer.port` -> `--mail-port`. */
-export function flagFor(field: string): string | undefined {
-  return FLAGS[field] ?? FLAGS[field.replace(/\.\d+$/, '')] ?? FLAGS[field.split('.')[0] ?? ''];
+export function flagOf(field: string, flags: Readonly<Record<string, string>> = INTEGRATION_FLAGS): string | undefined {
+  return flags[field] ?? flags[field.replace(/\.\d+$/, '')] ?? flags[field.split('.')[0] ?? ''];
 }
 
 interface FieldError {
@@ -48,8 +48,9 @@ function fieldErrors(problem: Readonly<Record<string, unknown>>): FieldError[] {
  * An answer of 400 naming fields becomes a usage error naming the flags the user typed
  * (`--token-endpoint: must be an absolute https:// URL`); anything else is passed on.
  */
-export function withFlagNames(error: unknown): unknown {
+export function withFlagNames(error: unknown, flags: Readonly<Record<string, string>> = INTEGRATION_FLAGS): unknown {
   if (!(error instanceof AdminApiError) || error.status !== 400) return error;
+  const flagFor = (field: string) => flagOf(field, flags);
   const fields = fieldErrors(error.problem).filter((e) => flagFor(e.field) !== undefined);
   if (fields.length === 0) return error;
   const fix = typeof error.problem.fix === 'string' ? error.problem.fix : undefined;
