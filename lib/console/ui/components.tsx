@@ -1,5 +1,5 @@
-import type { ComponentChildren } from 'preact';
-import { useState } from 'preact/hooks';
+import { cloneElement, type ComponentChildren, type VNode } from 'preact';
+import { useId, useState } from 'preact/hooks';
 import { ApiError } from './api.ts';
 
 /** A failed request in plain words, with its fix; announced to screen readers. */
@@ -41,13 +41,25 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
   );
 }
 
-export function Field({ label, children, hint }: { label: string; children: ComponentChildren; hint?: string }) {
+/**
+ * A labelled control. The hint is outside the label and linked as its description, so that the
+ * accessible name is exactly the label (the names are a contract other tools drive the console by).
+ */
+export function Field({ label, children, hint }: { label: string; children: VNode; hint?: string | undefined }) {
+  const id = useId();
+  const hintId = `${id}-hint`;
   return (
-    <label class="field">
-      <span class="label">{label}</span>
-      {children}
-      {hint === undefined ? null : <span class="hint">{hint}</span>}
-    </label>
+    <div class="field">
+      <label class="label" for={id}>
+        {label}
+      </label>
+      {cloneElement(children, { id, ...(hint === undefined ? {} : { 'aria-describedby': hintId }) })}
+      {hint === undefined ? null : (
+        <span class="hint" id={hintId}>
+          {hint}
+        </span>
+      )}
+    </div>
   );
 }
 
