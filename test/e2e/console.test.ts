@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { bearerUpstream, type ConsoleServer, startConsoleServer } from '../../lib/console/index.ts';
 import { qsh } from '../../lib/jwt/index.ts';
 import { type Harness, startHarness } from '../oauth/fixtures/harness.ts';
@@ -55,9 +55,10 @@ describe('the console in a real browser', () => {
     for (const peer of started) await peer?.close();
   });
 
-  async function audit(name: string): Promise<void> {
+  /** axe-core on the page as it is; with a name, also the screenshot for the README. */
+  async function audit(name?: string, from?: Locator): Promise<void> {
     expect(await seriousViolations(page)).toEqual([]);
-    await screenshot(page, name);
+    if (name !== undefined) await screenshot(page, name, from);
   }
 
   it('shows only how to sign in without a session; the one-time URL signs in once', async () => {
@@ -107,7 +108,7 @@ describe('the console in a real browser', () => {
     const file = await (await download).path();
     const { readFile } = await import('node:fs/promises');
     expect(await readFile(file, 'utf8')).toContain(dovecotRootPem.trim());
-    await audit('truststore');
+    await audit();
   });
 
   it("Integrations: seed 001's flow — add, copy the redirect URL, authorize at the provider's pages, test the mail login", async () => {
@@ -115,7 +116,7 @@ describe('the console in a real browser', () => {
     await page.getByRole('button', { name: 'Add integration' }).click();
     // A preset fills its endpoints read-only.
     await page.getByLabel('Provider').selectOption({ label: 'Google' });
-    expect(await page.getByLabel('Token endpoint').inputValue()).toBe('https://oauth2.googleapis.com/token');
+    await expect.poll(() => page.getByLabel('Token endpoint').inputValue()).toBe('https://oauth2.googleapis.com/token');
     expect(await page.getByLabel('Token endpoint').getAttribute('readonly')).not.toBeNull();
 
     await page.getByLabel('Provider').selectOption({ label: 'Custom' });
@@ -186,13 +187,18 @@ describe('the console in a real browser', () => {
     expect(text).toContain('PKIX path building failed');
     expect(text).toContain('keytool -importcert');
     expect(await page.getByRole('img', { name: 'Days to the earliest certificate expiry' }).count()).toBe(1);
+    await audit('certificates');
 
     await explanation.getByRole('button', { name: 'Add to truststore' }).click();
     await explanation.getByText('Added to the truststore as').waitFor();
     await card.getByRole('button', { name: 'Check now' }).click();
     await card.getByRole('region').filter({ hasText: 'Trusted: expiring' }).waitFor();
     expect(await card.locator('.badge').first().textContent()).toBe('expiring');
-    await audit('certificates');
+    await audit();
+
+    await page.getByRole('link', { name: 'Truststore' }).click();
+    await page.getByRole('heading', { name: 'legacy.example.test' }).waitFor();
+    await audit('truststore');
   });
 
   it('JWT: the Apache case — a qsh mismatch diagnosed as mod_proxy decoding the path, with nocanon as the fix', async () => {
@@ -224,8 +230,8 @@ describe('the console in a real browser', () => {
 
     await page.getByLabel('URL for qsh').fill(signedFor.url);
     await page.getByRole('button', { name: 'Compute qsh' }).click();
-    await page.getByRole('definition').filter({ hasText: qsh(signedFor) }).waitFor();
-    await audit('jwt');
+    await page.getByLabel('qsh result').getByText(qsh(signedFor)).waitFor();
+    await audit('jwt', result);
   });
 
   it('fits a phone in dark mode without sideways scrolling, and never left loopback', async () => {

@@ -148,14 +148,14 @@ function EndpointCard({ endpoint, report, onReport, onRemoved }: { endpoint: End
         <h2 id={`endpoint-${endpoint.id}`}>
           {name} <span class="quiet">{endpoint.protocol}</span>
         </h2>
-        {verdictBadge(result?.verdict)}
+        {verdictBadge(report?.verdict ?? result?.verdict)}
       </div>
       <p>
         {result === undefined
           ? 'Not checked yet.'
           : `${result.daysLeft === null ? 'No certificate seen' : `${result.daysLeft} days to the earliest expiry (${when(result.earliestExpiry)})`}. Checked ${when(result.checkedAt)}.`}
       </p>
-      {result === undefined ? null : <p>{result.message}</p>}
+      {result === undefined || report !== undefined ? null : <p>{result.message}</p>}
       <div class="actions">
         <button type="button" class="primary" disabled={action.busy} onClick={() => void action.run(async () => { onReport(await api<CheckReport>('POST', `/admin/endpoints/${endpoint.id}/check`)); })}>
           Check now
@@ -194,21 +194,22 @@ function Explanation({ report }: { report: CheckReport }) {
       <h3>
         {report.trusted ? 'Trusted' : 'Not trusted'}: {report.verdict}
       </h3>
-      <p>{report.message}</p>
       {(report.problems ?? []).length > 1 ? (
         <ul>
           {report.problems?.map((problem) => (
             <li key={problem}>{problem}</li>
           ))}
         </ul>
-      ) : null}
+      ) : (
+        <p>{report.message}</p>
+      )}
       {report.error === undefined ? null : <p class="notice error">{report.error.message}{report.error.fix === undefined ? '' : ` What to do: ${report.error.fix}`}</p>}
       {report.chain.length === 0 ? null : (
         <>
           <h4>The chain</h4>
           <p class="hint">As built, leaf first; “sent #n” is the position in which the server presented it.</p>
           <div class="table-wrap">
-            <table>
+            <table class="stack">
               <thead>
                 <tr>
                   <th scope="col">Subject</th>

@@ -1,8 +1,8 @@
 import type { Endpoint } from '../types.ts';
 
-const BAR = 26;
-const LABEL = 190;
-const WIDTH = 640;
+const BAR = 22;
+const LABEL = 220;
+const WIDTH = 1000;
 
 /** Bars of days to the earliest expiry, one per endpoint, against its warn-days line; plain SVG, no library. */
 export function ExpiryChart({ endpoints }: { endpoints: readonly Endpoint[] }) {
@@ -14,8 +14,8 @@ export function ExpiryChart({ endpoints }: { endpoints: readonly Endpoint[] }) {
   }));
   if (rows.length === 0) return null;
   const max = Math.max(90, ...rows.map((row) => row.days ?? 0), ...rows.map((row) => row.warn));
-  const scale = (days: number) => ((WIDTH - LABEL - 70) * Math.max(0, days)) / max;
-  const height = rows.length * (BAR + 10) + 30;
+  const scale = (days: number) => ((WIDTH - LABEL - 110) * Math.max(0, days)) / max;
+  const height = rows.length * (BAR + 10) + 24;
   const summary = rows.map((row) => `${row.name}: ${row.days === null ? 'not checked' : `${row.days} days`}`).join('; ');
   return (
     <figure class="chart">
@@ -41,7 +41,7 @@ export function ExpiryChart({ endpoints }: { endpoints: readonly Endpoint[] }) {
         <text x={LABEL} y={height - 6} class="chart-axis">
           0
         </text>
-        <text x={WIDTH - 70} y={height - 6} text-anchor="end" class="chart-axis">
+        <text x={WIDTH - 110} y={height - 6} text-anchor="end" class="chart-axis">
           {max} days · dashed: warn-days
         </text>
       </svg>

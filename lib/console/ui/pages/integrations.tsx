@@ -83,7 +83,7 @@ export function IntegrationsPage() {
         <p class="empty">No integration yet. Add integration to connect a mailbox.</p>
       ) : (
         <div class="table-wrap">
-          <table>
+          <table class="stack">
             <caption class="visually-hidden">Integrations</caption>
             <thead>
               <tr>
