@@ -36,6 +36,10 @@ export function banner(runtime: LocalRuntime, cwd = process.cwd()): string {
     `  ${cli('--help')}`,
     `  ${cli('status')}`,
     '',
+    'Admin console (in a browser):',
+    ...(cliEnv.length === 0 ? [] : [`  export ${cliEnv.join(' ')}`]),
+    `  ${cli('console')}   (opens your browser at a one-time sign-in link; --no-open prints it)`,
+    '',
     'Press Ctrl-C to stop.',
   ];
   return lines.join('\n');
