@@ -6,7 +6,7 @@ import { qsh } from '../../lib/jwt/index.ts';
 import { type Harness, startHarness } from '../oauth/fixtures/harness.ts';
 import { chain, selfSigned } from '../support/tls/pki.ts';
 import { httpsServer, type Running } from '../support/tls/servers.ts';
-import { chromiumBinary, launchChromium, loopbackContext, screenshot, seriousViolations } from './fixtures/chromium.ts';
+import { chromiumBinary, inPage, launchChromium, loopbackContext, screenshot, seriousViolations } from './fixtures/chromium.ts';
 import { type Dovecot, dovecotBinary, startDovecot } from './fixtures/dovecot.ts';
 
 describe('the system tier without Chromium', () => {
@@ -83,10 +83,10 @@ describe('the console in a real browser', () => {
     await page.goto(`${consoleServer.url}/#/integrations`);
     await page.getByRole('heading', { name: 'Integrations', level: 1 }).waitFor();
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    expect(await inPage(page, 'document.activeElement?.textContent')).toBe('Skip to content');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Certificates');
+    expect(await inPage(page, 'document.activeElement?.textContent')).toBe('Certificates');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Certificates', level: 1 }).waitFor();
   });
@@ -143,7 +143,7 @@ describe('the console in a real browser', () => {
     expect(await warnings.textContent()).toContain('plain http');
     await page.getByRole('button', { name: 'Copy redirect URL' }).click();
     await page.getByText('Copied.').waitFor();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(created?.redirectUrl);
+    expect(await inPage(page, 'navigator.clipboard.readText()')).toBe(created?.redirectUrl);
 
     const opened = context.waitForEvent('page');
     await page.getByRole('button', { name: 'Authorize' }).click();
@@ -241,7 +241,7 @@ describe('the console in a real browser', () => {
     await small.getByRole('heading', { name: 'Integrations', level: 1 }).waitFor();
     await small.getByRole('button', { name: 'Support mailbox' }).click();
     await small.getByLabel('Redirect URL', { exact: true }).waitFor();
-    expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await inPage(small, 'document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
     expect(await seriousViolations(small)).toEqual([]);
     await screenshot(small, 'integrations-phone-dark');
     await phone.close();

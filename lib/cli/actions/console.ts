@@ -59,7 +59,7 @@ async function reachable(upstream: ReturnType<typeof upstreamFromEnv>): Promise<
 function openBrowser(url: string): void {
   const [command, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
   try {
-    const child = spawn(command, args as string[], { detached: true, stdio: 'ignore' });
+    const child = spawn(command, args, { detached: true, stdio: 'ignore' });
     child.on('error', () => {
       process.stderr.write(`Could not open a browser (${command}); open the sign-in URL above yourself.\n`);
     });

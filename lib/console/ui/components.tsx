@@ -8,7 +8,7 @@ export function ErrorNote({ error }: { error: unknown }) {
   const apiError = error instanceof ApiError ? error : undefined;
   return (
     <div class="notice error" role="alert">
-      <p>{error instanceof Error ? error.message : String(error)}</p>
+      <p>{error instanceof Error ? error.message : 'The request failed.'}</p>
       {apiError?.fix === undefined ? null : <p>What to do: {apiError.fix}</p>}
     </div>
   );

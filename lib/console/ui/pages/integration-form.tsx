@@ -76,7 +76,7 @@ function body(values: Values, existing: Integration | undefined): Record<string,
             username: values.mailUsername,
           },
   };
-  const before = existing === undefined ? undefined : (body(initial(existing), undefined) as Record<string, unknown>);
+  const before = existing === undefined ? undefined : body(initial(existing), undefined);
   return Object.fromEntries(
     Object.entries(all).filter(([key, value]) => value !== undefined && (before === undefined || JSON.stringify(before[key]) !== JSON.stringify(value))),
   );
