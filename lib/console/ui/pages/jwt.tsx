@@ -76,8 +76,9 @@ function Result({ result }: { result: JwtDebug }) {
   return (
     <section aria-label="Validation result" class="explain" role="region">
       <h3>
-        {result.valid ? <Badge tone="good">Valid</Badge> : <Badge tone="bad">Invalid</Badge>} {result.error === undefined ? '' : `${result.error.code}: ${result.error.message}`}
+        {result.valid ? <Badge tone="good">Valid</Badge> : <Badge tone="bad">Invalid</Badge>} {result.error?.code ?? 'every check passed'}
       </h3>
+      {result.error === undefined || result.checks.some((check) => check.state === 'failed') ? null : <p>{result.error.message}</p>}
       <h4>Checks</h4>
       <ol class="steps">
         {result.checks.map((check) => (
