@@ -4,7 +4,7 @@ import type { VerifyDocument } from '../jwt/verify-document.ts';
 import { BadConsoleRequestError, NoConsoleRouteError } from './errors.ts';
 import { readJsonBody, send, sendJson } from './http.ts';
 import { computeQsh, debugJwt, jwtDebugInput, qshInput } from './jwt-debug.ts';
-import { exportFromUpstream, previewCertificates, previewInput } from './trust-routes.ts';
+import { anchorFromHost, exportFromUpstream, fetchInput, previewCertificates, previewInput } from './trust-routes.ts';
 import { presetFor } from '../oauth/presets/index.ts';
 import type { Upstream } from './upstream.ts';
 
@@ -43,6 +43,10 @@ export async function handleApi(upstream: Upstream, req: IncomingMessage, res: S
   }
   if (path === '/api/trust/preview' && method === 'POST') {
     sendJson(res, 200, previewCertificates(parse(previewInput, await readJsonBody(req)).pem));
+    return;
+  }
+  if (path === '/api/trust/fetch' && method === 'POST') {
+    sendJson(res, 200, await anchorFromHost(upstream, parse(fetchInput, await readJsonBody(req))));
     return;
   }
   if (path === '/api/trust/export' && method === 'GET') {

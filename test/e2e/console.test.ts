@@ -24,6 +24,7 @@ describe('the console in a real browser', () => {
   let h: Harness;
   let dovecot: Dovecot;
   let selfSignedServer: Running;
+  let directoryServer: Running;
   let dovecotRootPem: string;
   let consoleServer: ConsoleServer;
   let browser: Browser;
@@ -43,6 +44,8 @@ describe('the console in a real browser', () => {
     dovecot = await startDovecot({ introspectionUrl: introspection.href, mechanisms: ['xoauth2'], certificatePem: pki.leaf.pem + pki.intermediate.pem, keyPem: pki.leaf.keyPem });
     const lonely = await selfSigned({ cn: 'legacy.example.test', ips: ['127.0.0.1'], notAfterDays: 40 });
     selfSignedServer = await httpsServer(lonely.keyPem, lonely.pem);
+    const directory = await selfSigned({ cn: 'directory.example.test', ips: ['127.0.0.1'] });
+    directoryServer = await httpsServer(directory.keyPem, directory.pem);
     consoleServer = await startConsoleServer({ upstream: bearerUpstream(h.runtime.url, h.deps.config.adminToken ?? '') });
     browser = await launchChromium();
     ({ context, blocked } = await loopbackContext(browser));
@@ -51,7 +54,7 @@ describe('the console in a real browser', () => {
   });
 
   afterAll(async () => {
-    const started = [browser as Browser | undefined, consoleServer as ConsoleServer | undefined, selfSignedServer as Running | undefined, dovecot as Dovecot | undefined, h as Harness | undefined];
+    const started = [browser as Browser | undefined, consoleServer as ConsoleServer | undefined, selfSignedServer as Running | undefined, directoryServer as Running | undefined, dovecot as Dovecot | undefined, h as Harness | undefined];
     for (const peer of started) await peer?.close();
   });
 
@@ -109,6 +112,23 @@ describe('the console in a real browser', () => {
     const { readFile } = await import('node:fs/promises');
     expect(await readFile(file, 'utf8')).toContain(dovecotRootPem.trim());
     await audit();
+  });
+
+  it("Truststore: the certificate a server needs is fetched from it and shown before it is added", async () => {
+    await page.getByRole('button', { name: 'Add certificate' }).click();
+    await page.getByRole('radio', { name: 'Fetch from a server' }).check();
+    await page.getByLabel('Server host').fill('127.0.0.1');
+    await page.getByLabel('Server port').fill(String(directoryServer.port));
+    await page.getByRole('button', { name: 'Show details' }).click();
+    const details = page.getByRole('region', { name: 'Certificate details' });
+    await details.getByText('CN=directory.example.test').first().waitFor();
+    expect(await details.textContent()).toContain('self-signed');
+    expect((await h.deps.trustStore.list()).map((entry) => entry.subject)).not.toContain('CN=directory.example.test');
+    await page.getByRole('button', { name: 'Add to truststore' }).click();
+    const entry = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: /^trustline-directory\.example\.test-[0-9a-f]{8}$/ }) });
+    await entry.getByRole('button', { name: /^Remove trustline-directory/ }).click();
+    await entry.getByRole('button', { name: 'Remove for good' }).click();
+    await expect.poll(async () => (await h.deps.trustStore.list()).map((entry) => entry.alias)).toEqual(['dovecot-test-root']);
   });
 
   it("Integrations: seed 001's flow — add, copy the redirect URL, authorize at the provider's pages, test the mail login", async () => {
@@ -232,6 +252,25 @@ describe('the console in a real browser', () => {
     await page.getByRole('button', { name: 'Compute qsh' }).click();
     await page.getByLabel('qsh result').getByText(qsh(signedFor)).waitFor();
     await audit('jwt', '[aria-label="Validation result"]');
+  });
+
+  it('Integrations: edit changes a setting; delete asks first', async () => {
+    await h.createCustom('Spare mailbox');
+    await page.getByRole('link', { name: 'Integrations' }).click();
+    await page.getByRole('button', { name: 'Spare mailbox' }).click();
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Description').fill('Kept for the service desk');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Kept for the service desk').waitFor();
+    const spare = () => h.admin<{ integrations: { name: string; description?: string }[] }>('GET', '/admin/integrations').then((r) => r.body.integrations.find((i) => i.name === 'Spare mailbox'));
+    expect((await spare())?.description).toBe('Kept for the service desk');
+
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    await page.getByRole('alertdialog').getByText('Delete Spare mailbox?').waitFor();
+    expect(await spare()).toBeDefined();
+    await page.getByRole('button', { name: 'Delete for good' }).click();
+    await page.getByRole('button', { name: 'Spare mailbox' }).waitFor({ state: 'detached' });
+    expect(await spare()).toBeUndefined();
   });
 
   it('fits a phone in dark mode without sideways scrolling, and never left loopback', async () => {

@@ -101,12 +101,31 @@ function Entry({ entry, onRemoved }: { entry: TrustEntry; onRemoved: () => void 
   );
 }
 
-/** Paste, see what it is, then add: nothing is trusted before its details were shown. */
+interface Preview {
+  readonly certificates: readonly CertPreview[];
+  /** The PEM that will be added: as pasted, or the anchor fetched from the server. */
+  readonly pem?: string;
+  readonly message?: string;
+  readonly reason?: string;
+}
+
+const PROTOCOLS = ['https', 'imaps', 'pop3s', 'smtps', 'ldaps', 'smtp-starttls', 'imap-starttls', 'pop3-starttls', 'ldap-starttls'];
+
+/** Paste a PEM or fetch the anchor a server needs, see what it is, then add: nothing is trusted before its details were shown. */
 function AddCertificate({ onDone }: { onDone: () => void }) {
+  const [source, setSource] = useState<'paste' | 'fetch'>('paste');
   const [pem, setPem] = useState('');
   const [alias, setAlias] = useState('');
-  const [preview, setPreview] = useState<readonly CertPreview[]>();
+  const [server, setServer] = useState({ host: '', port: '', protocol: 'https' });
+  const [preview, setPreview] = useState<Preview>();
   const action = useAction();
+  const changed = () => {
+    setPreview(undefined);
+  };
+  const look = async (): Promise<Preview> => {
+    if (source === 'paste') return { ...(await api<Preview>('POST', '/trust/preview', { pem })), pem };
+    return api<Preview>('POST', '/trust/fetch', { host: server.host.trim(), protocol: server.protocol, ...(server.port.trim() === '' ? {} : { port: Number(server.port) }) });
+  };
   return (
     <form
       class="panel form"
@@ -114,34 +133,55 @@ function AddCertificate({ onDone }: { onDone: () => void }) {
       onSubmit={(event) => {
         event.preventDefault();
         void action.run(async () => {
-          if (preview === undefined) {
-            setPreview((await api<{ certificates: CertPreview[] }>('POST', '/trust/preview', { pem })).certificates);
+          if (preview?.pem === undefined) {
+            setPreview(await look());
             return;
           }
-          await api('POST', '/admin/trust', { pem, ...(alias.trim() === '' ? {} : { alias: alias.trim() }) });
+          await api('POST', '/admin/trust', { pem: preview.pem, ...(alias.trim() === '' ? {} : { alias: alias.trim() }) });
           onDone();
         });
       }}
     >
       <h2 id="add-cert-title">Add certificate</h2>
-      <Field label="PEM certificate" hint="Paste one certificate: -----BEGIN CERTIFICATE----- …">
-        <textarea
-          rows={8}
-          value={pem}
-          spellcheck={false}
-          onInput={(event) => {
-            setPem(event.currentTarget.value);
-            setPreview(undefined);
-          }}
-          required
-        />
-      </Field>
+      <fieldset>
+        <legend>Source</legend>
+        <label class="choice">
+          <input type="radio" name="source" checked={source === 'paste'} onChange={() => { setSource('paste'); changed(); }} /> Paste a PEM
+        </label>
+        <label class="choice">
+          <input type="radio" name="source" checked={source === 'fetch'} onChange={() => { setSource('fetch'); changed(); }} /> Fetch from a server
+        </label>
+      </fieldset>
+      {source === 'paste' ? (
+        <Field label="PEM certificate" hint="Paste one certificate: -----BEGIN CERTIFICATE----- …">
+          <textarea rows={8} value={pem} spellcheck={false} onInput={(event) => { setPem(event.currentTarget.value); changed(); }} required />
+        </Field>
+      ) : (
+        <div class="grid">
+          <Field label="Server host">
+            <input value={server.host} onInput={(event) => { setServer({ ...server, host: event.currentTarget.value }); changed(); }} required spellcheck={false} />
+          </Field>
+          <Field label="Server port" hint="Empty: the protocol's usual port.">
+            <input value={server.port} onInput={(event) => { setServer({ ...server, port: event.currentTarget.value }); changed(); }} inputMode="numeric" pattern="[0-9]*" />
+          </Field>
+          <Field label="Server protocol">
+            <select value={server.protocol} onChange={(event) => { setServer({ ...server, protocol: event.currentTarget.value }); changed(); }}>
+              {PROTOCOLS.map((protocol) => (
+                <option key={protocol}>{protocol}</option>
+              ))}
+            </select>
+          </Field>
+        </div>
+      )}
       <Field label="Alias" hint="Optional: letters, digits, dot, dash, underscore.">
         <input value={alias} onInput={(event) => { setAlias(event.currentTarget.value); }} />
       </Field>
       {preview === undefined ? null : (
         <section aria-label="Certificate details" class="explain">
-          {preview.map((cert) => (
+          {preview.message === undefined ? null : <p>{preview.message}</p>}
+          {preview.pem === undefined ? <p>Nothing to add: the server is already trusted.</p> : null}
+          {preview.reason === undefined ? null : <p>{preview.reason}</p>}
+          {preview.certificates.map((cert) => (
             <dl class="facts" key={cert.fingerprintSha256}>
               <dt>Subject</dt>
               <dd>{cert.subject}</dd>
@@ -157,8 +197,8 @@ function AddCertificate({ onDone }: { onDone: () => void }) {
       )}
       <ErrorNote error={action.error} />
       <div class="actions">
-        <button type="submit" class="primary" disabled={action.busy}>
-          {preview === undefined ? 'Show details' : 'Add to truststore'}
+        <button type="submit" class="primary" disabled={action.busy || (preview !== undefined && preview.pem === undefined)}>
+          {preview?.pem === undefined ? 'Show details' : 'Add to truststore'}
         </button>
         <button type="button" onClick={onDone}>
           Cancel
