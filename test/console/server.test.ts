@@ -5,6 +5,7 @@ import { bearerUpstream, type ConsoleAssets, type ConsoleServer, SESSION_COOKIE,
 import { closeServer } from '../support/close-server.ts';
 import { testClock, type TestClock } from '../oauth/fixtures/services.ts';
 import { rawHttp, type RawResponse } from '../support/raw-http.ts';
+import { captureStdio } from '../support/stdio.ts';
 
 const ADMIN_TOKEN = 'admin-token-never-in-the-browser-0123456789';
 const assets: ConsoleAssets = { files: new Map([['app.js', { contentType: 'text/javascript; charset=utf-8', body: Buffer.from('/* app */') }]]), version: 'test' };
@@ -183,6 +184,33 @@ describe('the console server', () => {
       expect(answer.status).toBe(415);
       expect(api.seen).toEqual([]);
     });
+  });
+
+  it('the JWT debugger keeps and logs nothing typed into it, even when the input is refused', async () => {
+    const cookie = await session();
+    const secret = 'typed-shared-secret-9f8e7d6c5b4a';
+    const token = 'eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJ4In0.c2lnbmF0dXJlLXR5cGVkLWhlcmU';
+    const { stdout, stderr } = await captureStdio(async () => {
+      const post = (body: unknown) =>
+        rawHttp(console.url, { method: 'POST', path: '/api/jwt/debug', headers: { host, cookie, origin: console.url, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect((await post({ token, method: 'GET', url: '/x', secret })).status).toBe(200);
+      const refused = await post({ token, method: 'NOT A METHOD', url: '/x', secret });
+      expect(refused.status).toBe(400);
+      expect(refused.body.toString()).not.toContain(secret);
+    });
+    expect(stdout + stderr).not.toContain(secret);
+    expect(stdout + stderr).not.toContain(token);
+    expect(api.seen).toEqual([]);
+  });
+
+  it('says plainly when the admin API does not answer (502)', async () => {
+    const cookie = await session();
+    await closeServer(api.server);
+    const answer = await get('/api/admin/integrations', { cookie });
+    expect(answer.status).toBe(502);
+    expect(answer.json()).toMatchObject({ code: 'UPSTREAM_UNREACHABLE', detail: expect.stringContaining('nothing listens there') as unknown });
+    api.server = createServer();
+    await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
   });
 
   it('every answer forbids framing and foreign scripts', async () => {
