@@ -68,6 +68,7 @@ describe('the console in a real browser', () => {
     await page.goto(consoleServer.url);
     await expect(page.getByText('You are not signed in.').isVisible()).resolves.toBe(true);
     expect(await page.getByRole('navigation').count()).toBe(0);
+    expect(await seriousViolations(page)).toEqual([]);
 
     const signIn = consoleServer.signInUrl();
     await page.goto(signIn);
@@ -160,7 +161,7 @@ describe('the console in a real browser', () => {
     const [created] = (await h.admin<{ integrations: { redirectUrl: string; status: string }[] }>('GET', '/admin/integrations')).body.integrations;
     expect(await redirect.inputValue()).toBe(created?.redirectUrl);
     const warnings = page.getByRole('list', { name: 'Redirect URL warnings' });
-    expect(await warnings.textContent()).toContain('plain http');
+    expect(await warnings.textContent()).toContain('Plain http');
     await page.getByRole('button', { name: 'Copy redirect URL' }).click();
     await page.getByText('Copied.').waitFor();
     expect(await inPage(page, 'navigator.clipboard.readText()')).toBe(created?.redirectUrl);

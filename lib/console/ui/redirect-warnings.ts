@@ -12,6 +12,9 @@ export function isPrivateAddress(hostname: string): boolean {
   return host === '::1' || /^f[cd][0-9a-f]{2}:/.test(host) || /^fe[89ab][0-9a-f]:/.test(host);
 }
 
+/** The one fix for every warning below. */
+export const REDIRECT_FIX = "Set TRUSTLINE_PUBLIC_URL to Trustline's external HTTPS address (for example its load balancer) and restart it.";
+
 export function redirectWarnings(redirectUrl: string, provider: string): string[] {
   let url: URL;
   try {
@@ -20,17 +23,10 @@ export function redirectWarnings(redirectUrl: string, provider: string): string[
     return [`The redirect URL "${redirectUrl}" is not a valid URL.`];
   }
   const warnings: string[] = [];
-  const fixBase = 'set TRUSTLINE_PUBLIC_URL to the external HTTPS address of Trustline (for example its load balancer) and restart it';
   if (provider === 'google' && (isPrivateAddress(url.hostname) || url.hostname === 'localhost')) {
-    warnings.push(`Google does not accept a redirect URL on a private IP address or this machine (${url.hostname}): ${fixBase}.`);
+    warnings.push(`Google does not accept a redirect URL on a private IP address or this machine (${url.hostname}).`);
   }
-  if (url.protocol === 'http:') {
-    warnings.push(`The redirect URL uses plain http. Providers accept http only for localhost, if at all: ${fixBase}.`);
-  }
-  if (url.port !== '') {
-    warnings.push(
-      `The redirect URL names port ${url.port}. If Trustline starts on another port the URL changes and the provider refuses the sign-in: keep PORT fixed, or ${fixBase}.`,
-    );
-  }
+  if (url.protocol === 'http:') warnings.push('Plain http: providers accept it only for localhost, if at all.');
+  if (url.port !== '') warnings.push(`Port ${url.port} is part of the URL: if Trustline starts on another port, the provider refuses the sign-in.`);
   return warnings;
 }

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { CopyButton, ErrorNote, useAction, when } from '../components.tsx';
-import { redirectWarnings } from '../redirect-warnings.ts';
+import { REDIRECT_FIX, redirectWarnings } from '../redirect-warnings.ts';
 import type { Integration, TestReport } from '../types.ts';
 import { nextStep, statusBadge } from './integrations.tsx';
 
@@ -89,19 +89,23 @@ export function IntegrationDetail({ integration, onChange, onEdit, onDeleted }: 
         <span class="hint">Register exactly this URL at the provider (Google Cloud console, Microsoft Entra app registration, …).</span>
       </div>
       {warnings.length === 0 ? null : (
-        <ul class="notice warn" aria-label="Redirect URL warnings">
-          {warnings.map((warning) => (
-            <li key={warning}>{warning}</li>
-          ))}
-        </ul>
+        <div class="notice warn">
+          <ul aria-label="Redirect URL warnings">
+            {warnings.map((warning) => (
+              <li key={warning}>{warning}</li>
+            ))}
+          </ul>
+          <p>{REDIRECT_FIX}</p>
+        </div>
       )}
 
       <div class="actions">
-        <button type="button" class="primary" disabled={action.busy} onClick={authorize}>
+        <button type="button" class={integration.status === 'authorized' ? undefined : 'primary'} disabled={action.busy} onClick={authorize}>
           Authorize
         </button>
         <button
           type="button"
+          class={integration.status === 'authorized' ? 'primary' : undefined}
           disabled={action.busy}
           onClick={() =>
             void action.run(async () => {
