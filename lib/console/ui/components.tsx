@@ -45,11 +45,11 @@ export function CopyButton({ text, label }: { text: string; label: string }) {
  * A labelled control. The hint is outside the label and linked as its description, so that the
  * accessible name is exactly the label (the names are a contract other tools drive the console by).
  */
-export function Field({ label, children, hint }: { label: string; children: VNode; hint?: string | undefined }) {
+export function Field({ label, children, hint, wide }: { label: string; children: VNode; hint?: string | undefined; wide?: boolean }) {
   const id = useId();
   const hintId = `${id}-hint`;
   return (
-    <div class="field">
+    <div class={wide === true ? 'field wide' : 'field'}>
       <label class="label" for={id}>
         {label}
       </label>

@@ -127,9 +127,9 @@ export function IntegrationForm({ existing, onSaved, onCancel }: { existing?: In
         </Field>
         <Field label="Scopes" hint={scopesHint}>{input('scopes', { placeholder: fixed?.scopes ?? '', spellcheck: false })}</Field>
         {values.provider === 'microsoft' ? <Field label="Tenant" hint="Tenant ID or verified domain; empty: common.">{input('tenant', { spellcheck: false })}</Field> : null}
-        <Field label="Authorization endpoint" hint={fixed === undefined ? undefined : 'Filled by the preset.'}>{input('authorizationEndpoint', { readOnly: fixed !== undefined, required: fixed === undefined, type: 'url' })}</Field>
-        <Field label="Token endpoint" hint={fixed === undefined ? undefined : 'Filled by the preset.'}>{input('tokenEndpoint', { readOnly: fixed !== undefined, required: fixed === undefined, type: 'url' })}</Field>
-        <Field label="Issuer" hint={fixed === undefined ? undefined : 'Filled by the preset.'}>{input('issuer', { readOnly: fixed !== undefined, required: fixed === undefined, type: 'url' })}</Field>
+        <Field wide label="Authorization endpoint" hint={fixed === undefined ? undefined : 'Filled by the preset.'}>{input('authorizationEndpoint', { readOnly: fixed !== undefined, required: fixed === undefined, type: 'url' })}</Field>
+        <Field wide label="Token endpoint" hint={fixed === undefined ? undefined : 'Filled by the preset.'}>{input('tokenEndpoint', { readOnly: fixed !== undefined, required: fixed === undefined, type: 'url' })}</Field>
+        <Field wide label="Issuer" hint={fixed === undefined ? undefined : 'Filled by the preset.'}>{input('issuer', { readOnly: fixed !== undefined, required: fixed === undefined, type: 'url' })}</Field>
       </div>
       <fieldset>
         <legend>Mail server (for Test connection)</legend>
