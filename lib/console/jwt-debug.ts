@@ -80,7 +80,11 @@ function checks(verdict: VerifyDocument): JwtDebugDocument['checks'] {
   const failedAt = verdict.valid ? -1 : CHECKS.findIndex((check) => check.codes.includes(verdict.error?.code ?? ''));
   return CHECKS.map((check, index) => {
     if (verdict.valid || (failedAt !== -1 && index < failedAt)) return { name: check.name, state: 'passed' as const };
-    if (index === failedAt) return { name: check.name, state: 'failed' as const, message: verdict.error?.message ?? '' };
+    if (index === failedAt) {
+      // The mismatch's long message repeats the qsh values and the diagnosis, which the document carries on their own.
+      const message = verdict.error?.code === 'QSH_MISMATCH' ? 'The token was signed for a different request: the claimed and the computed qsh differ.' : (verdict.error?.message ?? '');
+      return { name: check.name, state: 'failed' as const, message };
+    }
     return { name: check.name, state: 'not-checked' as const };
   });
 }

@@ -25,6 +25,7 @@ describe('the JWT debugger', () => {
       ['Expiry (exp, iat, nbf)', 'passed'],
       ['Query string hash (qsh)', 'failed'],
     ]);
+    expect(document.checks[4]?.message).toBe('The token was signed for a different request: the claimed and the computed qsh differ.');
     expect(document.qsh).toEqual({ claimed: qsh(signedFor), computed: qsh(received), canonicalRequest: 'GET&/download/attachments/123/file%20name+(v2).pdf&' });
     expect(document.diagnosis?.matchedTransformation).toBe('apache-mod-proxy/decoded-path');
     expect(document.fix).toMatch(/nocanon/);

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT } from 'jose';
+import forge from 'node-forge';
+import { TRUSTSTORE_PASSWORD } from '../../lib/tls/index.ts';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { bearerUpstream, type ConsoleServer, startConsoleServer } from '../../lib/console/index.ts';
 import { qsh } from '../../lib/jwt/index.ts';
@@ -112,6 +114,13 @@ describe('the console in a real browser', () => {
     const file = await (await download).path();
     const { readFile } = await import('node:fs/promises');
     expect(await readFile(file, 'utf8')).toContain(dovecotRootPem.trim());
+
+    const p12Download = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'Export PKCS#12' }).click();
+    const p12 = forge.asn1.fromDer(forge.util.createBuffer((await readFile(await (await p12Download).path())).toString('binary')));
+    const bags = forge.pkcs12.pkcs12FromAsn1(p12, TRUSTSTORE_PASSWORD).getBags({ bagType: forge.pki.oids.certBag ?? '' });
+    // forge reads no ECDSA certificates, so the entry is recognised by its alias (the bag's friendly name).
+    expect(Object.values(bags).flat().map((bag) => (bag?.attributes as { friendlyName?: unknown } | undefined)?.friendlyName)).toEqual([['dovecot-test-root']]);
     await audit();
   });
 
