@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import { PROTOCOLS } from '../../../tls/protocols.ts';
 import { api, download } from '../api.ts';
 import { Badge, CopyButton, ErrorNote, Field, useAction, when } from '../components.tsx';
 import type { CheckReport, Endpoint } from '../types.ts';
 import { ExpiryChart } from './expiry-chart.tsx';
 
-const PROTOCOLS = ['https', 'imaps', 'pop3s', 'smtps', 'ldaps', 'smtp-starttls', 'imap-starttls', 'pop3-starttls', 'ldap-starttls'] as const;
 
 export function verdictBadge(verdict: string | undefined) {
   if (verdict === undefined) return <Badge tone="neutral">Not checked</Badge>;

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import { PROTOCOLS } from '../../../tls/protocols.ts';
 import { api } from '../api.ts';
 import { ErrorNote, Field, useAction, when } from '../components.tsx';
 import type { CertPreview, TrustEntry } from '../types.ts';
@@ -109,7 +110,6 @@ interface Preview {
   readonly reason?: string;
 }
 
-const PROTOCOLS = ['https', 'imaps', 'pop3s', 'smtps', 'ldaps', 'smtp-starttls', 'imap-starttls', 'pop3-starttls', 'ldap-starttls'];
 
 /** Paste a PEM or fetch the anchor a server needs, see what it is, then add: nothing is trusted before its details were shown. */
 function AddCertificate({ onDone }: { onDone: () => void }) {
