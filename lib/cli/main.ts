@@ -17,6 +17,7 @@ const groups: readonly (() => Promise<{ register(program: Command): void }>)[] =
   () => import('./commands/trust.ts'),
   () => import('./commands/endpoints.ts'),
   () => import('./commands/integrations.ts'),
+  () => import('./commands/console.ts'),
   () => import('./commands/completion.ts'),
 ];
 
