@@ -17,7 +17,7 @@ export function caIssuersUrls(cert: X509Certificate): string[] {
 }
 
 /** Reads the body up to `limit` bytes; longer bodies are refused rather than buffered. */
-async function boundedBody(response: Response, limit: number): Promise<Buffer> {
+export async function boundedBody(response: Response, limit: number): Promise<Buffer> {
   const reader = response.body?.getReader() as ReadableStreamDefaultReader<Uint8Array> | undefined;
   if (reader === undefined) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];

@@ -1,0 +1,103 @@
+import type { X509Certificate } from 'node:crypto';
+import { boundedBody } from './aia-fetch.ts';
+import { crlUrls, ocspUrls } from './cert-asn1.ts';
+import { readCrl } from './crl.ts';
+import { ocspRequest, readOcspResponse } from './ocsp.ts';
+import type { Revocation, RevocationAnswer, RevocationSource } from './revocation-types.ts';
+
+/** An OCSP answer is a few KiB; a CRL of a large public CA runs to megabytes. */
+const MAX_OCSP_BYTES = 64 * 1024;
+const MAX_CRL_BYTES = 16 * 1024 * 1024;
+
+export interface RevocationInput {
+  readonly leaf: X509Certificate;
+  /** The leaf's issuer as the chain analysis found it; without it no answer can be verified. */
+  readonly issuer: X509Certificate | undefined;
+  /** The DER OCSPResponse the server stapled to the handshake, if any. */
+  readonly stapled: Uint8Array | undefined;
+  /** The shared outbound fetch (the same one AIA downloads use). */
+  readonly fetch: typeof globalThis.fetch;
+  /** What is left of the check's one deadline for every revocation request together. */
+  readonly budgetMs: number;
+  readonly now: number;
+}
+
+type Attempt = { readonly source: RevocationSource; readonly where: string; readonly answer: RevocationAnswer };
+
+const FROM: Record<RevocationSource, (where: string) => string> = {
+  stapled: () => 'the OCSP answer the server stapled to the handshake',
+  ocsp: (where) => `the OCSP responder at ${where}`,
+  crl: (where) => `the CRL at ${where}`,
+};
+
+async function download(input: RevocationInput, endsAt: number, url: string, init: RequestInit, limit: number): Promise<Uint8Array | string> {
+  const left = endsAt - Date.now();
+  if (left <= 0) return `the check's deadline ran out before ${url} could be asked`;
+  try {
+    const response = await input.fetch(url, { ...init, signal: AbortSignal.timeout(left), redirect: 'follow' });
+    if (!response.ok) {
+      await response.body?.cancel();
+      return `${url} answered HTTP ${String(response.status)}`;
+    }
+    return await boundedBody(response, limit);
+  } catch (error) {
+    return `could not reach ${url}: ${(error as Error).message}`;
+  }
+}
+
+async function* attempts(input: RevocationInput, issuer: X509Certificate): AsyncGenerator<Attempt | string> {
+  const endsAt = Date.now() + input.budgetMs;
+  if (input.stapled !== undefined) yield { source: 'stapled', where: '', answer: readOcspResponse(input.stapled, input.leaf, issuer, input.now) };
+  const ocsp = ocspUrls(input.leaf)[0];
+  if (ocsp !== undefined) {
+    const body = await download(input, endsAt, ocsp, { method: 'POST', headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' }, body: ocspRequest(input.leaf, issuer) }, MAX_OCSP_BYTES);
+    yield typeof body === 'string' ? body : { source: 'ocsp', where: ocsp, answer: readOcspResponse(body, input.leaf, issuer, input.now) };
+  }
+  const crl = crlUrls(input.leaf)[0];
+  if (crl !== undefined) {
+    const body = await download(input, endsAt, crl, { method: 'GET' }, MAX_CRL_BYTES);
+    yield typeof body === 'string' ? body : { source: 'crl', where: crl, answer: readCrl(body, input.leaf, issuer, input.now) };
+  }
+}
+
+function decided(attempt: Attempt): Revocation | undefined {
+  const { answer, source, where } = attempt;
+  if (answer.status === 'good') return { status: 'good', source, message: `Not revoked, according to ${FROM[source](where)}.` };
+  if (answer.status === 'revoked') {
+    const reason = answer.reason === undefined ? '' : ` (${answer.reason})`;
+    return {
+      status: 'revoked',
+      source,
+      ...(answer.reason === undefined ? {} : { reason: answer.reason }),
+      revokedAt: answer.revokedAt.toISOString(),
+      message: `Revoked on ${answer.revokedAt.toISOString()}${reason}, according to ${FROM[source](where)}.`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Asks whether the leaf was revoked: the stapled OCSP answer first, else the issuer's OCSP
+ * responder, else its CRL, all within one budget. Any source that cannot answer falls through
+ * to the next; when none can, the status is `unknown` with every reason (a soft fail, as browsers do).
+ */
+export async function checkRevocation(input: RevocationInput): Promise<Revocation> {
+  if (input.issuer === undefined) {
+    return { status: 'unknown', source: null, message: 'Revocation was not checked: the certificate\'s issuer is not known, so no answer about it could be verified.' };
+  }
+  const reasons: string[] = [];
+  for await (const attempt of attempts(input, input.issuer)) {
+    if (typeof attempt === 'string') {
+      reasons.push(attempt);
+      continue;
+    }
+    const revocation = decided(attempt);
+    if (revocation !== undefined) return revocation;
+    if (attempt.answer.status === 'unknown') reasons.push(`${FROM[attempt.source](attempt.where)}: ${attempt.answer.why}`);
+  }
+  const why =
+    reasons.length === 0
+      ? 'the certificate names no OCSP responder and no CRL, and the server stapled no OCSP answer'
+      : reasons.join('; ');
+  return { status: 'unknown', source: null, message: `Revocation status unknown: ${why}.` };
+}
