@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { lowestOf, pkcs7Certificates } from './pkcs7.ts';
 
 /** An issuer certificate is 1–2 KiB; a few KiB more covers PEM and bundles. */
 const MAX_BYTES = 64 * 1024;
@@ -34,10 +35,13 @@ export async function boundedBody(response: Response, limit: number): Promise<Bu
   }
 }
 
+/** A certificate as DER or PEM, or a PKCS#7 bundle of them (`.p7c`), whose most specific certificate is the issuer. */
 function parseIssuer(body: Buffer): X509Certificate {
   const text = body.toString('latin1');
   const pem = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/.exec(text)?.[0];
-  return new X509Certificate(pem ?? body);
+  if (pem !== undefined) return new X509Certificate(pem);
+  const bundled = lowestOf(pkcs7Certificates(body) ?? []);
+  return bundled ?? new X509Certificate(body);
 }
 
 /**
