@@ -6,6 +6,7 @@ import { createTrustContext, fixedTrustStore } from '../../lib/trust/index.ts';
 import { checkEndpoint } from '../../lib/tls/check.ts';
 import { issue, selfSigned, type Issued } from '../support/tls/pki.ts';
 import { certIdFor, crlOf, mutableFileServer, ocspResponder, ocspResponse, serialOf, staplingServer, type TestStatus } from '../support/tls/revocation.ts';
+import { silentServer } from '../support/tls/servers.ts';
 import { serve, track } from './helpers.ts';
 
 // Certificate-driven fetches reach loopback only with the development flag (the outbound policy).
@@ -107,6 +108,20 @@ describe('revocation by OCSP', () => {
     const report = await checkLeaf(root, leaf, intermediate, { port: server.port });
     expect(report).toMatchObject({ verdict: 'revoked', revocation: { status: 'revoked', source: 'stapled', reason: 'superseded' } });
     expect(responder.hits()).toBe(0);
+  });
+
+  it('gives up on a responder that never answers within the check\'s deadline: unknown, verdict unchanged', async () => {
+    const { root, intermediate } = await ca();
+    const hanging = track(await silentServer());
+    const leaf = await leafFor(intermediate, { ocspUrl: `http://127.0.0.1:${String(hanging.port)}/ocsp` });
+    const port = await serve(leaf.keyPem, leaf.pem, intermediate.pem);
+    const report = await checkEndpoint(
+      { host: '127.0.0.1', port, protocol: 'https', servername: 'localhost' },
+      { trust: createTrustContext(fixedTrustStore(root.pem)), timeoutMs: 2000 },
+    );
+    expect(report.verdict).toBe('ok');
+    expect(report.revocation).toMatchObject({ status: 'unknown', source: null });
+    expect(report.revocation?.message).toContain(`could not reach http://127.0.0.1:${String(hanging.port)}/ocsp`);
   });
 
   it('skips revocation with revocation: false (--no-revocation)', async () => {
