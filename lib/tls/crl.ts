@@ -12,6 +12,15 @@ function crlDer(body: Uint8Array): Uint8Array {
   return pem === undefined ? body : Buffer.from(pem.replace(/\s+/g, ''), 'base64');
 }
 
+/** Until when a CRL may be reused (its nextUpdate); undefined when the body is not a CRL or names no next update. */
+export function crlNextUpdate(body: Uint8Array): number | undefined {
+  try {
+    return AsnConvert.parse(crlDer(body), CertificateList).tbsCertList.nextUpdate?.getTime().getTime();
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * What a CRL says about `leaf`: only a CRL of its issuer's name, signed with the issuer's key and
  * current at `now`, counts. Indirect CRLs and delta CRLs are not followed (their absence is "unknown",

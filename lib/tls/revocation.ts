@@ -1,13 +1,19 @@
 import type { X509Certificate } from 'node:crypto';
 import { boundedBody } from './aia-fetch.ts';
 import { crlUrls, ocspUrls } from './cert-asn1.ts';
-import { readCrl } from './crl.ts';
+import { crlNextUpdate, readCrl } from './crl.ts';
 import { ocspRequest, readOcspResponse } from './ocsp.ts';
 import type { Revocation, RevocationAnswer, RevocationSource } from './revocation-types.ts';
 
 /** An OCSP answer is a few KiB; a CRL of a large public CA runs to megabytes. */
 const MAX_OCSP_BYTES = 64 * 1024;
 const MAX_CRL_BYTES = 16 * 1024 * 1024;
+
+/** A CRL is reused until its nextUpdate, but at most this long, so that a CA's early reissue is seen. */
+const CRL_REUSE_MS = 60 * 60_000;
+const MAX_CACHED_CRLS = 16;
+/** Per fetch (one per trust context): CRLs by URL, so the endpoints of one CA share one download per run. */
+const crlCaches = new WeakMap<typeof globalThis.fetch, Map<string, { readonly body: Uint8Array; readonly until: number }>>();
 
 export interface RevocationInput {
   readonly leaf: X509Certificate;
@@ -55,9 +61,26 @@ async function* attempts(input: RevocationInput, issuer: X509Certificate): Async
   }
   const crl = crlUrls(input.leaf)[0];
   if (crl !== undefined) {
-    const body = await download(input, endsAt, crl, { method: 'GET' }, MAX_CRL_BYTES);
+    const body = await crlBody(input, endsAt, crl);
     yield typeof body === 'string' ? body : { source: 'crl', where: crl, answer: readCrl(body, input.leaf, issuer, input.now) };
   }
+}
+
+async function crlBody(input: RevocationInput, endsAt: number, url: string): Promise<Uint8Array | string> {
+  let cache = crlCaches.get(input.fetch);
+  if (cache === undefined) {
+    cache = new Map();
+    crlCaches.set(input.fetch, cache);
+  }
+  const hit = cache.get(url);
+  if (hit !== undefined && hit.until > input.now) return hit.body;
+  const body = await download(input, endsAt, url, { method: 'GET' }, MAX_CRL_BYTES);
+  const nextUpdate = typeof body === 'string' ? undefined : crlNextUpdate(body);
+  if (typeof body !== 'string' && nextUpdate !== undefined) {
+    if (cache.size >= MAX_CACHED_CRLS) cache.delete(cache.keys().next().value ?? '');
+    cache.set(url, { body, until: Math.min(nextUpdate, input.now + CRL_REUSE_MS) });
+  }
+  return body;
 }
 
 function decided(attempt: Attempt): Revocation | undefined {

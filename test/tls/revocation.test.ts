@@ -158,6 +158,18 @@ describe('revocation by CRL', () => {
     expect(report.message).toContain('reason: CESSATION_OF_OPERATION');
   });
 
+  it('downloads a CRL once for the endpoints that share it', async () => {
+    const { root, intermediate, leaf, crlServer } = await crlWorld(() => []);
+    const trust = createTrustContext(fixedTrustStore(root.pem));
+    const sibling = await leafFor(intermediate, { crlUrl: crlServer.url('/intermediate.crl') });
+    for (const each of [leaf, sibling]) {
+      const port = await serve(each.keyPem, each.pem, intermediate.pem);
+      const report = await checkEndpoint({ host: '127.0.0.1', port, protocol: 'https', servername: 'localhost' }, { trust, timeoutMs: 5000 });
+      expect(report.revocation).toMatchObject({ status: 'good', source: 'crl' });
+    }
+    expect(crlServer.hits()).toBe(1);
+  });
+
   it('reads a PEM CRL too', async () => {
     const { root, intermediate, leaf, crlServer } = await crlWorld((l) => [{ serial: l.cert.serialNumber }]);
     const der = crlServer.body();
