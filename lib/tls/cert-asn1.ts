@@ -12,6 +12,12 @@ export function nodeCertificate(cert: Certificate): X509Certificate {
   return new X509Certificate(Buffer.from(AsnConvert.serialize(cert)));
 }
 
+/** The DER inside the first PEM block labelled `label` ("X509 CRL", "PKCS7"), or `body` itself when it holds none. */
+export function derOf(body: Uint8Array, label: string): Uint8Array {
+  const match = new RegExp(`-----BEGIN ${label}-----([\\s\\S]*?)-----END ${label}-----`).exec(Buffer.from(body).toString('latin1'));
+  return match?.[1] === undefined ? body : Buffer.from(match[1].replace(/\s+/g, ''), 'base64');
+}
+
 /** The OCSP responder URLs of a certificate's Authority Information Access extension. */
 export function ocspUrls(cert: X509Certificate): string[] {
   return (cert.infoAccess ?? '')

@@ -1,16 +1,12 @@
 import type { X509Certificate } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { CertificateList, CRLReason, id_ce_cRLReasons } from '@peculiar/asn1-x509';
-import { certificateAsn, serialHex, serialInteger } from './cert-asn1.ts';
+import { certificateAsn, derOf, serialHex, serialInteger } from './cert-asn1.ts';
 import { CRL_REASONS, staleness, type RevocationAnswer } from './revocation-types.ts';
 import { verifiesWith } from './signature.ts';
 
 /** A CRL as DER or as PEM ("-----BEGIN X509 CRL-----"). */
-function crlDer(body: Uint8Array): Uint8Array {
-  const text = Buffer.from(body).toString('latin1');
-  const pem = /-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/.exec(text)?.[1];
-  return pem === undefined ? body : Buffer.from(pem.replace(/\s+/g, ''), 'base64');
-}
+const crlDer = (body: Uint8Array) => derOf(body, 'X509 CRL');
 
 /** Until when a CRL may be reused (its nextUpdate); undefined when the body is not a CRL or names no next update. */
 export function crlNextUpdate(body: Uint8Array): number | undefined {

@@ -1,17 +1,14 @@
 import type { X509Certificate } from 'node:crypto';
 import { ContentInfo, id_signedData, SignedData } from '@peculiar/asn1-cms';
 import { AsnConvert } from '@peculiar/asn1-schema';
-import { nodeCertificate } from './cert-asn1.ts';
-
-const PEM_PKCS7 = /-----BEGIN PKCS7-----([\s\S]*?)-----END PKCS7-----/;
+import { derOf, nodeCertificate } from './cert-asn1.ts';
 
 /**
  * The certificates of a "certs-only" PKCS#7 / CMS SignedData (`.p7c`, as Active Directory Certificate
  * Services and several public CAs answer AIA requests), DER or PEM; undefined when `body` is not one.
  */
 export function pkcs7Certificates(body: Uint8Array): X509Certificate[] | undefined {
-  const pem = PEM_PKCS7.exec(Buffer.from(body).toString('latin1'))?.[1];
-  const der = pem === undefined ? body : Buffer.from(pem.replace(/\s+/g, ''), 'base64');
+  const der = derOf(body, 'PKCS7');
   try {
     const info = AsnConvert.parse(der, ContentInfo);
     if (info.contentType !== id_signedData) return undefined;
