@@ -114,11 +114,14 @@ export async function ocspResponder(issuer: Issued, statuses: Map<string, TestSt
   const server = http.createServer((req, res) => {
     hits++;
     void readBody(req).then((body) => {
-      if (req.method !== 'POST' || req.headers['content-type'] !== 'application/ocsp-request') {
+      // RFC 6960 A.1: POST application/ocsp-request, or GET {url}/{url-encoding of base-64 of the DER} (the JDK uses GET for short requests).
+      const get = req.method === 'GET' ? /^\/ocsp\/(.+)$/.exec(req.url ?? '')?.[1] : undefined;
+      const der = get !== undefined ? Buffer.from(decodeURIComponent(get), 'base64') : req.method === 'POST' && req.headers['content-type'] === 'application/ocsp-request' ? body : undefined;
+      if (der === undefined) {
         res.writeHead(405).end();
         return;
       }
-      const request = AsnConvert.parse(body, OCSPRequest);
+      const request = AsnConvert.parse(der, OCSPRequest);
       const certID = request.tbsRequest.requestList[0]?.reqCert;
       if (certID === undefined) {
         res.writeHead(400).end();
