@@ -30,7 +30,6 @@ export interface Services {
 declare const __TRUSTLINE_BUNDLE_ACCESS__: Access | undefined;
 declare const __TRUSTLINE_BUNDLE_LOCAL__: boolean | undefined;
 const BUNDLED_ACCESS = typeof __TRUSTLINE_BUNDLE_ACCESS__ === 'undefined' ? undefined : __TRUSTLINE_BUNDLE_ACCESS__;
-const BUNDLES_LOCAL = typeof __TRUSTLINE_BUNDLE_LOCAL__ === 'undefined' || __TRUSTLINE_BUNDLE_LOCAL__;
 
 let current: Promise<Services> | undefined;
 
@@ -54,7 +53,10 @@ export async function composeServices(config: Config, access?: Access): Promise<
     const { createAwsServices } = await import('./aws/services.ts');
     return createAwsServices(config, systemClock, access);
   }
-  if (!BUNDLES_LOCAL) throw new ConfigError('Invalid setting TRUSTLINE_BACKEND: this bundle is built for AWS Lambda and carries only the aws backend.');
-  const { createLocalServices } = await import('./local-services.ts');
-  return createLocalServices(config, systemClock);
+  // Tested here, next to the import it guards, so that esbuild can drop the local backend from a Lambda bundle.
+  if (typeof __TRUSTLINE_BUNDLE_LOCAL__ === 'undefined' || __TRUSTLINE_BUNDLE_LOCAL__) {
+    const { createLocalServices } = await import('./local-services.ts');
+    return createLocalServices(config, systemClock);
+  }
+  throw new ConfigError('Invalid setting TRUSTLINE_BACKEND: this bundle is built for AWS Lambda and carries only the aws backend.');
 }

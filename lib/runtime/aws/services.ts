@@ -10,19 +10,14 @@ import { undeclaredPort } from '../undeclared-port.ts';
 /*
  * Which adapters this bundle carries: infra/aws/bundling.ts defines each flag from the function's
  * manifest access; running from source they are undefined and every adapter is available. Each flag
- * is tested in this file, next to the import it guards: esbuild removes an import (and with it the
- * adapter and its SDK client) only where the condition folds to false in the same module.
+ * is tested inline, in the condition of the import it guards: esbuild removes an import (and with it
+ * the adapter and its SDK client) only where that very condition folds to false, not through a constant.
  */
 declare const __TRUSTLINE_BUNDLE_SECRETS__: boolean | undefined;
 declare const __TRUSTLINE_BUNDLE_TABLE__: boolean | undefined;
 declare const __TRUSTLINE_BUNDLE_ALERTS__: boolean | undefined;
 declare const __TRUSTLINE_BUNDLE_QUEUE__: boolean | undefined;
 declare const __TRUSTLINE_BUNDLE_OUTBOUND__: boolean | undefined;
-const BUNDLES_SECRETS = typeof __TRUSTLINE_BUNDLE_SECRETS__ === 'undefined' || __TRUSTLINE_BUNDLE_SECRETS__;
-const BUNDLES_TABLE = typeof __TRUSTLINE_BUNDLE_TABLE__ === 'undefined' || __TRUSTLINE_BUNDLE_TABLE__;
-const BUNDLES_ALERTS = typeof __TRUSTLINE_BUNDLE_ALERTS__ === 'undefined' || __TRUSTLINE_BUNDLE_ALERTS__;
-const BUNDLES_QUEUE = typeof __TRUSTLINE_BUNDLE_QUEUE__ === 'undefined' || __TRUSTLINE_BUNDLE_QUEUE__;
-const BUNDLES_OUTBOUND = typeof __TRUSTLINE_BUNDLE_OUTBOUND__ === 'undefined' || __TRUSTLINE_BUNDLE_OUTBOUND__;
 
 /** Every port: what a process running from source (tests, scripts) composes when no access is given. */
 const EVERY_PORT: Access = { secrets: { prefix: '', write: true }, table: 'readwrite', alerts: true, queueTo: 'any', outbound: true };
@@ -35,26 +30,26 @@ const EVERY_PORT: Access = { secrets: { prefix: '', write: true }, table: 'readw
 export async function createAwsServices(config: Config, clock: Clock, access: Access = EVERY_PORT): Promise<Services> {
   const { region, tableName, dynamoEndpoint, secretsEndpoint, secretsKmsKeyId, alertTopicArn, refreshQueueUrl } = config.aws;
   const secrets =
-    BUNDLES_SECRETS && access.secrets !== undefined
+    (typeof __TRUSTLINE_BUNDLE_SECRETS__ === 'undefined' || __TRUSTLINE_BUNDLE_SECRETS__) && access.secrets !== undefined
       ? (await import('./stores.ts')).createAwsSecretStore({ region, secretsEndpoint, secretsKmsKeyId })
       : undeclaredPort<SecretStore>('Secrets Manager', '`secrets`');
   const { metadata, leases } =
-    BUNDLES_TABLE && access.table !== undefined
+    (typeof __TRUSTLINE_BUNDLE_TABLE__ === 'undefined' || __TRUSTLINE_BUNDLE_TABLE__) && access.table !== undefined
       ? (await import('./stores.ts')).createAwsTableStores({ region, tableName, dynamoEndpoint, clock })
       : { metadata: undeclaredPort<MetadataStore>('the table', '`table`'), leases: undeclaredPort<LeaseStore>('the table (leases)', "`table: 'readwrite'`") };
   const alerts =
-    BUNDLES_ALERTS && access.alerts === true && alertTopicArn !== undefined
+    (typeof __TRUSTLINE_BUNDLE_ALERTS__ === 'undefined' || __TRUSTLINE_BUNDLE_ALERTS__) && access.alerts === true && alertTopicArn !== undefined
       ? (await import('./alerts.ts')).createLazySnsAlertSink(region, alertTopicArn)
       : access.alerts === true
         ? logAlertSink
         : undeclaredPort<AlertSink>('the alert topic', '`alerts: true`');
   const refreshQueue =
-    BUNDLES_QUEUE && access.queueTo !== undefined && refreshQueueUrl !== undefined
+    (typeof __TRUSTLINE_BUNDLE_QUEUE__ === 'undefined' || __TRUSTLINE_BUNDLE_QUEUE__) && access.queueTo !== undefined && refreshQueueUrl !== undefined
       ? (await import('./queue.ts')).createLazySqsRefreshQueue(region, refreshQueueUrl)
       : undefined;
   const trustStore = createTrustStore(metadata, clock);
   const trust =
-    BUNDLES_OUTBOUND && access.outbound === true
+    (typeof __TRUSTLINE_BUNDLE_OUTBOUND__ === 'undefined' || __TRUSTLINE_BUNDLE_OUTBOUND__) && access.outbound === true
       ? (await import('../../trust/tls-context.ts')).createTrustContext(trustStore)
       : undeclaredPort<TrustContext>('outbound connections', '`outbound: true`');
   return { config, secrets, metadata, leases, alerts, trustStore, trust, clock, refreshQueue };
