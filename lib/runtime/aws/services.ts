@@ -31,11 +31,11 @@ export async function createAwsServices(config: Config, clock: Clock, access: Ac
   const { region, tableName, dynamoEndpoint, secretsEndpoint, secretsKmsKeyId, alertTopicArn, refreshQueueUrl } = config.aws;
   const secrets =
     (typeof __TRUSTLINE_BUNDLE_SECRETS__ === 'undefined' || __TRUSTLINE_BUNDLE_SECRETS__) && access.secrets !== undefined
-      ? (await import('./stores.ts')).createAwsSecretStore({ region, secretsEndpoint, secretsKmsKeyId })
+      ? (await import('./secret-store.ts')).createAwsSecretStore({ region, secretsEndpoint, secretsKmsKeyId })
       : undeclaredPort<SecretStore>('Secrets Manager', '`secrets`');
   const { metadata, leases } =
     (typeof __TRUSTLINE_BUNDLE_TABLE__ === 'undefined' || __TRUSTLINE_BUNDLE_TABLE__) && access.table !== undefined
-      ? (await import('./stores.ts')).createAwsTableStores({ region, tableName, dynamoEndpoint, clock })
+      ? (await import('./table-stores.ts')).createAwsTableStores({ region, tableName, dynamoEndpoint, clock })
       : { metadata: undeclaredPort<MetadataStore>('the table', '`table`'), leases: undeclaredPort<LeaseStore>('the table (leases)', "`table: 'readwrite'`") };
   const alerts =
     (typeof __TRUSTLINE_BUNDLE_ALERTS__ === 'undefined' || __TRUSTLINE_BUNDLE_ALERTS__) && access.alerts === true && alertTopicArn !== undefined
