@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Metafile } from 'esbuild';
+import { unreachableOutputs } from '../infra/aws/bundling.ts';
 
 /** A chunk loaded by `await import()` and what it loads with it, outside what the entry already loaded. */
 export interface LazyGroup {
@@ -15,7 +16,7 @@ export interface BundleGraph {
   readonly startFiles: readonly string[];
   readonly startBytes: number;
   readonly lazy: readonly LazyGroup[];
-  /** Every JavaScript file of the bundle (source maps excluded). */
+  /** Every JavaScript file of the bundle that the entry can reach (source maps excluded). */
   readonly totalBytes: number;
 }
 
@@ -25,7 +26,8 @@ export interface BundleGraph {
  */
 export function bundleGraph(metafile: Metafile, entryFile: string): BundleGraph {
   const outputs = metafile.outputs;
-  const js = Object.keys(outputs).filter((file) => !file.endsWith('.map'));
+  const unreachable = new Set(unreachableOutputs(metafile, entryFile));
+  const js = Object.keys(outputs).filter((file) => !file.endsWith('.map') && !unreachable.has(file));
   const closure = (from: string, known: ReadonlySet<string>): string[] => {
     const seen = new Set<string>();
     const visit = (file: string) => {

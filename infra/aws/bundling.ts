@@ -1,6 +1,7 @@
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, Metafile } from 'esbuild';
 import type { Access, FunctionSpec } from '../../functions/manifest.ts';
 import { version } from '../../lib/runtime/version.ts';
 
@@ -38,6 +39,9 @@ export const bundleSettings = {
   // The AWS SDK is bundled: tree-shaken to the one client a chunk uses, it loads faster from one
   // file than the runtime's copy does from its many (`npm run bench -- cold-start` compares both).
   external: [],
+  // A Lambda function's credentials are in its environment: the SDK's default chain is replaced by the
+  // environment provider, leaving out the other providers and the STS and SSO clients they would load.
+  alias: { '@aws-sdk/credential-provider-node': './lib/runtime/aws/lambda-credentials.ts' },
   outExtension: { '.js': '.mjs' },
   entryNames: 'index',
   chunkNames: 'chunks/[name]-[hash]',
@@ -53,6 +57,7 @@ export function functionBuildOptions(spec: FunctionSpec, outdir: string): BuildO
     ...bundleSettings,
     mainFields: [...bundleSettings.mainFields],
     external: [...bundleSettings.external],
+    alias: { ...bundleSettings.alias },
     outExtension: { ...bundleSettings.outExtension },
     banner: { ...bundleSettings.banner },
     entryPoints: [path.join(repoRoot, spec.entry)],
@@ -74,4 +79,29 @@ export function bundleDefines(access: Access): Record<string, string> {
     __TRUSTLINE_BUNDLE_QUEUE__: String(access.queueTo !== undefined),
     __TRUSTLINE_BUNDLE_OUTBOUND__: String(access.outbound === true),
   };
+}
+
+/**
+ * The output files nothing reaches from the entry, by static or dynamic import. esbuild writes a
+ * chunk for every `await import()` in a module it reads, even when tree shaking then removes the
+ * code holding it (the mail clients behind a capability's index.ts in a function that never tests a
+ * connection): such chunks are never loaded and are not deployed.
+ */
+export function unreachableOutputs(metafile: Metafile, entryFile: string): string[] {
+  const reached = new Set<string>();
+  const visit = (file: string) => {
+    if (reached.has(file)) return;
+    reached.add(file);
+    for (const edge of metafile.outputs[file]?.imports ?? []) if (!edge.external) visit(edge.path);
+  };
+  visit(entryFile);
+  return Object.keys(metafile.outputs).filter((file) => !file.endsWith('.map') && !reached.has(file));
+}
+
+/** Deletes the unreachable outputs (and their source maps); paths are relative to `workingDir`, as esbuild reports them. */
+export function pruneUnreachableOutputs(metafile: Metafile, workingDir: string, outdir: string): void {
+  for (const file of unreachableOutputs(metafile, path.relative(workingDir, path.join(outdir, BUNDLE_ENTRY)))) {
+    rmSync(path.join(workingDir, file), { force: true });
+    rmSync(path.join(workingDir, `${file}.map`), { force: true });
+  }
 }

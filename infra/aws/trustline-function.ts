@@ -5,7 +5,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
 import type { FunctionSpec } from '../../functions/manifest.ts';
-import { functionBuildOptions, repoRoot } from './bundling.ts';
+import { functionBuildOptions, pruneUnreachableOutputs, repoRoot } from './bundling.ts';
 
 export const DEFAULT_TIMEOUT_SECONDS = 15;
 export const DEFAULT_MEMORY_MB = 256;
@@ -65,7 +65,8 @@ function bundledCode(spec: FunctionSpec): Code {
       environment: { TRUSTLINE_BUNDLE_FUNCTION: spec.name },
       local: {
         tryBundle(outputDir) {
-          buildSync({ ...functionBuildOptions(spec, outputDir), absWorkingDir: repoRoot });
+          const { metafile } = buildSync({ ...functionBuildOptions(spec, outputDir), absWorkingDir: repoRoot });
+          if (metafile !== undefined) pruneUnreachableOutputs(metafile, repoRoot, outputDir);
           return true;
         },
       },
