@@ -45,8 +45,17 @@ export function sizeLines(bundle: Bundle): string[] {
   ];
 }
 
+/** Fresh processes per function for the build's cold-start figures; `npm run bench -- cold-start` takes more. */
+const BUILD_RUNS = 5;
+
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const bundles = await buildBundles();
   for (const bundle of bundles) for (const line of sizeLines(bundle)) console.log(line);
   console.log(`\n${bundles.length} bundle(s) in ${path.relative(process.cwd(), path.join(repoRoot, 'dist')) || 'dist'}/`);
+  if (!process.argv.includes('--sizes-only')) {
+    // Loaded here: the measurement needs the loopback peers (dev dependencies), the sizes do not.
+    const [{ measureColdStarts }, { coldStartTable }] = await Promise.all([import('../test/bench/support/cold-start.ts'), import('../test/bench/cold-start.bench.ts')]);
+    console.log(`\nCold start (import + first event, aws backend on loopback peers), n=${BUILD_RUNS}, Node ${process.version}:`);
+    for (const line of coldStartTable(bundles, await measureColdStarts(bundles, BUILD_RUNS))) console.log(line);
+  }
 }

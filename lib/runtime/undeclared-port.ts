@@ -10,6 +10,7 @@ export class UndeclaredAccessError extends TrustlineError {
  * declare, so that no client is built (or bundled) for it and a missing declaration fails loudly
  * instead of surfacing as an IAM denial after deployment.
  */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the port type it stands in for
 export function undeclaredPort<T extends object>(port: string, declaration: string): T {
   // Every port method is asynchronous, so the refusal is a rejected promise, as a real failure would be.
   const refuse = (member: string) =>
@@ -20,6 +21,6 @@ export function undeclaredPort<T extends object>(port: string, declaration: stri
     );
   return new Proxy({} as T, {
     // `then` stays undefined so that awaiting the port (or a promise of it) does not treat it as a thenable.
-    get: (_target, member) => (member === 'then' || typeof member === 'symbol' ? undefined : () => refuse(String(member))),
+    get: (_target, member) => (member === 'then' || typeof member === 'symbol' ? undefined : () => refuse(member)),
   });
 }

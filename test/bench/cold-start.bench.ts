@@ -5,7 +5,7 @@ import type { Benchmark } from './benchmark.ts';
 import { type ColdStart, coldRatio, importRatio, measureColdStarts, median } from './support/cold-start.ts';
 
 /** Fresh processes per function and series; one more round of each warms the file cache first. */
-const RUNS = 15;
+const RUNS = 11;
 
 /** The issue's targets: ratio of medians to `node -e 0`, and bundle sizes without rarely loaded chunks. */
 const JWT_FUNCTIONS = new Set(['jwt-validate', 'jwt-authorizer']);

@@ -65,7 +65,7 @@ async function measureOne(bundle: Bundle, peers: ColdStartPeers, runs: number): 
     ...inheritedEnvironment(),
     ...peers.environment(bundle.spec),
     BENCH_BUNDLE_URL: pathToFileURL(bundle.file).href,
-    BENCH_EVENT: JSON.stringify(representativeEvent(bundle.spec, peers.connectToken)),
+    BENCH_EVENT: JSON.stringify(representativeEvent(bundle.spec, (method, pathAndQuery) => peers.connectToken(method, pathAndQuery))),
   };
   const baseline: number[] = [];
   const cold: ChildTimes[] = [];
