@@ -9,7 +9,9 @@ import { TrustlineFunction } from '../../infra/aws/trustline-function.ts';
 
 describe('the code each function deploys', () => {
   const outdir = mkdtempSync(path.join(tmpdir(), 'trustline-code-'));
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+  afterAll(() => {
+    rmSync(outdir, { recursive: true, force: true });
+  });
 
   it('is its own bundle, built in process with the shared settings (test/setup.ts skips this for the other stack tests)', () => {
     const app = new App({ outdir, postCliContext: { 'aws:cdk:bundling-stacks': ['**'] } });
