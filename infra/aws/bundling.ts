@@ -41,7 +41,12 @@ export const bundleSettings = {
   external: [],
   // A Lambda function's credentials are in its environment: the SDK's default chain is replaced by the
   // environment provider, leaving out the other providers and the STS and SSO clients they would load.
-  alias: { '@aws-sdk/credential-provider-node': './lib/runtime/aws/lambda-credentials.ts' },
+  // The SDK's `node:http` and `node:https` imports are served through `require` (lib/runtime/aws/node-http.ts says why).
+  alias: {
+    '@aws-sdk/credential-provider-node': './lib/runtime/aws/lambda-credentials.ts',
+    'node:http': './lib/runtime/aws/node-http.ts',
+    'node:https': './lib/runtime/aws/node-https.ts',
+  },
   outExtension: { '.js': '.mjs' },
   entryNames: 'index',
   chunkNames: 'chunks/[name]-[hash]',
