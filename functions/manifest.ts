@@ -30,6 +30,11 @@ export interface Access {
   readonly alerts?: boolean;
   /** Send to the fan-out queue of another function (SQS on AWS, in-process locally). */
   readonly queueTo?: string;
+  /**
+   * Connects out (provider token endpoints, mail servers, TLS checks, key servers) through lib/trust's
+   * one TLS context; the HTTP client and the trust context are bundled only for functions that declare it.
+   */
+  readonly outbound?: boolean;
 }
 
 export interface FunctionSpec {
@@ -73,7 +78,7 @@ export const manifest: readonly FunctionSpec[] = [
       { method: 'POST', path: '/admin/endpoints/{id}/check', auth: 'admin' },
     ],
     // A check publishes an alert when the endpoint's state changes; truststore entries are read from the table.
-    access: { table: 'readwrite', alerts: true },
+    access: { table: 'readwrite', alerts: true, outbound: true },
     // One check: 10 s deadline plus at most 5 s of AIA download.
     timeoutSeconds: 30,
   },
@@ -93,7 +98,7 @@ export const manifest: readonly FunctionSpec[] = [
     description: 'Checks every certificate target (32 at a time), stores the latest result, emits EMF metrics, alerts on state changes.',
     entry: 'functions/cert-check-schedule/handler.ts',
     schedules: [{ cron: '0 * * * *', description: 'Hourly certificate checks' }],
-    access: { table: 'readwrite', alerts: true },
+    access: { table: 'readwrite', alerts: true, outbound: true },
     // Each endpoint has its own 10 s deadline; 32 in flight make ~1,000 endpoints fit well within this.
     timeoutSeconds: 900,
     memoryMb: 512,
@@ -114,7 +119,7 @@ export const manifest: readonly FunctionSpec[] = [
       { method: 'GET', path: '/admin/integrations/{id}/token', auth: 'admin' },
     ],
     // Secrets under trustline/integrations/; leases, states and truststore entries in the table.
-    access: { secrets: { prefix: 'integrations/', write: true }, table: 'readwrite', alerts: true },
+    access: { secrets: { prefix: 'integrations/', write: true }, table: 'readwrite', alerts: true, outbound: true },
     // API Gateway answers within 30 s: a connection test's token call (15 s) and mail login (12 s) fit.
     timeoutSeconds: 30,
   },
@@ -124,7 +129,7 @@ export const manifest: readonly FunctionSpec[] = [
     entry: 'functions/token-refresh/handler.ts',
     schedules: [{ cron: '*/5 * * * *', description: 'Refresh OAuth access tokens expiring within 15 minutes or not refreshed for 24 hours' }],
     // Tokens under trustline/integrations/; integrations, leases and the due index in the table.
-    access: { secrets: { prefix: 'integrations/', write: true }, table: 'readwrite', alerts: true, queueTo: 'token-refresh-worker' },
+    access: { secrets: { prefix: 'integrations/', write: true }, table: 'readwrite', alerts: true, queueTo: 'token-refresh-worker', outbound: true },
     // Shorter than the 5-minute schedule, so runs do not overlap; 45 s of it are kept for the fan-out.
     timeoutSeconds: 180,
   },
@@ -133,7 +138,7 @@ export const manifest: readonly FunctionSpec[] = [
     description: "Refreshes the OAuth grants the scheduled run queued when more were due than it could finish.",
     entry: 'functions/token-refresh-worker/handler.ts',
     queue: { batchSize: 10 },
-    access: { secrets: { prefix: 'integrations/', write: true }, table: 'readwrite', alerts: true },
+    access: { secrets: { prefix: 'integrations/', write: true }, table: 'readwrite', alerts: true, outbound: true },
     // A batch of 10 refreshes at once: lease wait 12 s + token endpoint 15 s + store retries 20 s.
     timeoutSeconds: 90,
   },
@@ -142,7 +147,7 @@ export const manifest: readonly FunctionSpec[] = [
     description: "Public OAuth 2.0 redirect target: exchanges the code and stores the integration's tokens.",
     entry: 'functions/oauth-callback/handler.ts',
     http: [{ method: 'GET', path: '/oauth/callback/{redirectKey}', auth: 'public' }],
-    access: { secrets: { prefix: 'integrations/', write: true }, table: 'readwrite' },
+    access: { secrets: { prefix: 'integrations/', write: true }, table: 'readwrite', outbound: true },
     timeoutSeconds: 30,
   },
   {
@@ -162,7 +167,7 @@ export const manifest: readonly FunctionSpec[] = [
       { method: 'POST', path: '/connect/uninstalled', auth: 'public' },
     ],
     // Shared secrets under trustline/connect/; the table holds the truststore the key-server fetch uses.
-    access: { secrets: { prefix: 'connect/', write: true }, table: 'read' },
+    access: { secrets: { prefix: 'connect/', write: true }, table: 'read', outbound: true },
   },
   {
     name: 'jwt-authorizer',

@@ -1,60 +1,61 @@
-// `npm run build`: one ESM bundle per manifest function in dist/<name>/index.mjs, with the settings
-// the CDK stack deploys (infra/aws/bundling.ts), and a table of their sizes.
-import { readFile, rm } from 'node:fs/promises';
+// `npm run build`: one bundle per manifest function in dist/<name>/ (entry index.mjs, lazy chunks in
+// chunks/), with the settings the CDK stack deploys (infra/aws/bundling.ts); prints each function's
+// size and its cold start against a bare `node -e 0` (test/bench/support/cold-start.ts).
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { type FunctionSpec, manifest } from '../functions/manifest.ts';
-import { bundleSettings, repoRoot } from '../infra/aws/bundling.ts';
+import { BUNDLE_ENTRY, functionBuildOptions, pruneUnreachableOutputs, repoRoot } from '../infra/aws/bundling.ts';
+import { type BundleGraph, bundleGraph } from './bundle-graph.ts';
 
 export interface Bundle {
   readonly name: string;
-  /** Absolute path of the bundle (`dist/<name>/index.mjs`). */
+  readonly spec: FunctionSpec;
+  /** The bundle's folder (`dist/<name>`), deployed as the function's code. */
+  readonly dir: string;
+  /** Absolute path of the entry (`dist/<name>/index.mjs`). */
   readonly file: string;
-  readonly bytes: number;
-  readonly gzipBytes: number;
+  readonly graph: BundleGraph;
 }
 
-/** Bundles every function of `specs` into `outDir/<name>/index.mjs` (outDir is emptied first). */
-export async function buildBundles(specs: readonly FunctionSpec[] = manifest, outDir = path.join(repoRoot, 'dist')): Promise<Bundle[]> {
+/** Bundles every function of `specs` into `outDir/<name>/` (outDir is emptied first). */
+export async function buildBundles(specs: readonly FunctionSpec[] = manifest, outDir = path.join(repoRoot, 'dist'), external: readonly string[] = []): Promise<Bundle[]> {
   await rm(outDir, { recursive: true, force: true });
   return Promise.all(
     specs.map(async (spec) => {
-      const file = path.join(outDir, spec.name, 'index.mjs');
-      await build({
-        entryPoints: [path.join(repoRoot, spec.entry)],
-        outfile: file,
-        bundle: true,
-        logLevel: 'warning',
-        format: bundleSettings.format,
-        platform: bundleSettings.platform,
-        target: bundleSettings.target,
-        minify: bundleSettings.minify,
-        sourcemap: bundleSettings.sourcemap,
-        sourcesContent: bundleSettings.sourcesContent,
-        mainFields: [...bundleSettings.mainFields],
-        external: [...bundleSettings.external],
-        banner: { js: bundleSettings.banner },
-        define: bundleSettings.define,
-      });
-      const code = await readFile(file);
-      return { name: spec.name, file, bytes: code.length, gzipBytes: gzipSync(code).length };
+      const dir = path.join(outDir, spec.name);
+      const options = functionBuildOptions(spec, dir);
+      const { metafile = { inputs: {}, outputs: {} } } = await build({ ...options, external: [...(options.external ?? []), ...external], absWorkingDir: repoRoot });
+      pruneUnreachableOutputs(metafile, repoRoot, dir);
+      const file = path.join(dir, BUNDLE_ENTRY);
+      return { name: spec.name, spec, dir, file, graph: bundleGraph(metafile, path.relative(repoRoot, file)) };
     }),
   );
 }
 
-/** The size table `npm run build` prints. */
-export function sizeTable(bundles: readonly Bundle[]): string[] {
-  const kib = (bytes: number) => (bytes / 1024).toFixed(1);
-  const header = ['function', 'bytes', 'KiB', 'gzip bytes', 'gzip KiB'];
-  const rows = [header, ...bundles.map((b) => [b.name, String(b.bytes), kib(b.bytes), String(b.gzipBytes), kib(b.gzipBytes)])];
-  const widths = header.map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)));
-  return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  '));
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+
+/** The lines `npm run build` prints for one bundle: its size, then each lazily loaded group. */
+export function sizeLines(bundle: Bundle): string[] {
+  const { graph } = bundle;
+  return [
+    `${bundle.name}: ${kib(graph.totalBytes)} in all, ${kib(graph.startBytes)} loaded at start`,
+    ...graph.lazy.map((group) => `    on first use ${kib(group.bytes).padStart(10)}  ${group.source}`),
+  ];
 }
+
+/** Fresh processes per function for the build's cold-start figures; `npm run bench -- cold-start` takes more. */
+const BUILD_RUNS = 5;
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const bundles = await buildBundles();
-  for (const line of sizeTable(bundles)) console.log(line);
-  console.log(`\n${bundles.length} bundle(s) in ${path.relative(process.cwd(), path.join(repoRoot, 'dist')) || 'dist'}/ (AWS SDK v3 left to the Lambda runtime)`);
+  for (const bundle of bundles) for (const line of sizeLines(bundle)) console.log(line);
+  console.log(`\n${bundles.length} bundle(s) in ${path.relative(process.cwd(), path.join(repoRoot, 'dist')) || 'dist'}/`);
+  if (!process.argv.includes('--sizes-only')) {
+    // Loaded here: the measurement needs the loopback peers (dev dependencies), the sizes do not.
+    const [{ measureColdStarts }, { coldStartTable }] = await Promise.all([import('../test/bench/support/cold-start.ts'), import('../test/bench/cold-start.bench.ts')]);
+    console.log(`\nCold start (import + first event, aws backend on loopback peers), n=${BUILD_RUNS}, Node ${process.version}:`);
+    for (const line of coldStartTable(bundles, await measureColdStarts(bundles, BUILD_RUNS))) console.log(line);
+  }
 }

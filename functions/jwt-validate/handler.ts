@@ -1,13 +1,18 @@
-import { httpHandler, json, readJson } from '../../lib/http/index.ts';
+import * as z from 'zod';
+import { HttpProblem, httpHandler, json, readJson } from '../../lib/http/index.ts';
 import { connectVerifierFor } from '../../lib/jwt/compose.ts';
-import { jwtValidateInput } from '../../lib/jwt/validate-input.ts';
+import { OidcRequestError } from '../../lib/jwt/oidc-errors.ts';
+import { verifyOidcToken } from '../../lib/jwt/oidc-profile.ts';
+import { connectValidateInput, oidcValidateInput } from '../../lib/jwt/validate-input.ts';
 import { toVerifyDocument } from '../../lib/jwt/verify-document.ts';
 import { registerSecret } from '../../lib/observe/redact.ts';
 import { services } from '../../lib/runtime/services.ts';
 
+const profileOf = z.object({ profile: z.enum(['connect', 'oidc']).optional() });
 
 /**
- * POST /jwt/validate {token, method, url} -> the `jwt verify --json` document.
+ * POST /jwt/validate {token, method, url} -> the `jwt verify --json` document;
+ * {profile: "oidc", token, issuer, audience, jwksUrl?} for OIDC / OAuth 2.0 JWTs.
  *
  * An admin route, not a public one: its answers tell a caller which client keys are installed
  * (UNKNOWN_ISSUER against BAD_SIGNATURE) and it is an unlimited signature oracle; a tool for
@@ -15,7 +20,20 @@ import { services } from '../../lib/runtime/services.ts';
  */
 export const handler = httpHandler({
   'POST /jwt/validate': async (event) => {
-    const { token, method, url } = readJson(event, jwtValidateInput);
+    const { profile } = readJson(event, profileOf.loose());
+    if (profile === 'oidc') {
+      const { token, issuer, audience, jwksUrl } = readJson(event, oidcValidateInput);
+      registerSecret(token);
+      const { config, trust, clock } = await services();
+      try {
+        const document = await verifyOidcToken(token, { issuer, audience, ...(jwksUrl === undefined ? {} : { jwksUrl }) }, { fetch: trust.fetch, allowLoopbackHttp: config.allowLoopbackHttp, clock });
+        return json(200, document);
+      } catch (error) {
+        if (error instanceof OidcRequestError) throw new HttpProblem(400, error.code, error.message, { fix: error.fix });
+        throw error;
+      }
+    }
+    const { token, method, url } = readJson(event, connectValidateInput);
     registerSecret(token);
     const { config, secrets, clock } = await services();
     const result = await connectVerifierFor(secrets, clock, config.publicUrl).verify(token, { method, url });

@@ -13,7 +13,7 @@ const RESERVE_MS = 45_000;
 /** Every 5 minutes (EventBridge Scheduler on AWS, croner locally): refresh the due OAuth grants. */
 export async function handler(_event: unknown, context: Context): Promise<Omit<RefreshRunReport, 'outcomes'>> {
   const deps = await services();
-  const queue = await refreshQueueFor(deps.config, (ids) => refreshQueued(deps, ids));
+  const queue = refreshQueueFor(deps, (ids) => refreshQueued(deps, ids));
   const report = await runScheduledRefresh(deps, { budgetMs: Math.max(0, context.getRemainingTimeInMillis() - RESERVE_MS), queue });
   publishRunMetrics(report);
   const { outcomes: _outcomes, ...summary } = report;

@@ -1,12 +1,11 @@
-import path from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { buildSync } from 'esbuild';
 import type { FunctionSpec } from '../../functions/manifest.ts';
-import { bundleSettings, repoRoot } from './bundling.ts';
+import { functionBuildOptions, pruneUnreachableOutputs, repoRoot } from './bundling.ts';
 
 export const DEFAULT_TIMEOUT_SECONDS = 15;
 export const DEFAULT_MEMORY_MB = 256;
@@ -17,11 +16,12 @@ export interface TrustlineFunctionProps {
 }
 
 /**
- * One manifest function as a Lambda with Trustline's defaults: nodejs24.x on arm64, an ESM bundle
- * built with the shared esbuild settings, source-mapped stack traces, X-Ray, and its own log group
- * and role (so it starts with no permissions beyond writing its own logs).
+ * One manifest function as a Lambda with Trustline's defaults: nodejs24.x on arm64, the bundle
+ * `npm run build` makes (infra/aws/bundling.ts: an ESM entry and its lazily loaded chunks),
+ * source-mapped stack traces, X-Ray, and its own log group and role (so it starts with no
+ * permissions beyond writing its own logs).
  */
-export class TrustlineFunction extends NodejsFunction {
+export class TrustlineFunction extends LambdaFunction {
   readonly spec: FunctionSpec;
   /** The function's own role, where the manifest's grants land. */
   readonly executionRole: Role;
@@ -34,10 +34,8 @@ export class TrustlineFunction extends NodejsFunction {
     });
     super(scope, id, {
       description: spec.description,
-      entry: path.join(repoRoot, spec.entry),
-      handler: 'handler',
-      projectRoot: repoRoot,
-      depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
+      code: bundledCode(spec),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       timeout: Duration.seconds(spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
@@ -46,20 +44,32 @@ export class TrustlineFunction extends NodejsFunction {
       logGroup,
       role,
       environment: { ...environment, NODE_OPTIONS: '--enable-source-maps' },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: bundleSettings.target,
-        minify: bundleSettings.minify,
-        sourceMap: bundleSettings.sourcemap,
-        sourcesContent: bundleSettings.sourcesContent,
-        mainFields: [...bundleSettings.mainFields],
-        externalModules: [...bundleSettings.external],
-        banner: bundleSettings.banner,
-        define: bundleSettings.define,
-      },
     });
     this.spec = spec;
     this.executionRole = role;
     logGroup.grantWrite(role);
   }
+}
+
+/**
+ * The function's bundle as its code asset, built in this process by esbuild (no Docker) when the
+ * stack is synthesized; hashed on the output, so an unchanged bundle is not uploaded again.
+ */
+function bundledCode(spec: FunctionSpec): Code {
+  return Code.fromAsset(repoRoot, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the type; never pulled, since local bundling always succeeds or throws.
+      image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:24-alpine'),
+      // CDK caches bundling per source path and these options (not `local`): the name keeps each function's bundle its own.
+      environment: { TRUSTLINE_BUNDLE_FUNCTION: spec.name },
+      local: {
+        tryBundle(outputDir) {
+          const { metafile } = buildSync({ ...functionBuildOptions(spec, outputDir), absWorkingDir: repoRoot });
+          if (metafile !== undefined) pruneUnreachableOutputs(metafile, repoRoot, outputDir);
+          return true;
+        },
+      },
+    },
+  });
 }

@@ -81,6 +81,7 @@ export function checkReportText(report: CheckReport, next: NextSteps = {}): stri
   lines.push(verdictLine(report));
   lines.push(...wrap(report.problems.length > 1 ? report.problems[0] ?? report.message : report.message));
   for (const problem of report.problems.slice(1)) lines.push(...wrap(`Also: ${problem}`));
+  if (report.revocation !== undefined && report.revocation.status !== 'revoked') lines.push(...wrap(`Revocation: ${report.revocation.status}. ${report.revocation.message}`));
   if (report.error?.fix !== undefined) lines.push(...wrap(`Fix: ${report.error.fix}`));
   if (next.otherProtocol !== undefined) lines.push('', '  Run instead:', '', `     ${colour.command(next.otherProtocol)}`);
   if (report.fix !== undefined) lines.push(...fixLines(report.fix, next));

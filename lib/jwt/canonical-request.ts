@@ -1,4 +1,4 @@
-import { canonicalQuery, parseRawQuery } from './query.ts';
+import { canonicalRawQuery } from './query.ts';
 
 /**
  * Atlassian Connect's canonical request, `METHOD&PATH&QUERY`, exactly as Jira's signer builds
@@ -63,5 +63,5 @@ export function canonicalPath(rawPath: string, basePath = ''): string {
  */
 export function canonicalRequest(request: RequestTarget, baseUrl?: string): string {
   const { path, query } = splitRawUrl(request.url);
-  return `${canonicalMethod(request.method)}&${canonicalPath(path, basePathOf(baseUrl))}&${canonicalQuery(parseRawQuery(query))}`;
+  return `${canonicalMethod(request.method)}&${canonicalPath(path, basePathOf(baseUrl))}&${canonicalRawQuery(query)}`;
 }

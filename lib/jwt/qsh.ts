@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalRequest, type RequestTarget } from './canonical-request.ts';
 
 /** The literal qsh of Connect context tokens (`AP.context.getToken()`): not a hash, binds to no request. */
@@ -6,7 +6,8 @@ export const CONTEXT_QSH = 'context-qsh';
 
 /** Lower-case hex SHA-256 of a canonical request's UTF-8 bytes. */
 export function qshOfCanonical(canonical: string): string {
-  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+  // The one-shot hash: no Hash object per request.
+  return hash('sha256', canonical, 'hex');
 }
 
 /**

@@ -45,16 +45,32 @@ export function decodeToken(token: unknown): DecodedToken {
   const payloadSegment = token.slice(first + 1, second);
   const signature = token.slice(second + 1);
   if (!BASE64URL.test(signature)) throw new MalformedTokenError('the signature is not base64url');
-  const header = decodeSegment(headerSegment, 'header');
-  if (typeof header.alg !== 'string') throw new MalformedTokenError('the header has no "alg"');
-  // RFC 7515: a recipient must refuse critical extensions it does not implement, and Trustline implements none.
-  if (header.crit !== undefined) throw new MalformedTokenError('the header demands critical extensions ("crit") Trustline does not implement');
   return {
-    header: header as JwtHeader,
+    header: decodeHeader(headerSegment),
     payload: decodeSegment(payloadSegment, 'payload'),
     signingInput: token.slice(0, second),
     signature,
   };
+}
+
+/**
+ * Decoded headers by segment: a signer sends the same header on every token (Connect's is
+ * `{"alg":"HS256","typ":"JWT"}`), so it is decoded once. Frozen, since callers share it; bounded,
+ * so headers made up by a caller cannot grow it, and only headers that passed the checks are kept.
+ */
+const HEADER_CACHE_SIZE = 64;
+const headers = new Map<string, JwtHeader>();
+
+function decodeHeader(segment: string): JwtHeader {
+  const known = headers.get(segment);
+  if (known !== undefined) return known;
+  const header = decodeSegment(segment, 'header');
+  if (typeof header.alg !== 'string') throw new MalformedTokenError('the header has no "alg"');
+  // RFC 7515: a recipient must refuse critical extensions it does not implement, and Trustline implements none.
+  if (header.crit !== undefined) throw new MalformedTokenError('the header demands critical extensions ("crit") Trustline does not implement');
+  const frozen = Object.freeze(header) as JwtHeader;
+  if (headers.size < HEADER_CACHE_SIZE) headers.set(segment, frozen);
+  return frozen;
 }
 
 function decodeSegment(segment: string, part: 'header' | 'payload'): Record<string, unknown> {

@@ -31,22 +31,12 @@ export function inProcessRefreshQueue(consume: (integrationIds: readonly string[
   };
 }
 
-let sqsQueue: Promise<RefreshQueue> | undefined;
-
 /**
- * The queue for this deployment: SQS when running on AWS with the worker's queue URL (set by the
- * stack as TRUSTLINE_QUEUE_URL_TOKEN_REFRESH_WORKER), otherwise in-process through `consume`.
+ * The queue for this deployment: the services' fan-out queue (SQS on AWS, when the stack set the
+ * worker's queue URL as TRUSTLINE_QUEUE_URL_TOKEN_REFRESH_WORKER), otherwise in-process through `consume`.
  */
-export async function refreshQueueFor(config: Config, consume: (integrationIds: readonly string[]) => Promise<unknown>): Promise<RefreshQueue> {
-  const queueUrl = config.aws.refreshQueueUrl;
-  if (config.backend === 'aws' && queueUrl !== undefined) {
-    // One SQS client per warm Lambda: its connections are reused across invocations.
-    sqsQueue ??= import('./refresh-queue-sqs.ts').then(async ({ createSqsRefreshQueue }) => {
-      const { SQSClient } = await import('@aws-sdk/client-sqs');
-      return createSqsRefreshQueue({ client: new SQSClient(config.aws.region === undefined ? {} : { region: config.aws.region }), queueUrl });
-    });
-    return sqsQueue;
-  }
-  if (config.backend === 'aws') logger.warn('No refresh queue is configured: the scheduled run refreshes everything itself.');
+export function refreshQueueFor(deps: { readonly config: Config; readonly refreshQueue?: RefreshQueue | undefined }, consume: (integrationIds: readonly string[]) => Promise<unknown>): RefreshQueue {
+  if (deps.refreshQueue !== undefined) return deps.refreshQueue;
+  if (deps.config.backend === 'aws') logger.warn('No refresh queue is configured: the scheduled run refreshes everything itself.');
   return inProcessRefreshQueue(consume);
 }

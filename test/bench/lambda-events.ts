@@ -2,10 +2,18 @@ import type { FunctionSpec } from '../../functions/manifest.ts';
 import type { ScheduledInvocation } from '../../infra/aws/stack.ts';
 import { apiEvent } from '../support/api-event.ts';
 
-/** Events for functions the manifest's triggers do not describe (an authorizer has no route of its own). */
-const SPECIFIC_EVENTS: Readonly<Record<string, () => unknown>> = {
-  // A request carrying a (bogus) Connect token: loads the services and runs the verifier, then denies.
-  'jwt-authorizer': () => {
+/** Signs a Connect token for a request (the benchmark's seeded installation); a bogus token when not given. */
+export type ConnectTokenSigner = (method: string, pathAndQuery: string) => string;
+
+const BOGUS_TOKEN = 'eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJiZW5jaCJ9.c2lnbmF0dXJl';
+
+/**
+ * Events for functions whose first route would not show what they do: an authorizer has no route of
+ * its own, and jwt-validate's only route needs a body. Both carry a token of an installed client,
+ * so the event reads its shared secret and runs the whole verification, as a real first call does.
+ */
+const SPECIFIC_EVENTS: Readonly<Record<string, (sign: ConnectTokenSigner | undefined) => unknown>> = {
+  'jwt-authorizer': (sign) => {
     const { requestContext, headers, rawPath, rawQueryString, routeKey } = apiEvent('GET /connect/protected');
     return {
       version: '2.0',
@@ -15,9 +23,13 @@ const SPECIFIC_EVENTS: Readonly<Record<string, () => unknown>> = {
       routeKey,
       rawPath,
       rawQueryString,
-      headers: { ...headers, authorization: 'JWT eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJiZW5jaCJ9.c2lnbmF0dXJl' },
+      headers: { ...headers, authorization: `JWT ${sign?.('GET', rawPath) ?? BOGUS_TOKEN}` },
       requestContext,
     };
+  },
+  'jwt-validate': (sign) => {
+    const url = '/rest/api/3/issue/PROJ-1?expand=names';
+    return apiEvent('POST /jwt/validate', { body: JSON.stringify({ token: sign?.('GET', url) ?? BOGUS_TOKEN, method: 'GET', url }) });
   },
 };
 
@@ -26,9 +38,9 @@ const SPECIFIC_EVENTS: Readonly<Record<string, () => unknown>> = {
  * an HTTP route (preferably a plain GET; path parameters filled with `bench`), else the payload of its first
  * schedule, else an empty SQS batch.
  */
-export function representativeEvent(spec: FunctionSpec): unknown {
+export function representativeEvent(spec: FunctionSpec, sign?: ConnectTokenSigner): unknown {
   const specific = SPECIFIC_EVENTS[spec.name];
-  if (specific) return specific();
+  if (specific) return specific(sign);
   // A read without path parameters reaches the stores; a POST without a body would stop at validation.
   const routes = spec.http ?? [];
   const route = routes.find((r) => r.method === 'GET' && !r.path.includes('{')) ?? routes.find((r) => r.method === 'GET') ?? routes[0];

@@ -57,7 +57,7 @@ describe('fan-out from the scheduled run', () => {
   it('locally hands the overflow to the worker logic in the same process', async () => {
     await world.seed(3);
     const consumed: string[] = [];
-    const queue = await refreshQueueFor(world.deps.config, (ids) => Promise.resolve(consumed.push(...ids)));
+    const queue = refreshQueueFor(world.deps, (ids) => Promise.resolve(consumed.push(...ids)));
     const report = await runScheduledRefresh(world.deps, { budgetMs: 60_000, queue, inlineLimit: 1 });
     expect(report).toMatchObject({ refreshed: 1, enqueued: 2 });
     expect(consumed).toHaveLength(2);

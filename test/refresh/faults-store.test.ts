@@ -5,7 +5,7 @@ import { refreshLeaseName } from '../../lib/oauth/refresh-lease.ts';
 import { runScheduledRefresh } from '../../lib/oauth/refresh-run.ts';
 import { DEFAULT_STORE_RETRY, type StoreRetryOptions } from '../../lib/oauth/store-retry.ts';
 import { integrationSecretName } from '../../lib/oauth/token-store.ts';
-import { createAwsStores } from '../../lib/store/aws/index.ts';
+import { createAwsStores } from '../../lib/runtime/aws/stores.ts';
 import { StoreThrottledError } from '../../lib/store/errors.ts';
 import type { SecretStore } from '../../lib/store/ports.ts';
 import { fakeCredentials, testRegion } from '../support/aws-test-credentials.ts';

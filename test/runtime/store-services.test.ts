@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createAwsServices } from '../../lib/runtime/aws-services.ts';
+import { createAwsServices } from '../../lib/runtime/aws/services.ts';
 import { loadConfig } from '../../lib/runtime/config.ts';
 import { createLocalServices } from '../../lib/runtime/local-services.ts';
 import { fakeCredentials, testRegion } from '../support/aws-test-credentials.ts';
@@ -40,18 +40,38 @@ describe('createAwsServices', () => {
     await Promise.all([table.close(), secretsManager.close()]);
   });
 
-  it('wires Secrets Manager and the DynamoDB table named by the configuration', async () => {
-    const config = loadConfig({
+  const awsConfig = () =>
+    loadConfig({
       TRUSTLINE_BACKEND: 'aws',
       AWS_REGION: testRegion,
       TRUSTLINE_TABLE: table.tableName,
       TRUSTLINE_DYNAMODB_ENDPOINT: table.endpoint,
       TRUSTLINE_SECRETS_ENDPOINT: secretsManager.endpoint,
     });
-    const services = createAwsServices(config, new ManualClock());
+
+  it('wires Secrets Manager and the DynamoDB table named by the configuration', async () => {
+    const services = await createAwsServices(awsConfig(), new ManualClock());
     await services.secrets.put('trustline/check', 'value-456');
     expect((await services.secrets.get('trustline/check'))?.value).toBe('value-456');
     expect(await services.leases.acquire('job', 'me', 1_000)).toMatchObject({ owner: 'me' });
+    expect(await services.trustStore.list()).toEqual([]);
+  });
+
+  it('builds only the ports the manifest access declares and refuses the others by name', async () => {
+    const services = await createAwsServices(awsConfig(), new ManualClock(), { secrets: { prefix: 'connect/', write: false } });
+    await services.secrets.put('trustline/connect/declared', 'value-789');
+    expect((await services.secrets.get('trustline/connect/declared'))?.value).toBe('value-789');
+    await expect(services.metadata.get('trust', 'x')).rejects.toMatchObject({ code: 'UNDECLARED_ACCESS', fix: "Add `table` to the function's access in functions/manifest.ts." });
+    await expect(services.trustStore.list()).rejects.toMatchObject({ code: 'UNDECLARED_ACCESS' });
+    await expect(services.trust.fetch('https://example.com/')).rejects.toMatchObject({ code: 'UNDECLARED_ACCESS', message: 'This function used outbound connections (fetch), which its manifest entry does not declare.' });
+    await expect(services.leases.acquire('job', 'me', 1_000)).rejects.toMatchObject({ code: 'UNDECLARED_ACCESS' });
+    await expect(services.alerts.publish({ key: 'k', severity: 'info', subject: 's', message: 'm' })).rejects.toMatchObject({ code: 'UNDECLARED_ACCESS' });
+  });
+
+  it('gives a function declaring alerts the log sink when no topic is configured', async () => {
+    const services = await createAwsServices(awsConfig(), new ManualClock(), { table: 'read', alerts: true });
+    await expect(services.alerts.publish({ key: 'k', severity: 'info', subject: 's', message: 'm' })).resolves.toBeUndefined();
+    expect(services.refreshQueue).toBeUndefined();
     expect(await services.trustStore.list()).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAwsStores } from '../../lib/store/aws/index.ts';
+import { createAwsStores } from '../../lib/runtime/aws/stores.ts';
 import { StoreThrottledError } from '../../lib/store/errors.ts';
 import type { SecretStore } from '../../lib/store/ports.ts';
 import { fakeCredentials, testRegion } from '../support/aws-test-credentials.ts';

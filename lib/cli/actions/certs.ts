@@ -26,6 +26,8 @@ export interface CheckOptions {
   readonly timeout: number;
   readonly savePem?: string;
   readonly nagios?: boolean;
+  /** false with --no-revocation. */
+  readonly revocation?: boolean;
 }
 
 /** A bad argument or unreadable file: exit 2. */
@@ -125,7 +127,7 @@ export async function checkCommand(target: string, options: CheckOptions): Promi
   const checked = await withSpinner(`Checking ${address}…`, () =>
     checkEndpoint(
       { host, port, protocol: options.protocol, ...(options.servername === undefined ? {} : { servername: options.servername }) },
-      { trust, extraCa, managedConsulted: managed.consulted, timeoutMs: options.timeout * 1000, warnDays: options.warnDays },
+      { trust, extraCa, managedConsulted: managed.consulted, timeoutMs: options.timeout * 1000, warnDays: options.warnDays, revocation: options.revocation !== false },
     ),
   );
   const report = options.savePem === undefined ? checked : await savePem(checked, options.savePem);

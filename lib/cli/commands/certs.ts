@@ -23,7 +23,8 @@ export function register(program: Command): void {
       .option('--servername <name>', 'the name to send (SNI) and match; defaults to HOST when HOST is a name')
       .option('--ca-file <pem>', 'extra trust anchors (any certificate in the file is an anchor, as in a Java truststore)')
       .option('--warn-days <n>', 'call a certificate expiring within this many days "expiring"', integer(0, 3650), DEFAULT_WARN_DAYS)
-      .option('--timeout <seconds>', 'one deadline for connect + protocol + handshake', integer(1, 300), 10)
+      .option('--timeout <seconds>', 'one deadline for connect + protocol + handshake + revocation', integer(1, 300), 10)
+      .option('--no-revocation', 'do not ask whether the certificate was revoked (stapled OCSP, OCSP responder, CRL)')
       .option('--save-pem <file>', 'write the certificate the JVM needs as its anchor to this file (the printed keytool commands name it)')
       .addOption(new Option('--nagios', 'print one Nagios/Icinga plugin line and exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN').conflicts('json')),
   ).action(action(async (target: string, options: CheckOptions) => (await import('../actions/certs.ts')).checkCommand(target, options)));

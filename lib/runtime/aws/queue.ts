@@ -1,0 +1,17 @@
+import type { RefreshQueue } from '../../oauth/refresh-queue.ts';
+
+/**
+ * The token-refresh-worker's SQS queue. The client (and the SQS SDK) is loaded on the first send: a
+ * scheduled run queues work only when more integrations are due than it can refresh itself.
+ */
+export function createLazySqsRefreshQueue(region: string | undefined, queueUrl: string): RefreshQueue {
+  let queue: Promise<RefreshQueue> | undefined;
+  return {
+    async send(integrationIds) {
+      queue ??= Promise.all([import('@aws-sdk/client-sqs'), import('../../oauth/refresh-queue-sqs.ts')]).then(([{ SQSClient }, { createSqsRefreshQueue }]) =>
+        createSqsRefreshQueue({ client: new SQSClient(region === undefined ? {} : { region }), queueUrl }),
+      );
+      return (await queue).send(integrationIds);
+    },
+  };
+}

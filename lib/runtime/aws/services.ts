@@ -1,0 +1,56 @@
+import type { Access } from '../../../functions/manifest.ts';
+import { type AlertSink, logAlertSink } from '../../observe/alerts.ts';
+import type { Clock, LeaseStore, MetadataStore, SecretStore } from '../../store/ports.ts';
+import type { TrustContext } from '../../trust/ports.ts';
+import { createTrustStore } from '../../trust/trust-store.ts';
+import type { Config } from '../config.ts';
+import type { Services } from '../services.ts';
+import { undeclaredPort } from '../undeclared-port.ts';
+
+/*
+ * Which adapters this bundle carries: infra/aws/bundling.ts defines each flag from the function's
+ * manifest access; running from source they are undefined and every adapter is available. Each flag
+ * is tested inline, in the condition of the import it guards: esbuild removes an import (and with it
+ * the adapter and its SDK client) only where that very condition folds to false, not through a constant.
+ */
+declare const __TRUSTLINE_BUNDLE_SECRETS__: boolean | undefined;
+declare const __TRUSTLINE_BUNDLE_TABLE__: boolean | undefined;
+declare const __TRUSTLINE_BUNDLE_ALERTS__: boolean | undefined;
+declare const __TRUSTLINE_BUNDLE_QUEUE__: boolean | undefined;
+declare const __TRUSTLINE_BUNDLE_OUTBOUND__: boolean | undefined;
+
+/** Every port: what a process running from source (tests, scripts) composes when no access is given. */
+const EVERY_PORT: Access = { secrets: { prefix: '', write: true }, table: 'readwrite', alerts: true, queueTo: 'any', outbound: true };
+
+/**
+ * The services on AWS, built from a function's manifest access: Secrets Manager and DynamoDB stores,
+ * alerts to the SNS topic (to the log when no topic is configured), the fan-out queue, the trust
+ * context for outbound calls. A port the access does not declare is neither built nor usable.
+ */
+export async function createAwsServices(config: Config, clock: Clock, access: Access = EVERY_PORT): Promise<Services> {
+  const { region, tableName, dynamoEndpoint, secretsEndpoint, secretsKmsKeyId, alertTopicArn, refreshQueueUrl } = config.aws;
+  const secrets =
+    (typeof __TRUSTLINE_BUNDLE_SECRETS__ === 'undefined' || __TRUSTLINE_BUNDLE_SECRETS__) && access.secrets !== undefined
+      ? (await import('./secret-store.ts')).createAwsSecretStore({ region, secretsEndpoint, secretsKmsKeyId })
+      : undeclaredPort<SecretStore>('Secrets Manager', '`secrets`');
+  const { metadata, leases } =
+    (typeof __TRUSTLINE_BUNDLE_TABLE__ === 'undefined' || __TRUSTLINE_BUNDLE_TABLE__) && access.table !== undefined
+      ? (await import('./table-stores.ts')).createAwsTableStores({ region, tableName, dynamoEndpoint, clock })
+      : { metadata: undeclaredPort<MetadataStore>('the table', '`table`'), leases: undeclaredPort<LeaseStore>('the table (leases)', "`table: 'readwrite'`") };
+  const alerts =
+    (typeof __TRUSTLINE_BUNDLE_ALERTS__ === 'undefined' || __TRUSTLINE_BUNDLE_ALERTS__) && access.alerts === true && alertTopicArn !== undefined
+      ? (await import('./alerts.ts')).createLazySnsAlertSink(region, alertTopicArn)
+      : access.alerts === true
+        ? logAlertSink
+        : undeclaredPort<AlertSink>('the alert topic', '`alerts: true`');
+  const refreshQueue =
+    (typeof __TRUSTLINE_BUNDLE_QUEUE__ === 'undefined' || __TRUSTLINE_BUNDLE_QUEUE__) && access.queueTo !== undefined && refreshQueueUrl !== undefined
+      ? (await import('./queue.ts')).createLazySqsRefreshQueue(region, refreshQueueUrl)
+      : undefined;
+  const trustStore = createTrustStore(metadata, clock);
+  const trust =
+    (typeof __TRUSTLINE_BUNDLE_OUTBOUND__ === 'undefined' || __TRUSTLINE_BUNDLE_OUTBOUND__) && access.outbound === true
+      ? (await import('../../trust/tls-context.ts')).createTrustContext(trustStore)
+      : undeclaredPort<TrustContext>('outbound connections', '`outbound: true`');
+  return { config, secrets, metadata, leases, alerts, trustStore, trust, clock, refreshQueue };
+}

@@ -1,0 +1,136 @@
+import { spawn } from 'node:child_process';
+import { pathToFileURL } from 'node:url';
+import type { Bundle } from '../../../scripts/build.ts';
+import { representativeEvent } from '../lambda-events.ts';
+import { type ColdStartPeers, startColdStartPeers } from './cold-start-peers.ts';
+
+const PROCESS_TIMEOUT_MS = 30_000;
+const MARKER = 'TRUSTLINE_BENCH_RESULT ';
+
+// Runs in the child: import the bundle, handle one event (unless BENCH_IMPORT_ONLY), report times since process start.
+const CHILD = `
+const { handler } = await import(process.env.BENCH_BUNDLE_URL);
+const imported = performance.now();
+let outcome = 'imported';
+if (process.env.BENCH_IMPORT_ONLY !== '1') {
+  try {
+    const result = await handler(JSON.parse(process.env.BENCH_EVENT), { functionName: 'bench', awsRequestId: 'bench', getRemainingTimeInMillis: () => 15000 });
+    outcome = result?.statusCode ?? (result?.isAuthorized === undefined ? 'done' : 'authorized=' + result.isAuthorized);
+  } catch (error) {
+    outcome = 'threw ' + (error?.name ?? 'error');
+  }
+}
+const handled = performance.now();
+process.stdout.write('\\n${MARKER}' + JSON.stringify({ imported, handled, outcome: String(outcome) }) + '\\n');
+process.exit(0);
+`;
+
+/** One function's cold start: medians over fresh processes, and the bare `node -e 0` of the same run. */
+export interface ColdStart {
+  readonly name: string;
+  /** Spawn to exit of a process that imports the bundle and handles one event: what a Lambda cold start pays. */
+  readonly coldMs: number;
+  /** Spawn to exit of a process that only imports the bundle. */
+  readonly importOnlyMs: number;
+  /** Inside the cold process: the handler module loaded, then the first event handled. */
+  readonly loadedAtMs: number;
+  readonly handlerMs: number;
+  /** Spawn to exit of `node -e 0`, interleaved with this function's runs. */
+  readonly baselineMs: number;
+  /** The first event's answer: a status code, the authorizer's verdict, or `threw <Error>`. */
+  readonly outcome: string;
+}
+
+export const coldRatio = (result: ColdStart) => result.coldMs / result.baselineMs;
+export const importRatio = (result: ColdStart) => result.importOnlyMs / result.baselineMs;
+
+/**
+ * Measures every bundle against loopback AWS peers (started here, stopped after): `runs` rounds of
+ * `node -e 0`, import + first event, and import only, interleaved so drift in machine load hits the
+ * three alike, after one warm-up round that fills the file cache.
+ */
+export async function measureColdStarts(bundles: readonly Bundle[], runs: number): Promise<ColdStart[]> {
+  const peers = await startColdStartPeers();
+  try {
+    const results: ColdStart[] = [];
+    for (const bundle of bundles) results.push(await measureOne(bundle, peers, runs));
+    return results;
+  } finally {
+    await peers.close();
+  }
+}
+
+async function measureOne(bundle: Bundle, peers: ColdStartPeers, runs: number): Promise<ColdStart> {
+  const env = {
+    ...inheritedEnvironment(),
+    ...peers.environment(bundle.spec),
+    BENCH_BUNDLE_URL: pathToFileURL(bundle.file).href,
+    BENCH_EVENT: JSON.stringify(representativeEvent(bundle.spec, (method, pathAndQuery) => peers.connectToken(method, pathAndQuery))),
+  };
+  const baseline: number[] = [];
+  const cold: ChildTimes[] = [];
+  const importOnly: number[] = [];
+  for (let i = 0; i <= runs; i++) {
+    const bare = await timeProcess(['-e', '0'], env);
+    const handled = await timeChild(env);
+    const imported = await timeChild({ ...env, BENCH_IMPORT_ONLY: '1' });
+    if (i === 0) continue;
+    baseline.push(bare);
+    cold.push(handled);
+    importOnly.push(imported.wallMs);
+  }
+  return {
+    name: bundle.name,
+    coldMs: median(cold.map((r) => r.wallMs)),
+    importOnlyMs: median(importOnly),
+    loadedAtMs: median(cold.map((r) => r.importedMs)),
+    handlerMs: median(cold.map((r) => r.handleMs)),
+    baselineMs: median(baseline),
+    outcome: cold[0]?.outcome ?? '?',
+  };
+}
+
+/** The bench's own environment without Trustline's and AWS's settings, which the peers set. */
+function inheritedEnvironment(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !/^(TRUSTLINE_|AWS_|POWERTOOLS_)/.test(entry[0])));
+}
+
+interface ChildTimes {
+  readonly wallMs: number;
+  readonly importedMs: number;
+  readonly handleMs: number;
+  readonly outcome: string;
+}
+
+async function timeChild(env: NodeJS.ProcessEnv): Promise<ChildTimes> {
+  let stdout = '';
+  const wallMs = await timeProcess(['--input-type=module', '-e', CHILD], env, (chunk) => (stdout += chunk));
+  const line = stdout.split('\n').find((l) => l.startsWith(MARKER));
+  if (line === undefined) throw new Error(`The bundle did not report a result; its output was:\n${stdout.slice(-2000)}`);
+  const { imported, handled, outcome } = JSON.parse(line.slice(MARKER.length)) as { imported: number; handled: number; outcome: string };
+  return { wallMs, importedMs: imported, handleMs: handled - imported, outcome };
+}
+
+/** Wall-clock milliseconds from spawning `node args` (the Node running this script) to its exit; rejects on failure or timeout. */
+function timeProcess(args: string[], env: NodeJS.ProcessEnv, onStdout?: (chunk: string) => void): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: PROCESS_TIMEOUT_MS });
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => onStdout?.(chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
+      if (code === 0) resolve(elapsed);
+      else reject(new Error(`node ${args[0] ?? ''} exited with ${signal ?? String(code)}: ${stderr.slice(-2000)}`));
+    });
+  });
+}
+
+/** The median of a non-empty series. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
