@@ -7,12 +7,12 @@ export type { Clock, Lease, LeaseStore, MetadataStore, NewItem, Page, PutConditi
 export { systemClock } from './ports.ts';
 export {
   ConditionFailedError,
+  DataDirectoryOwnerError,
   InvalidPageRequestError,
   InvalidSecretNameError,
   LeaseLostError,
   StoreCorruptedError,
   StoreError,
-  StoreLockedError,
   StoreThrottledError,
 } from './errors.ts';
 export { createLeaseStore, LEASE_KIND } from './lease.ts';
