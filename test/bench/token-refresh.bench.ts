@@ -65,11 +65,19 @@ interface Scenario {
  * that makes it work harder. The headline answers after PROVIDER_LATENCY_MS, as a real provider
  * would at best; the same at 0 ms and with in-memory stores show the store's and the logic's cost.
  */
-const HEADLINE: Scenario = { label: `oidc-provider (own process) answering after ${PROVIDER_LATENCY_MS} ms, stores on disk`, latencyMs: PROVIDER_LATENCY_MS };
+const HEADLINE: Scenario = {
+  label: `oidc-provider (own process) answering after ${PROVIDER_LATENCY_MS} ms, stores on disk`,
+  latencyMs: PROVIDER_LATENCY_MS,
+};
 const SCENARIOS: readonly Scenario[] = [
   HEADLINE,
   { label: 'loopback oidc-provider (own process) answering at once (0 ms), stores on disk', latencyMs: 0, viaTrustFetch: true },
-  { label: 'loopback oidc-provider (own process) answering at once (0 ms), in-memory stores (the refresh logic alone)', latencyMs: 0, memory: true, viaTrustFetch: true },
+  {
+    label: 'loopback oidc-provider (own process) answering at once (0 ms), in-memory stores (the refresh logic alone)',
+    latencyMs: 0,
+    memory: true,
+    viaTrustFetch: true,
+  },
 ];
 
 async function worldIn(scenario: Scenario): Promise<RefreshWorld<BenchProvider>> {
@@ -141,7 +149,10 @@ export const benchmark: Benchmark = {
       logger.setLogLevel('INFO');
     }
     const [headline, instant] = ratios.map((ratio) => `${ratio.toFixed(2)}x`);
-    lines.push(`headline (provider answering after ${PROVIDER_LATENCY_MS} ms, stores on disk): Trustline ${headline} the bare openid-client loop (target <= 1.25x); at 0 ms: ${instant}`);
+    lines.push(
+      `headline (provider answering after ${PROVIDER_LATENCY_MS} ms, stores on disk): ` +
+        `Trustline ${headline} the bare openid-client loop (target <= 1.25x); at 0 ms: ${instant}`,
+    );
     return lines;
   },
 };

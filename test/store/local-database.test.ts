@@ -122,7 +122,8 @@ describe('the local data directory', () => {
 
 describe('a process killed in the middle of a burst of creates', () => {
   it('loses none of the creates it was told were done', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./workers/burst-worker.ts', import.meta.url)), dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const worker = fileURLToPath(new URL('./workers/burst-worker.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', worker, dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     await new Promise<void>((resolve, reject) => {
       child.stdout.on('data', (chunk: Buffer) => {
@@ -146,7 +147,8 @@ describe('a process killed in the middle of a burst of creates', () => {
 /** Opens the stores in a separate process (so the directory checks run again) and returns its stderr. */
 async function runStoreProcess(dir: string): Promise<string> {
   const script = `import { createLocalStores } from './lib/store/local/index.ts';
-    await createLocalStores({ dataDir: ${JSON.stringify(dir)}, clock: { now: () => Date.now() } }).secrets.get('trustline/x').catch((error) => { process.stderr.write(error.code + ' ' + error.message); });`;
+    const { secrets } = createLocalStores({ dataDir: ${JSON.stringify(dir)}, clock: { now: () => Date.now() } });
+    await secrets.get('trustline/x').catch((error) => { process.stderr.write(error.code + ' ' + error.message); });`;
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => {

@@ -79,27 +79,37 @@ export function createLocalMetadataStore(database: () => Promise<LocalDatabase>,
       checkLimit(options.limit);
       const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, listCursor);
       const db = await database();
-      const keys = db.items.getKeys({ start: after === undefined ? [kind] : [kind, after.id], end: [kind, END] });
-      return livePage<T>(db, kind, keys, options.limit, (key) => key[1] !== after?.id, (item) => ({ id: item.id }));
+      const ids = db.items.getKeys({ start: after === undefined ? [kind] : [kind, after.id], end: [kind, END] }).map(([, id]) => id);
+      return livePage<T>(db, kind, ids, options, after?.id, (last) => ({ id: last.id }));
     },
 
     async queryDue<T>(kind: string, dueBy: number, options: { limit?: number; cursor?: string } = {}): Promise<Page<T>> {
       checkLimit(options.limit);
       const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, dueCursor);
       const db = await database();
-      const keys = db.due.getKeys({ start: after === undefined ? [kind] : [kind, after.dueAt, after.id], end: [kind, dueBy, END] });
-      return livePage<T>(db, kind, keys.map((key) => [kind, key[2]]), options.limit, ([, id]) => id !== after?.id, (item) => ({ dueAt: item.dueAt, id: item.id }));
+      const ids = db.due.getKeys({ start: after === undefined ? [kind] : [kind, after.dueAt, after.id], end: [kind, dueBy, END] }).map(([, , id]) => id);
+      return livePage<T>(db, kind, ids, options, after?.id, (last) => ({ dueAt: last.dueAt, id: last.id }));
     },
   };
 
-  /** The live items behind `keys` (in their order) that `keep` lets through, as one page. */
-  function livePage<T>(db: LocalDatabase, kind: string, keys: Iterable<unknown>, limit: number | undefined, keep: (key: string[]) => boolean, position: (last: StoredItem<T>) => unknown): Page<T> {
+  /**
+   * One page of the live items of `ids` (in their order), from after the cursor's `afterId` on
+   * (a range starts at the cursor's own key). One item beyond the limit is read to know whether
+   * a next page exists.
+   */
+  function livePage<T>(
+    db: LocalDatabase,
+    kind: string,
+    ids: Iterable<string>,
+    { limit }: { limit?: number },
+    afterId: string | undefined,
+    position: (last: StoredItem<T>) => unknown,
+  ): Page<T> {
     const now = clock.now();
     const items: StoredItem<T>[] = [];
-    for (const key of keys as Iterable<string[]>) {
+    for (const id of ids) {
       if (limit !== undefined && items.length > limit) break;
-      const id = key[1] as string;
-      if (!keep(key)) continue;
+      if (id === afterId) continue;
       const entry = read(db, kind, id);
       if (entry !== undefined && isLive(entry.exp, now)) items.push(itemOf<T>(kind, id, entry));
     }
