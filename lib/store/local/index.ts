@@ -18,12 +18,15 @@ export interface LocalStores {
   readonly secrets: SecretStore;
   readonly metadata: MetadataStore;
   readonly leases: LeaseStore;
+  /** Opens the database now rather than at the first operation, so that a refused directory stops a start. */
+  open(): Promise<void>;
 }
 
 /**
  * The embedded stores under one data directory: an LMDB database that several processes (the
- * server, the CLI, scripts) share safely. It is opened at the first operation, which also
- * deletes the items that expired meanwhile.
+ * server, the CLI, scripts) share safely. It is opened at the first operation (or `open()`),
+ * after the directory and key checks (data-directory.ts), and the items that expired meanwhile
+ * are deleted then.
  *
  * @example const { secrets, metadata, leases } = createLocalStores({ dataDir: '.trustline', clock: systemClock });
  */
@@ -46,5 +49,8 @@ export function createLocalStores(options: LocalStoresOptions): LocalStores {
     // No lease outlives its holders, and a power cut ends them all: lease writes need only be
     // visible to every process, not on disk.
     leases: createLeaseStore(createLocalMetadataStore(database, { clock, durable: false }), clock),
+    open: async () => {
+      await database();
+    },
   };
 }
