@@ -55,8 +55,17 @@ async function openNew(dataDir: string): Promise<LocalDatabase> {
     items: root.openDB<Buffer, ItemKey>('items', { encoding: 'binary' }),
     due: root.openDB<Buffer, DueKey>('due', { encoding: 'binary' }),
     async write(change, { durable }) {
-      const result = await root.transaction(change);
-      if (durable) await root.flushed;
+      const committed = root.transaction(change);
+      // Asked for at once, `flushed` is the flush of this write's batch, not of a later one.
+      const flushed = durable
+        ? new Promise<void>((resolve, reject) => {
+            void root.flushed.then(() => {
+              resolve();
+            }, reject);
+          })
+        : undefined;
+      const result = await committed;
+      await flushed;
       return result;
     },
   };
