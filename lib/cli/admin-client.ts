@@ -6,7 +6,7 @@ import { loadConfig } from '../runtime/config.ts';
 import { AdminApiError, InvalidUrlError, MissingAdminTokenError, NotRunningError, UnexpectedResponseError, UnreachableError } from './errors.ts';
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
-const ADMIN_TOKEN_FILE = 'admin-token';
+export const ADMIN_TOKEN_FILE = 'admin-token';
 
 export interface AdminClientOptions {
   /** Where Trustline runs, e.g. `http://127.0.0.1:3000`. */
@@ -107,7 +107,7 @@ export class AdminClient {
   }
 }
 
-async function readToken(source: AdminClientOptions['token']): Promise<string> {
+export async function readToken(source: AdminClientOptions['token']): Promise<string> {
   if (typeof source === 'string') {
     registerSecret(source);
     return source;

@@ -18,7 +18,8 @@ export type JwtErrorCode =
   | 'QSH_MISMATCH'
   | 'WRONG_AUDIENCE'
   | 'KEY_UNAVAILABLE'
-  | 'ALG_NOT_ALLOWED';
+  | 'ALG_NOT_ALLOWED'
+  | 'INVALID_OIDC_REQUEST';
 
 /** A proxy transformation that explains a qsh mismatch, found by lib/jwt/diagnosis. */
 export interface Diagnosis {
