@@ -1,15 +1,15 @@
 import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { Schedule, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
 import { type FunctionSpec, manifest as defaultManifest } from '../../functions/manifest.ts';
 import { ALARM_PERIOD, Alerts } from './alerts.ts';
-import { toEventBridgeCron } from './cron.ts';
 import { DataStores } from './data-stores.ts';
 import { FanOutQueue, queueUrlVariable } from './fan-out-queue.ts';
 import { TrustlineHttpApi } from './http-api.ts';
 import { acknowledgeFunctionRole, acknowledgeNag, arnToken } from './nag-acknowledgements.ts';
+import { scheduleExpression } from './schedule.ts';
 import { TrustlineFunction } from './trustline-function.ts';
 import { manifestWarnings, validateManifest } from './validate-manifest.ts';
 
@@ -82,7 +82,7 @@ export class TrustlineStack extends Stack {
       const input: ScheduledInvocation = { source: 'trustline.schedule', function: fn.spec.name, cron: schedule.cron };
       new Schedule(this, `${fnId}Schedule${i + 1}`, {
         description: schedule.description,
-        schedule: ScheduleExpression.expression(toEventBridgeCron(schedule.cron)),
+        schedule: scheduleExpression(schedule.cron),
         // A missed run is superseded by the next one; retrying for a day would only pile up.
         target: new LambdaInvoke(fn, { role, input: ScheduleTargetInput.fromObject(input), retryAttempts: 2, maxEventAge: Duration.hours(1) }),
       });

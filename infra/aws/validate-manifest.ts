@@ -1,5 +1,5 @@
 import type { FunctionSpec } from '../../functions/manifest.ts';
-import { toEventBridgeCron } from './cron.ts';
+import { scheduleExpression } from './schedule.ts';
 import { CronConversionError, ManifestError } from './errors.ts';
 
 /** API Gateway gives up on an integration after 30 s, so an HTTP function may not run longer. */
@@ -41,7 +41,7 @@ export function validateManifest(specs: readonly FunctionSpec[]): void {
     }
     for (const schedule of spec.schedules ?? []) {
       try {
-        toEventBridgeCron(schedule.cron);
+        scheduleExpression(schedule.cron);
       } catch (error) {
         if (!(error instanceof CronConversionError)) throw error;
         throw new ManifestError(spec.name, `the schedule "${schedule.cron}" cannot run on EventBridge Scheduler: ${error.problem}`, error.fix, { cause: error });

@@ -30,6 +30,4 @@ export { checkProxyConfig, checkPastedProxyConfig, ProxyConfigError, type ProxyC
 export { toVerifyDocument, type VerifyDocument } from './verify-document.ts';
 export { createInstallKeyProvider, ATLASSIAN_INSTALL_KEYS_URL, type InstallKeyProvider } from './install-keys.ts';
 export { handleLifecycle, verifyLifecycleToken, installedPayloadSchema, uninstalledPayloadSchema, type LifecyclePayload } from './lifecycle.ts';
-export { createOidcVerifier, OidcConfigError, type OidcVerifier, type OidcVerifierOptions } from './oidc-verifier.ts';
-export { createJwksCache } from './jwks.ts';
 export * from './errors.ts';

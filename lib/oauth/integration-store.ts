@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConditionFailedError } from '../store/errors.ts';
-import type { MetadataStore, StoredItem, WriteOptions } from '../store/ports.ts';
+import type { MetadataStore, StoredItem } from '../store/ports.ts';
 import { refreshDueAt } from './due.ts';
 import { IntegrationConflictError, IntegrationNameTakenError, IntegrationNotFoundError } from './errors.ts';
 import type { Integration } from './integration.ts';
@@ -70,8 +70,6 @@ export interface UpdateOptions {
    * (the write is conditional on its version, so a change made since is never lost).
    */
   readonly read?: StoredItem<Integration> | undefined;
-  /** How the write is made, given the integration before and after (durable by default). */
-  readonly writeOptions?: (current: Integration, next: Integration) => WriteOptions;
 }
 
 /**
@@ -84,7 +82,7 @@ export async function updateIntegration(
   change: (current: Integration) => Integration,
   options: UpdateOptions = {},
 ): Promise<Integration> {
-  const { read, writeOptions } = options;
+  const { read } = options;
   let lastConflict: ConditionFailedError | undefined;
   for (let attempt = 0; attempt < UPDATE_ATTEMPTS; attempt++) {
     const item = attempt === 0 && read !== undefined ? read : await metadata.get<Integration>(INTEGRATION_KIND, id);
@@ -95,11 +93,7 @@ export async function updateIntegration(
     if (renamed) await claimName(metadata, next.name, id);
     try {
       const dueAt = refreshDueAt(next);
-      await metadata.put(
-        { kind: INTEGRATION_KIND, id, data: next, ...(dueAt === undefined ? {} : { dueAt }) },
-        { expectedVersion: item.version },
-        writeOptions?.(item.data, next),
-      );
+      await metadata.put({ kind: INTEGRATION_KIND, id, data: next, ...(dueAt === undefined ? {} : { dueAt }) }, { expectedVersion: item.version });
     } catch (error) {
       if (renamed) await releaseName(metadata, next.name);
       if (!(error instanceof ConditionFailedError)) throw error;

@@ -90,13 +90,7 @@ export async function recordRefreshFailure(
 
 /** Records a successful refresh; an integration that was failing raises one "recovered" alert. */
 export async function recordRefreshSuccess(deps: OutcomeDeps, integrationId: string, tokens: StoredTokens, read?: StoredItem<Integration>): Promise<Integration> {
-  const { updated, before } = await applyOutcome(deps, integrationId, (current) => refreshedState(current, tokens), {
-    read,
-    // A routine refresh only moves timestamps: it need not wait for the disk (the new tokens did).
-    // Lost to a power cut, the integration reads as before and the next run refreshes it again
-    // with the stored refresh token. A change of status or a cleared error is written durably.
-    writeOptions: (current, next) => ({ durable: current.status !== next.status || current.lastError !== undefined }),
-  });
+  const { updated, before } = await applyOutcome(deps, integrationId, (current) => refreshedState(current, tokens), { read });
   if (before !== undefined && before !== updated.status) await publish(deps, statusAlert(updated, undefined));
   return updated;
 }

@@ -3,7 +3,7 @@ import type { OAuthServices } from './deps.ts';
 import { IntegrationNotFoundError, NotAuthorizedError } from './errors.ts';
 import type { Integration } from './integration.ts';
 import { INTEGRATION_KIND } from './integration-store.ts';
-import { type CallSlots, refreshIntegration } from './refresh.ts';
+import { refreshIntegration } from './refresh.ts';
 import { type FailureClass, type RefreshPolicy, classifyFailure, refreshPolicy } from './refresh-policy.ts';
 import type { RefreshQueue } from './refresh-queue.ts';
 
@@ -13,14 +13,6 @@ const DUE_PAGE_SIZE = 1000;
 const MAX_DUE = 50_000;
 /** Refreshed by the scheduled invocation itself; beyond this they go to the queue at once. */
 export const DEFAULT_INLINE_LIMIT = 1000;
-/**
- * Refreshes in progress per token-endpoint call allowed at once: a refresh whose call has been
- * answered still waits for its durable store write, and meanwhile others call. The more writers
- * wait at once, the more share one fdatasync (measured with the refresh benchmark in 8 paired
- * runs: 1.12x the bare loop with 2 per call, 1.08x with 4, ratio of medians).
- */
-const REFRESHES_PER_CALL = 4;
-
 /** What happened to one integration. */
 export interface RefreshOutcome {
   readonly integrationId: string;
@@ -35,10 +27,7 @@ export interface RefreshRunOptions {
   readonly budgetMs: number;
   /** Where the integrations the run cannot refresh itself go; without one they wait for the next run. */
   readonly queue?: RefreshQueue;
-  /**
-   * Token-endpoint calls at once. Default: `config.refresh.concurrency` (16). Up to three times
-   * as many answered refreshes may be finishing their store writes meanwhile.
-   */
+  /** Refreshes at once. Default: `config.refresh.concurrency` (16). */
   readonly concurrency?: number;
   /** Most integrations refreshed inline; the rest are queued at once. Default 1000. */
   readonly inlineLimit?: number;
@@ -108,7 +97,7 @@ export async function refreshQueued(deps: OAuthServices, integrationIds: readonl
 }
 
 /** Refreshes one integration if it is still due once its lease is held; never throws. */
-export async function refreshOne(deps: OAuthServices, integrationId: string, policy: RefreshPolicy, callSlots?: CallSlots): Promise<RefreshOutcome> {
+export async function refreshOne(deps: OAuthServices, integrationId: string, policy: RefreshPolicy): Promise<RefreshOutcome> {
   const started = performance.now();
   const outcome = (result: RefreshOutcome['result'], failureClass?: FailureClass): RefreshOutcome => ({
     integrationId,
@@ -117,7 +106,7 @@ export async function refreshOne(deps: OAuthServices, integrationId: string, pol
     durationMs: performance.now() - started,
   });
   try {
-    const { refreshed } = await refreshIntegration(deps, integrationId, { whenDue: true, policy, ...(callSlots === undefined ? {} : { callSlots }) });
+    const { refreshed } = await refreshIntegration(deps, integrationId, { whenDue: true, policy });
     return outcome(refreshed ? 'refreshed' : 'skipped');
   } catch (error) {
     if (error instanceof IntegrationNotFoundError || error instanceof NotAuthorizedError) return outcome('skipped');
@@ -147,47 +136,19 @@ interface BoundedOptions {
   readonly policy: RefreshPolicy;
 }
 
-/**
- * Refreshes `ids` with at most `concurrency` token-endpoint calls in flight and REFRESHES_PER_CALL
- * times as many refreshes in progress: the store work of answered calls overlaps with the next calls.
- */
+/** Refreshes `ids`, `concurrency` at a time, starting none after the deadline. */
 async function refreshBounded(deps: OAuthServices, ids: readonly string[], options: BoundedOptions): Promise<{ outcomes: RefreshOutcome[]; notStarted: string[] }> {
   const outcomes: RefreshOutcome[] = [];
-  const calls = slots(options.concurrency);
   let next = 0;
   const lane = async (): Promise<void> => {
     while (next < ids.length && performance.now() < options.deadline) {
       const id = ids[next++] as string;
-      outcomes.push(await refreshOne(deps, id, options.policy, calls));
+      outcomes.push(await refreshOne(deps, id, options.policy));
     }
   };
-  const lanes = Math.max(1, Math.min(options.concurrency * REFRESHES_PER_CALL, ids.length));
+  const lanes = Math.max(1, Math.min(options.concurrency, ids.length));
   await Promise.all(Array.from({ length: lanes }, lane));
   return { outcomes, notStarted: ids.slice(next) };
-}
-
-/** `count` places; takers beyond them wait, first come first served. */
-export function slots(count: number): CallSlots {
-  let taken = 0;
-  const waiting: (() => void)[] = [];
-  const giveBack = () => {
-    // A place given back goes straight to the next waiter (`taken` stays as it is).
-    const next = waiting.shift();
-    if (next === undefined) taken--;
-    else next();
-  };
-  return {
-    async take() {
-      if (taken < count) taken++;
-      else await new Promise<void>((resolve) => waiting.push(resolve));
-      let held = true;
-      return () => {
-        if (!held) return;
-        held = false;
-        giveBack();
-      };
-    },
-  };
 }
 
 function summarize(outcomes: readonly RefreshOutcome[]): Pick<RefreshRunReport, 'refreshed' | 'skipped' | 'failed' | 'outcomes'> {

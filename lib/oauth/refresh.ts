@@ -24,17 +24,6 @@ export interface RefreshOptions {
   readonly policy?: RefreshPolicy;
   /** How the token write is retried within the lease; default DEFAULT_STORE_RETRY (about 20 s). */
   readonly storeRetry?: StoreRetryOptions;
-  /**
-   * Places shared by a scheduled run's refreshes: one is held from before the lease is taken
-   * until the token endpoint has answered, so that a run's calls in flight stay bounded while
-   * answered refreshes finish their store writes.
-   */
-  readonly callSlots?: CallSlots;
-}
-
-/** A bounded number of places; `take` resolves with the function that gives the place back (idempotent). */
-export interface CallSlots {
-  take(): Promise<() => void>;
 }
 
 export interface RefreshResult {
@@ -58,13 +47,7 @@ export async function refreshIntegration(deps: OAuthServices, integrationId: str
     return !options.force && (tokens.expiresAt === undefined || tokens.expiresAt - deps.clock.now() > (options.minValidityMs ?? 0));
   };
   const policy = options.policy ?? refreshPolicy(deps.config);
-  // Taken before the lease, so that waiting for a place never eats into the lease's time.
-  const giveBack = (await options.callSlots?.take()) ?? (() => undefined);
-  try {
-    return await withRefreshLease(deps.leases, integrationId, (held) => refreshHoldingLease(deps, integrationId, held, fresh, { ...options, policy }, giveBack));
-  } finally {
-    giveBack();
-  }
+  return withRefreshLease(deps.leases, integrationId, (held) => refreshHoldingLease(deps, integrationId, held, fresh, { ...options, policy }));
 }
 
 async function refreshHoldingLease(
@@ -73,8 +56,6 @@ async function refreshHoldingLease(
   held: HeldLease,
   fresh: (integration: Integration, tokens: StoredTokens) => boolean,
   { policy, storeRetry }: RefreshOptions & { policy: RefreshPolicy },
-  /** Called once the token endpoint has answered: the rest is store work. */
-  answered: () => void,
 ): Promise<RefreshResult> {
   // Read under the lease; the outcome is written conditionally on this version, without reading it again.
   const item = await requireIntegrationItem(deps.metadata, integrationId);
@@ -91,7 +72,6 @@ async function refreshHoldingLease(
   try {
     response = await client.refreshTokenGrant(configuration, tokens.refreshToken);
   } catch (caught) {
-    answered();
     const error = tokenEndpointError(caught, integration.tokenEndpoint);
     if (error.providerError === 'invalid_grant') {
       // A sibling may have rotated the refresh token between our read and our call.
@@ -101,7 +81,6 @@ async function refreshHoldingLease(
     await recordRefreshFailure(deps, integrationId, error, policy, item);
     throw error;
   }
-  answered();
   registerSecret(response.access_token);
   registerSecret(response.refresh_token);
   const obtainedAt = deps.clock.now();

@@ -57,22 +57,6 @@ export class InvalidSecretNameError extends StoreError {
   }
 }
 
-/** Another process held a local store file's lock for longer than the bounded wait. */
-export class StoreLockedError extends StoreError {
-  override readonly code = 'STORE_LOCKED';
-  constructor(
-    readonly file: string,
-    readonly holderPid: number | undefined,
-    options?: ErrorOptions,
-  ) {
-    super(
-      `The store file ${file} stayed locked by another Trustline process` +
-        `${holderPid === undefined ? '' : ` (pid ${holderPid})`}; try again, and if no other Trustline process runs, delete ${file}.lock.`,
-      options,
-    );
-  }
-}
-
 /** A page request with a cursor this store did not issue, or a limit that is not a positive integer. */
 export class InvalidPageRequestError extends StoreError {
   override readonly code = 'INVALID_PAGE_REQUEST';
@@ -81,14 +65,32 @@ export class InvalidPageRequestError extends StoreError {
   }
 }
 
-/** The data directory holds stores in the format before the logs (a folder per store, a file per item). */
+/** The data directory holds stores in an earlier format (a log per store, or a folder per store). */
 export class LegacyDataDirectoryError extends StoreError {
   override readonly code = 'STORE_FORMAT_OUTDATED';
-  constructor(readonly directory: string) {
+  constructor(
+    readonly directory: string,
+    readonly found: string,
+  ) {
     super(
-      `The data directory ${directory} holds stores in the earlier one-file-per-item format (its metadata/ and secrets/ folders), ` +
-        'which this version of Trustline does not read. Move those two folders away (or set TRUSTLINE_DATA_DIR to a new directory), ' +
+      `The data directory ${directory} holds stores in an earlier format (${found}), which this version of Trustline does not read. ` +
+        'Move its secrets* and metadata* entries away (or set TRUSTLINE_DATA_DIR to a new directory), ' +
         'start again and authorize the integrations again.',
+    );
+  }
+}
+
+/** The data directory or its key file belongs to another user: Trustline will not use or change it. */
+export class DataDirectoryOwnerError extends StoreError {
+  override readonly code = 'DATA_DIRECTORY_NOT_OWNED';
+  constructor(
+    readonly file: string,
+    readonly ownerUid: number,
+    readonly processUid: number,
+  ) {
+    super(
+      `${file} belongs to another user (uid ${ownerUid}, this process runs as uid ${processUid}), so its secrets are not private to Trustline. ` +
+        'Run Trustline as the user who owns it, or set TRUSTLINE_DATA_DIR to a directory of your own.',
     );
   }
 }

@@ -1,18 +1,18 @@
 /**
  * Storage: the ports, their errors and the LeaseStore built on any MetadataStore. Adapters are
- * separate doors so a bundle carries only its own: `./local/index.ts` (embedded files) and
+ * separate doors so a bundle carries only its own: `./local/index.ts` (the embedded LMDB database) and
  * `./aws/index.ts` (Secrets Manager + DynamoDB).
  */
 export type { Clock, Lease, LeaseStore, MetadataStore, NewItem, Page, PutCondition, SecretStore, SecretVersion, StoredItem } from './ports.ts';
 export { systemClock } from './ports.ts';
 export {
   ConditionFailedError,
+  DataDirectoryOwnerError,
   InvalidPageRequestError,
   InvalidSecretNameError,
   LeaseLostError,
   StoreCorruptedError,
   StoreError,
-  StoreLockedError,
   StoreThrottledError,
 } from './errors.ts';
 export { createLeaseStore, LEASE_KIND } from './lease.ts';

@@ -19,12 +19,7 @@ interface LeaseData {
 /** LeaseStore over any MetadataStore: every change is a conditional put on the lease item's version. */
 export function createLeaseStore(metadata: MetadataStore, clock: Clock): LeaseStore {
   const write = async (name: string, owner: string, expiresAt: number, expectedVersion: number | 'absent'): Promise<Lease> => {
-    // No lease outlives its holders, and a power cut ends them all: leases need not reach the disk.
-    const item = await metadata.put<LeaseData>(
-      { kind: LEASE_KIND, id: name, data: { owner, expiresAt }, expiresAt: expiresAt + RETENTION_MS },
-      { expectedVersion },
-      { durable: false },
-    );
+    const item = await metadata.put<LeaseData>({ kind: LEASE_KIND, id: name, data: { owner, expiresAt }, expiresAt: expiresAt + RETENTION_MS }, { expectedVersion });
     return toLease(item);
   };
 

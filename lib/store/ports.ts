@@ -43,15 +43,6 @@ export interface NewItem<T> {
   readonly expiresAt?: number;
 }
 
-/**
- * `durable: false` lets a write be lost in a power cut (it is still atomic and at once visible to
- * every reader): for leases, whose holders cannot outlive one either. Stores whose every write is
- * durable (DynamoDB) ignore it.
- */
-export interface WriteOptions {
-  readonly durable?: boolean;
-}
-
 /** `absent`: only if no live item exists; a number: only if the live item has that version. */
 export type PutCondition = { readonly expectedVersion: number | 'absent' };
 
@@ -64,7 +55,7 @@ export interface Page<T> {
 export interface MetadataStore {
   get<T>(kind: string, id: string): Promise<StoredItem<T> | undefined>;
   /** Writes the item; throws ConditionFailedError when `condition` does not hold. */
-  put<T>(item: NewItem<T>, condition?: PutCondition, options?: WriteOptions): Promise<StoredItem<T>>;
+  put<T>(item: NewItem<T>, condition?: PutCondition): Promise<StoredItem<T>>;
   /** Deletes; with a condition, throws ConditionFailedError when it does not hold. */
   delete(kind: string, id: string, condition?: PutCondition): Promise<void>;
   /** Atomically deletes and returns the live item (single-use values such as OAuth `state`). */

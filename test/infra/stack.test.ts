@@ -2,9 +2,9 @@ import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type FunctionSpec, manifest } from '../../functions/manifest.ts';
-import { toEventBridgeCron } from '../../infra/aws/cron.ts';
 import { TABLE_SCHEMA, createTableInput } from '../../lib/store/aws/table-schema.ts';
 import { queueUrlVariable } from '../../infra/aws/fan-out-queue.ts';
+import { scheduleExpression } from '../../infra/aws/schedule.ts';
 import type { TrustlineStack } from '../../infra/aws/stack.ts';
 import { createTrustlineApp } from '../../infra/aws/trustline-app.ts';
 import { syntheticManifest } from './synthetic-manifest.ts';
@@ -88,7 +88,7 @@ describe.each([
 
   it.each(schedules.map(({ fn, schedule }) => [fn.name, schedule.cron, fn] as const))('schedules %s at %s (UTC)', (name, cron) => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      ScheduleExpression: toEventBridgeCron(cron),
+      ScheduleExpression: scheduleExpression(cron).expressionString,
       ScheduleExpressionTimezone: 'Etc/UTC',
       Target: { Arn: { 'Fn::GetAtt': [logicalId(stack, stack.functions.get(name)!), 'Arn'] }, Input: Match.serializedJson({ source: 'trustline.schedule', function: name, cron }) },
     });

@@ -25,7 +25,7 @@ export const syntheticManifest: readonly FunctionSpec[] = [
     entry: 'functions/health/handler.ts',
     schedules: [
       { cron: '*/5 * * * *', description: 'every five minutes' },
-      { cron: '0 9 * * 1-5', description: 'weekday mornings' },
+      { cron: '0 9 * * MON-FRI', description: 'weekday mornings' },
     ],
     access: { table: 'read', queueTo: 'worker', alerts: true },
   },

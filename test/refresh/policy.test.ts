@@ -4,7 +4,6 @@ import { RefreshBusyError, TokenEndpointError } from '../../lib/oauth/errors.ts'
 import type { Integration } from '../../lib/oauth/integration.ts';
 import { failedState, refreshedState } from '../../lib/oauth/refresh-outcome.ts';
 import { DEFAULT_REFRESH_POLICY, type RefreshPolicy, accessTokenExpiry, backoffMs, classifyFailure } from '../../lib/oauth/refresh-policy.ts';
-import { slots } from '../../lib/oauth/refresh-run.ts';
 import { StoreThrottledError } from '../../lib/store/errors.ts';
 
 const NOW = Date.UTC(2026, 0, 1, 12);
@@ -131,29 +130,5 @@ describe('default lifetime', () => {
 
   it('assumes the configured lifetime when the provider omits expires_in', () => {
     expect(accessTokenExpiry(NOW, undefined, { defaultTokenLifetimeMs: 1800_000 })).toBe(NOW + 1800_000);
-  });
-});
-
-describe('call slots of a scheduled run', () => {
-  it('hand out at most `count` places, the next waiter first, and take each place back once', async () => {
-    const places = slots(2);
-    const first = await places.take();
-    const second = await places.take();
-    const order: string[] = [];
-    const third = places.take().then((giveBack) => (order.push('third'), giveBack));
-    const fourth = places.take().then((giveBack) => (order.push('fourth'), giveBack));
-    await Promise.resolve();
-    expect(order).toEqual([]);
-    first();
-    first(); // a second give-back of the same place frees nothing more
-    const giveBackThird = await third;
-    await Promise.resolve();
-    expect(order).toEqual(['third']);
-    second();
-    (await fourth)();
-    giveBackThird();
-    expect(order).toEqual(['third', 'fourth']);
-    // Everything given back: two places again, at once.
-    await Promise.all([places.take(), places.take()]);
   });
 });

@@ -28,21 +28,6 @@ describe('a refresh reads each record once and loses no concurrent change', () =
     expect({ metadataReads, metadataWrites, secretReads, secretWrites }).toEqual({ metadataReads: 1, metadataWrites: 1, secretReads: 1, secretWrites: 1 });
   });
 
-  it('writes a routine refresh without waiting for the disk, and a recovery from a failure durably', async () => {
-    const [s] = await world.seed(1);
-    world.stores.counts.reset();
-    await refreshIntegration(world.deps, s!.id, { force: true });
-    expect(world.stores.counts.metadataVolatileWrites).toBe(1);
-
-    world.provider.fault = () => Promise.resolve({ status: 503 });
-    await expect(refreshIntegration(world.deps, s!.id, { force: true })).rejects.toBeInstanceOf(TokenEndpointError);
-    world.provider.fault = undefined;
-    world.stores.counts.reset();
-    await refreshIntegration(world.deps, s!.id, { force: true });
-    expect(world.stores.counts).toMatchObject({ metadataWrites: 1, metadataVolatileWrites: 0 });
-    expect((await world.integration(s!.id)).lastError).toBeUndefined();
-  });
-
   it('keeps a change made to the integration while the token endpoint answers, and records the refresh', async () => {
     const [s] = await world.seed(1);
     world.provider.fault = async () => {

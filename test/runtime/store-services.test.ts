@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -19,11 +19,20 @@ describe('createLocalServices', () => {
 
   it('wires the embedded stores of the configured data directory into every port', async () => {
     const config = loadConfig({ TRUSTLINE_DATA_DIR: path.join(root, 'data') });
-    const services = createLocalServices(config, new ManualClock());
+    const services = await createLocalServices(config, new ManualClock());
     await services.secrets.put('trustline/check', 'value-123');
-    expect((await createLocalServices(config, new ManualClock()).secrets.get('trustline/check'))?.value).toBe('value-123');
+    expect((await (await createLocalServices(config, new ManualClock())).secrets.get('trustline/check'))?.value).toBe('value-123');
     expect(await services.leases.acquire('job', 'me', 1_000)).toMatchObject({ owner: 'me' });
     expect(await services.trustStore.list()).toEqual([]);
+  });
+
+  it('checks the data directory as it starts, making one that others could read private again', async () => {
+    const dataDir = path.join(root, 'open-to-others');
+    await mkdir(dataDir, { mode: 0o755 });
+    await chmod(dataDir, 0o755);
+    await createLocalServices(loadConfig({ TRUSTLINE_DATA_DIR: dataDir }), new ManualClock());
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+    expect((await stat(path.join(dataDir, 'secret.key'))).mode & 0o777).toBe(0o600);
   });
 });
 

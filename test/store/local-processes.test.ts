@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,11 +17,11 @@ interface WorkerResult {
 }
 
 /** Starts one process per owner, releases them together once all are ready, and returns their results. */
-async function runWorkers(dataDir: string, owners: string[], compactAfter?: number): Promise<WorkerResult[]> {
+async function runWorkers(dataDir: string, owners: string[]): Promise<WorkerResult[]> {
   const goFile = path.join(path.dirname(dataDir), 'go');
   const ready: Promise<void>[] = [];
   const results = owners.map((owner) => {
-    const args = [worker, dataDir, goFile, owner, String(INCREMENTS), ...(compactAfter === undefined ? [] : [String(compactAfter)])];
+    const args = [worker, dataDir, goFile, owner, String(INCREMENTS)];
     const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -47,29 +47,25 @@ async function runWorkers(dataDir: string, owners: string[], compactAfter?: numb
   return Promise.all(results);
 }
 
-for (const compactAfter of [undefined, 4]) {
-  const compacting = compactAfter === undefined ? '' : ', compacting their logs all along';
-  describe(`local stores shared by ${WORKERS} separate processes started at once on a new data directory${compacting}`, () => {
-    let root: string;
-    let dataDir: string;
-    let results: WorkerResult[];
-    beforeAll(async () => {
-      root = await mkdtemp(path.join(tmpdir(), 'trustline-processes-'));
-      dataDir = path.join(root, 'data');
-      results = await runWorkers(dataDir, Array.from({ length: WORKERS }, (_, i) => `process-${i}`), compactAfter);
-    });
-    afterAll(() => rm(root, { recursive: true, force: true }));
-
-    it('grants each lease they race for to exactly one process', () => {
-      const won = results.flatMap((result) => result.acquired).sort();
-      expect(won).toEqual(Array.from({ length: INCREMENTS }, (_, i) => `lease-${i}`).sort());
-    });
-
-    it('loses no update when every process increments one counter with conditional puts', async () => {
-      expect(results.map((result) => result.done)).toEqual(Array.from({ length: WORKERS }, () => INCREMENTS));
-      const counter = await createLocalStores({ dataDir, clock: systemClock }).metadata.get('counter', 'shared');
-      expect(counter).toMatchObject({ data: WORKERS * INCREMENTS, version: WORKERS * INCREMENTS });
-      if (compactAfter !== undefined) expect(await readdir(dataDir)).not.toContain('metadata.000001.log');
-    });
+describe(`local stores shared by ${WORKERS} separate processes started at once on a new data directory`, () => {
+  let root: string;
+  let dataDir: string;
+  let results: WorkerResult[];
+  beforeAll(async () => {
+    root = await mkdtemp(path.join(tmpdir(), 'trustline-processes-'));
+    dataDir = path.join(root, 'data');
+    results = await runWorkers(dataDir, Array.from({ length: WORKERS }, (_, i) => `process-${i}`));
   });
-}
+  afterAll(() => rm(root, { recursive: true, force: true }));
+
+  it('grants each lease they race for to exactly one process', () => {
+    const won = results.flatMap((result) => result.acquired).sort();
+    expect(won).toEqual(Array.from({ length: INCREMENTS }, (_, i) => `lease-${i}`).sort());
+  });
+
+  it('loses no update when every process increments one counter with conditional puts', async () => {
+    expect(results.map((result) => result.done)).toEqual(Array.from({ length: WORKERS }, () => INCREMENTS));
+    const counter = await createLocalStores({ dataDir, clock: systemClock }).metadata.get('counter', 'shared');
+    expect(counter).toMatchObject({ data: WORKERS * INCREMENTS, version: WORKERS * INCREMENTS });
+  });
+});

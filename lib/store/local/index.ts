@@ -1,69 +1,56 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { LegacyDataDirectoryError } from '../errors.ts';
 import { createLeaseStore } from '../lease.ts';
 import type { Clock, LeaseStore, MetadataStore, SecretStore } from '../ports.ts';
-import { DEFAULT_LOCK_OPTIONS, type LockOptions } from './file-lock.ts';
-import { loadOrCreateKey } from './key-file.ts';
-import { createLocalMetadataStore } from './metadata-store.ts';
+import { type LocalDatabase, openDatabase } from './database.ts';
+import { createLocalMetadataStore, deleteExpired } from './metadata-store.ts';
 import { createLocalSecretStore } from './secret-store.ts';
 
 export { KEY_FILE } from './key-file.ts';
-export type { LockOptions } from './file-lock.ts';
+export { DATABASE_FILE } from './database.ts';
 
 export interface LocalStoresOptions {
-  /** The data directory (created with mode 0700): `secret.key` and the store logs `secrets.*.log`, `metadata.*.log`. */
+  /** The data directory (mode 0700): `secret.key` and the database `store.mdb`. */
   readonly dataDir: string;
   readonly clock: Clock;
-  /** Cross-process lock waits; the defaults suit everything but tests of the lock itself. */
-  readonly lock?: Partial<LockOptions>;
-  /** Records a log may hold beyond four per live entry before it is compacted (default 20,000). */
-  readonly compactAfter?: number;
 }
 
 export interface LocalStores {
   readonly secrets: SecretStore;
   readonly metadata: MetadataStore;
   readonly leases: LeaseStore;
-  /** Rewrites both logs now, keeping only live entries (it also happens by itself as they grow). */
-  compact(): Promise<void>;
+  /** Opens the database now rather than at the first operation, so that a refused directory stops a start. */
+  open(): Promise<void>;
 }
 
 /**
- * The embedded stores under one data directory, safe to share between processes (the server,
- * the CLI, scripts): each store is an append-only log (record-log.ts) that every process reads.
+ * The embedded stores under one data directory: an LMDB database that several processes (the
+ * server, the CLI, scripts) share safely. It is opened at the first operation (or `open()`),
+ * after the directory and key checks (data-directory.ts), and the items that expired meanwhile
+ * are deleted then.
  *
  * @example const { secrets, metadata, leases } = createLocalStores({ dataDir: '.trustline', clock: systemClock });
  */
 export function createLocalStores(options: LocalStoresOptions): LocalStores {
   const dataDir = path.resolve(options.dataDir);
-  const lock: LockOptions = { ...DEFAULT_LOCK_OPTIONS, ...options.lock };
-  let keyPromise: Promise<Buffer> | undefined;
-  const key = () => {
-    keyPromise ??= refuseLegacyLayout(dataDir).then(() => loadOrCreateKey(dataDir)).catch((error: unknown) => {
-      keyPromise = undefined;
-      throw error;
-    });
-    return keyPromise;
+  const { clock } = options;
+  let ready: Promise<LocalDatabase> | undefined;
+  const database = (): Promise<LocalDatabase> => {
+    ready ??= openDatabase(dataDir)
+      .then(async (db) => (await deleteExpired(db, clock), db))
+      .catch((error: unknown) => {
+        ready = undefined;
+        throw error;
+      });
+    return ready;
   };
-  const common = { directory: dataDir, key, clock: options.clock, lock, ...(options.compactAfter === undefined ? {} : { compactAfter: options.compactAfter }) };
-  const secrets = createLocalSecretStore(common);
-  const metadata = createLocalMetadataStore(common);
   return {
-    secrets,
-    metadata,
-    leases: createLeaseStore(metadata, options.clock),
-    compact: async () => {
-      await secrets.compact();
-      await metadata.compact();
+    secrets: createLocalSecretStore(database),
+    metadata: createLocalMetadataStore(database, { clock, durable: true }),
+    // No lease outlives its holders, and a power cut ends them all: lease writes need only be
+    // visible to every process, not on disk.
+    leases: createLeaseStore(createLocalMetadataStore(database, { clock, durable: false }), clock),
+    open: async () => {
+      await database();
     },
   };
-}
-
-/** A data directory of the earlier format is refused rather than read as empty. */
-async function refuseLegacyLayout(dataDir: string): Promise<void> {
-  for (const folder of ['metadata', 'secrets']) {
-    const info = await stat(path.join(dataDir, folder)).catch(() => undefined);
-    if (info?.isDirectory() === true) throw new LegacyDataDirectoryError(dataDir);
-  }
 }

@@ -1,25 +1,30 @@
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { StoreCorruptedError } from '../errors.ts';
-import { ensureDirectory, isErrno, readFileIfExists } from './files.ts';
-import { syncDirectory } from './directory-sync.ts';
+import { enforcePrivate } from './data-directory.ts';
 
 /** Name of the local master key inside the data directory. */
 export const KEY_FILE = 'secret.key';
 const KEY_BYTES = 32;
 
 /**
- * The data directory's AES-256 key, created on first use with mode 0600. The new key is written
- * complete to a temp file and then hard-linked into place, which fails if the name exists: when
- * two processes start at once, exactly one link wins and both read the winner's key.
+ * The data directory's AES-256 key, created on first use with mode 0600 (an existing one is
+ * checked as the directory is). A new key is written complete to a temp file and then
+ * hard-linked into place, which fails if the name exists: when two processes start at once,
+ * exactly one link wins and both read the winner's key.
  */
 export async function loadOrCreateKey(dataDir: string): Promise<Buffer> {
   const file = path.join(dataDir, KEY_FILE);
-  const existing = readFileIfExists(file);
-  if (existing !== undefined) return checked(existing, file);
-
-  await ensureDirectory(dataDir);
+  const existing = await readFile(file).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (existing !== undefined) {
+    await enforcePrivate(file, 0o600);
+    return checked(existing, file);
+  }
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   const handle = await open(temp, 'wx', 0o600);
   try {
@@ -32,11 +37,21 @@ export async function loadOrCreateKey(dataDir: string): Promise<Buffer> {
     await link(temp, file);
     await syncDirectory(dataDir);
   } catch (error) {
-    if (!isErrno(error, 'EEXIST')) throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   } finally {
     await unlink(temp);
   }
   return checked(await readFile(file), file);
+}
+
+/** Makes the new key's directory entry durable: losing it in a power cut would lose every secret. */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 function checked(key: Buffer, file: string): Buffer {

@@ -1,225 +1,171 @@
 import * as z from 'zod';
-import { ConditionFailedError } from '../errors.ts';
+import { ConditionFailedError, StoreCorruptedError } from '../errors.ts';
 import { isLive } from '../expiry.ts';
-import { checkLimit, compareUtf8, decodeCursor, pageOf } from '../paging.ts';
-import type { Clock, MetadataStore, NewItem, Page, PutCondition, StoredItem, WriteOptions } from '../ports.ts';
+import { checkLimit, decodeCursor, pageOf } from '../paging.ts';
+import type { Clock, MetadataStore, NewItem, Page, PutCondition, StoredItem } from '../ports.ts';
 import { storedItem } from '../stored-item.ts';
-import type { LockOptions } from './file-lock.ts';
-import { slotOf } from './log-frame.ts';
-import { type Compactable, type LogState, RecordLog } from './record-log.ts';
+import type { ItemKey, LocalDatabase } from './database.ts';
+import { seal, unseal } from './sealed.ts';
 
-export interface LocalMetadataStoreOptions {
-  /** Directory holding the store's log (`metadata.<generation>.log`). */
-  readonly directory: string;
-  readonly key: () => Promise<Buffer>;
-  readonly clock: Clock;
-  readonly lock: LockOptions;
-  /** See RecordLogOptions.compactAfter. */
-  readonly compactAfter?: number;
-}
-
-const condition = z.union([z.number(), z.literal('absent')]).optional();
-/** Log records. `d` is the item's data as JSON text; `n` is the writer's clock, which decides liveness. */
-const recordSchema = z.discriminatedUnion('o', [
-  z.object({ o: z.literal('put'), k: z.string(), i: z.string(), d: z.string(), due: z.number().optional(), exp: z.number().optional(), c: condition, n: z.number() }),
-  z.object({ o: z.literal('delete'), k: z.string(), i: z.string(), c: condition, n: z.number() }),
-  z.object({ o: z.literal('take'), k: z.string(), i: z.string(), n: z.number() }),
-  z.object({ o: z.literal('set'), k: z.string(), i: z.string(), d: z.string(), v: z.number().int().positive(), due: z.number().optional(), exp: z.number().optional() }),
-]);
-type MetadataRecord = z.infer<typeof recordSchema>;
-
-/** An item as held in memory; `data` stays JSON text so every read hands out a fresh copy. */
-interface Entry {
-  readonly id: string;
-  readonly data: string;
-  readonly version: number;
-  readonly dueAt?: number;
-  readonly expiresAt?: number;
-}
+/** What one sealed item holds. */
+const entrySchema = z.object({ d: z.unknown(), v: z.number().int().positive(), due: z.number().optional(), exp: z.number().optional() });
+type Entry = z.infer<typeof entrySchema>;
 
 const listCursor = z.object({ id: z.string() });
 const dueCursor = z.object({ dueAt: z.number(), id: z.string() });
-/** Outcome of a record whose condition did not hold. */
-const REFUSED = Symbol('refused');
+/** Above every string and number in LMDB's key order: the open end of a key range. */
+const END = Buffer.from([0xff]);
+
+export interface LocalMetadataOptions {
+  readonly clock: Clock;
+  /** Whether a write resolves only once on disk (false: once visible to every process). */
+  readonly durable: boolean;
+}
 
 /**
- * The embedded MetadataStore: items live in memory, rebuilt from the data directory's metadata
- * log (record-log.ts), which every process on the directory shares. Reads catch up with the log
- * first; writes append a record whose condition the log's order decides.
+ * The embedded MetadataStore: one sealed entry per item in the database's `items` table, keyed
+ * [kind, id] so a kind lists in id order, and a `due` table keyed [kind, dueAt, id] for queryDue.
+ * Conditions are checked and writes made in one write transaction.
  */
-export function createLocalMetadataStore(options: LocalMetadataStoreOptions): MetadataStore & Compactable {
-  const { clock } = options;
-  const state = new MetadataState();
-  const log = new RecordLog<MetadataRecord>({ ...options, name: 'metadata', state });
-
-  const entryOf = async (kind: string, id: string): Promise<Entry | undefined> => {
-    await log.read();
-    log.assertSound(() => itemSlot(kind, id));
-    const entry = state.entry(kind, id);
-    return entry && isLive(entry.expiresAt, clock.now()) ? entry : undefined;
+export function createLocalMetadataStore(database: () => Promise<LocalDatabase>, { clock, durable }: LocalMetadataOptions): MetadataStore {
+  /** Applies `change` to the item as stored (expired or not) and to the live one. */
+  const change = async <R>(kind: string, id: string, apply: (db: LocalDatabase, stored: Entry | undefined, live: Entry | undefined) => R): Promise<R> => {
+    const db = await database();
+    return db.write(() => {
+      const stored = read(db, kind, id);
+      return apply(db, stored, stored && isLive(stored.exp, clock.now()) ? stored : undefined);
+    }, { durable });
   };
-
-  /** Live entries of a kind that pass `keep` (entries stay unparsed until they are handed out). */
-  const liveEntries = async (kind: string, keep: (entry: Entry) => boolean): Promise<Entry[]> => {
-    await log.read();
-    log.assertSound();
-    const now = clock.now();
-    return state.entries(kind).filter((entry) => isLive(entry.expiresAt, now) && keep(entry));
-  };
-  /** One page of `entries` (already ordered), parsed into items. */
-  const page = <T, E extends Entry>(kind: string, entries: E[], limit: number | undefined, position: (last: E) => unknown): Page<T> => {
-    const { items, cursor } = pageOf(entries, limit, position);
-    return { items: items.map((entry) => itemOf<T>(kind, entry)), ...(cursor === undefined ? {} : { cursor }) };
-  };
+  const refuse = (kind: string, id: string, condition: PutCondition) => new ConditionFailedError(kind, id, condition.expectedVersion);
 
   return {
-    compact: () => log.compact(),
-
     async get<T>(kind: string, id: string) {
-      const entry = await entryOf(kind, id);
-      return entry && itemOf<T>(kind, entry);
+      const entry = read(await database(), kind, id);
+      return entry && isLive(entry.exp, clock.now()) ? itemOf<T>(kind, id, entry) : undefined;
     },
 
-    async put<T>(item: NewItem<T>, putCondition?: PutCondition, writeOptions?: WriteOptions) {
-      const { kind, id, dueAt, expiresAt } = item;
-      const record: MetadataRecord = {
-        o: 'put',
-        k: kind,
-        i: id,
-        d: JSON.stringify(item.data),
-        ...(dueAt === undefined ? {} : { due: dueAt }),
-        ...(expiresAt === undefined ? {} : { exp: expiresAt }),
-        ...(putCondition === undefined ? {} : { c: putCondition.expectedVersion }),
-        n: clock.now(),
-      };
-      const outcome = await log.append(itemSlot(kind, id), record, writeOptions);
-      if (outcome === REFUSED) throw new ConditionFailedError(kind, id, putCondition?.expectedVersion ?? 'absent');
-      return storedItem(item, outcome as number);
+    async put<T>(item: NewItem<T>, condition?: PutCondition) {
+      const { kind, id } = item;
+      const version = await change(kind, id, (db, stored, live) => {
+        if (condition !== undefined && !holds(condition, live)) return undefined;
+        const entry: Entry = { d: item.data, v: (stored?.v ?? 0) + 1, due: item.dueAt, exp: item.expiresAt };
+        remove(db, kind, id, stored);
+        void db.items.put([kind, id], seal(db.key, associated(kind, id), JSON.stringify(entry)));
+        if (entry.due !== undefined) void db.due.put([kind, entry.due, id], Buffer.alloc(0));
+        return entry.v;
+      });
+      if (version === undefined) throw refuse(kind, id, condition ?? { expectedVersion: 'absent' });
+      return storedItem(item, version);
     },
 
-    async delete(kind, id, deleteCondition) {
-      const record: MetadataRecord = { o: 'delete', k: kind, i: id, ...(deleteCondition === undefined ? {} : { c: deleteCondition.expectedVersion }), n: clock.now() };
-      const outcome = await log.append(itemSlot(kind, id), record);
-      if (outcome === REFUSED) throw new ConditionFailedError(kind, id, deleteCondition?.expectedVersion ?? 'absent');
+    async delete(kind, id, condition) {
+      const deleted = await change(kind, id, (db, stored, live) => {
+        if (condition !== undefined && !holds(condition, live)) return false;
+        remove(db, kind, id, stored);
+        return true;
+      });
+      if (!deleted && condition !== undefined) throw refuse(kind, id, condition);
     },
 
     async take<T>(kind: string, id: string) {
-      const taken = (await log.append(itemSlot(kind, id), { o: 'take', k: kind, i: id, n: clock.now() })) as Entry | undefined;
-      return taken && itemOf<T>(kind, taken);
+      const taken = await change(kind, id, (db, stored, live) => {
+        remove(db, kind, id, stored);
+        return live;
+      });
+      return taken && itemOf<T>(kind, id, taken);
     },
 
     async list<T>(kind: string, options: { limit?: number; cursor?: string } = {}): Promise<Page<T>> {
       checkLimit(options.limit);
       const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, listCursor);
-      const entries = await liveEntries(kind, (entry) => after === undefined || compareUtf8(entry.id, after.id) > 0);
-      entries.sort((a, b) => compareUtf8(a.id, b.id));
-      return page<T, Entry>(kind, entries, options.limit, (last) => ({ id: last.id }));
+      const db = await database();
+      const ids = db.items.getKeys({ start: after === undefined ? [kind] : [kind, after.id], end: [kind, END] }).map(([, id]) => id);
+      return livePage<T>(db, kind, ids, options, after?.id, (last) => ({ id: last.id }));
     },
 
     async queryDue<T>(kind: string, dueBy: number, options: { limit?: number; cursor?: string } = {}): Promise<Page<T>> {
       checkLimit(options.limit);
       const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, dueCursor);
-      const isDue = (entry: Entry): entry is Entry & { dueAt: number } => entry.dueAt !== undefined && entry.dueAt <= dueBy;
-      const entries = (await liveEntries(kind, (entry) => isDue(entry) && (after === undefined || compareDue(entry, after) > 0))) as (Entry & {
-        dueAt: number;
-      })[];
-      entries.sort(compareDue);
-      return page<T, Entry & { dueAt: number }>(kind, entries, options.limit, (last) => ({ dueAt: last.dueAt, id: last.id }));
+      const db = await database();
+      const ids = db.due.getKeys({ start: after === undefined ? [kind] : [kind, after.dueAt, after.id], end: [kind, dueBy, END] }).map(([, , id]) => id);
+      return livePage<T>(db, kind, ids, options, after?.id, (last) => ({ dueAt: last.dueAt, id: last.id }));
     },
   };
-}
 
-/** The items of every kind, as the log's records leave them. */
-class MetadataState implements LogState<MetadataRecord> {
-  private readonly kinds = new Map<string, Map<string, Entry>>();
-  private count = 0;
-
-  parse(json: unknown): MetadataRecord {
-    return recordSchema.parse(json);
-  }
-
-  apply(record: MetadataRecord): unknown {
-    const { k: kind, i: id } = record;
-    const stored = this.entry(kind, id);
-    if (record.o === 'set') {
-      this.store(kind, { id, data: record.d, version: record.v, ...due(record), ...expiry(record) });
-      return record.v;
+  /**
+   * One page of the live items of `ids` (in their order), from after the cursor's `afterId` on
+   * (a range starts at the cursor's own key). One item beyond the limit is read to know whether
+   * a next page exists.
+   */
+  function livePage<T>(
+    db: LocalDatabase,
+    kind: string,
+    ids: Iterable<string>,
+    { limit }: { limit?: number },
+    afterId: string | undefined,
+    position: (last: StoredItem<T>) => unknown,
+  ): Page<T> {
+    const now = clock.now();
+    const items: StoredItem<T>[] = [];
+    for (const id of ids) {
+      if (limit !== undefined && items.length > limit) break;
+      if (id === afterId) continue;
+      const entry = read(db, kind, id);
+      if (entry !== undefined && isLive(entry.exp, now)) items.push(itemOf<T>(kind, id, entry));
     }
-    const current = stored && isLive(stored.expiresAt, record.n) ? stored : undefined;
-    if (record.o === 'take') {
-      if (stored) this.remove(kind, id);
-      return current;
-    }
-    if (!holds(record.c, current)) return REFUSED;
-    if (record.o === 'delete') {
-      if (stored) this.remove(kind, id);
-      return true;
-    }
-    const version = (stored?.version ?? 0) + 1;
-    this.store(kind, { id, data: record.d, version, ...due(record), ...expiry(record) });
-    return version;
-  }
-
-  *snapshot(at: number): Iterable<readonly [Buffer, MetadataRecord]> {
-    for (const [kind, entries] of this.kinds) {
-      for (const entry of entries.values()) {
-        if (!isLive(entry.expiresAt, at)) continue;
-        const { id, data, version, dueAt, expiresAt } = entry;
-        const record: MetadataRecord = { o: 'set', k: kind, i: id, d: data, v: version, ...(dueAt === undefined ? {} : { due: dueAt }), ...(expiresAt === undefined ? {} : { exp: expiresAt }) };
-        yield [itemSlot(kind, id), record];
-      }
-    }
-  }
-
-  get size(): number {
-    return this.count;
-  }
-
-  clear(): void {
-    this.kinds.clear();
-    this.count = 0;
-  }
-
-  entry(kind: string, id: string): Entry | undefined {
-    return this.kinds.get(kind)?.get(id);
-  }
-
-  entries(kind: string): Entry[] {
-    return [...(this.kinds.get(kind)?.values() ?? [])];
-  }
-
-  private store(kind: string, entry: Entry): void {
-    let entries = this.kinds.get(kind);
-    if (entries === undefined) {
-      entries = new Map();
-      this.kinds.set(kind, entries);
-    }
-    if (!entries.has(entry.id)) this.count++;
-    entries.set(entry.id, entry);
-  }
-
-  private remove(kind: string, id: string): void {
-    if (this.kinds.get(kind)?.delete(id) === true) this.count--;
+    return pageOf(items, limit, position);
   }
 }
 
-function holds(expected: number | 'absent' | undefined, current: Entry | undefined): boolean {
-  if (expected === undefined) return true;
-  return expected === 'absent' ? current === undefined : current?.version === expected;
+/**
+ * Deletes the items that have expired (DynamoDB's TTL does the same on AWS). Entries that cannot
+ * be read are left for the operation that reaches them to report.
+ */
+export async function deleteExpired(db: LocalDatabase, clock: Clock): Promise<void> {
+  const expired = (): [string, string, Entry][] => {
+    const found: [string, string, Entry][] = [];
+    for (const [kind, id] of db.items.getKeys() as Iterable<ItemKey>) {
+      const entry = readable(db, kind, id);
+      if (entry !== undefined && !isLive(entry.exp, clock.now())) found.push([kind, id, entry]);
+    }
+    return found;
+  };
+  if (expired().length === 0) return;
+  await db.write(() => {
+    for (const [kind, id, entry] of expired()) remove(db, kind, id, entry);
+  }, { durable: false });
 }
 
-const due = (record: { due?: number }) => (record.due === undefined ? {} : { dueAt: record.due });
-const expiry = (record: { exp?: number }) => (record.exp === undefined ? {} : { expiresAt: record.exp });
-
-function itemOf<T>(kind: string, entry: Entry): StoredItem<T> {
-  return storedItem({ kind, id: entry.id, data: JSON.parse(entry.data) as T, dueAt: entry.dueAt, expiresAt: entry.expiresAt }, entry.version);
+function readable(db: LocalDatabase, kind: string, id: string): Entry | undefined {
+  try {
+    return read(db, kind, id);
+  } catch {
+    return undefined;
+  }
 }
 
-/** The log slot of an item. */
-function itemSlot(kind: string, id: string): Buffer {
-  return slotOf(`${kind}\u0000${id}`);
+function read(db: LocalDatabase, kind: string, id: string): Entry | undefined {
+  const sealed = db.items.get([kind, id]);
+  if (sealed === undefined) return undefined;
+  const parsed = entrySchema.safeParse(JSON.parse(unseal(db.key, associated(kind, id), sealed, db.file)));
+  if (!parsed.success) throw new StoreCorruptedError(db.file, { cause: parsed.error });
+  return parsed.data;
 }
 
-function compareDue(a: { dueAt: number; id: string }, b: { dueAt: number; id: string }): number {
-  return a.dueAt - b.dueAt || compareUtf8(a.id, b.id);
+/** Removes the item and its due-index key, inside the caller's write transaction. */
+function remove(db: LocalDatabase, kind: string, id: string, stored: Entry | undefined): void {
+  if (stored === undefined) return;
+  void db.items.remove([kind, id]);
+  if (stored.due !== undefined) void db.due.remove([kind, stored.due, id]);
+}
+
+function holds(condition: PutCondition, live: Entry | undefined): boolean {
+  const expected = condition.expectedVersion;
+  return expected === 'absent' ? live === undefined : live?.v === expected;
+}
+
+const associated = (kind: string, id: string) => `item:${JSON.stringify([kind, id])}`;
+
+function itemOf<T>(kind: string, id: string, entry: Entry): StoredItem<T> {
+  return storedItem({ kind, id, data: entry.d as T, dueAt: entry.due, expiresAt: entry.exp }, entry.v);
 }

@@ -1,16 +1,12 @@
-import { LEASE_KIND, createLeaseStore } from '../../../lib/store/lease.ts';
-import type { Clock, LeaseStore, MetadataStore, SecretStore } from '../../../lib/store/ports.ts';
+import type { LeaseStore, MetadataStore, SecretStore } from '../../../lib/store/ports.ts';
 
 /** Operations seen by the counting wrappers since the last `reset()`. */
 export interface StoreCounts {
   secretReads: number;
   secretWrites: number;
-  /** Metadata reads and writes other than lease items. */
   metadataReads: number;
   metadataWrites: number;
-  /** Of those writes, the ones made with `durable: false`. */
-  metadataVolatileWrites: number;
-  /** Puts of lease items: acquire, renew and release each write once. */
+  /** Lease writes: a granted acquire, a renew and a release write once each (and acquire and renew read once first). */
   leaseWrites: number;
   leaseReads: number;
   dueQueries: number;
@@ -20,24 +16,22 @@ export interface StoreCounts {
 export interface CountingStores {
   readonly secrets: SecretStore;
   readonly metadata: MetadataStore;
-  /** The real lease store, built over the counting metadata store (so its writes are counted). */
   readonly leases: LeaseStore;
   readonly counts: StoreCounts;
 }
 
 /** Wraps real adapters and counts every call by kind; behaviour is unchanged. */
-export function countingStores(secrets: SecretStore, metadata: MetadataStore, clock: Clock): CountingStores {
+export function countingStores(secrets: SecretStore, metadata: MetadataStore, leases: LeaseStore): CountingStores {
   const counts: StoreCounts = {
     secretReads: 0,
     secretWrites: 0,
     metadataReads: 0,
     metadataWrites: 0,
-    metadataVolatileWrites: 0,
     leaseWrites: 0,
     leaseReads: 0,
     dueQueries: 0,
     reset() {
-      this.secretReads = this.secretWrites = this.metadataReads = this.metadataWrites = this.metadataVolatileWrites = 0;
+      this.secretReads = this.secretWrites = this.metadataReads = this.metadataWrites = 0;
       this.leaseWrites = this.leaseReads = this.dueQueries = 0;
     },
   };
@@ -57,15 +51,12 @@ export function countingStores(secrets: SecretStore, metadata: MetadataStore, cl
   };
   const countedMetadata: MetadataStore = {
     get: (kind, id) => {
-      if (kind === LEASE_KIND) counts.leaseReads++;
-      else counts.metadataReads++;
+      counts.metadataReads++;
       return metadata.get(kind, id);
     },
-    put: (item, condition, options) => {
-      if (item.kind === LEASE_KIND) counts.leaseWrites++;
-      else counts.metadataWrites++;
-      if (item.kind !== LEASE_KIND && options?.durable === false) counts.metadataVolatileWrites++;
-      return metadata.put(item, condition, options);
+    put: (item, condition) => {
+      counts.metadataWrites++;
+      return metadata.put(item, condition);
     },
     delete: (kind, id, condition) => {
       counts.metadataWrites++;
@@ -84,5 +75,22 @@ export function countingStores(secrets: SecretStore, metadata: MetadataStore, cl
       return metadata.queryDue(kind, dueBy, options);
     },
   };
-  return { secrets: countedSecrets, metadata: countedMetadata, leases: createLeaseStore(countedMetadata, clock), counts };
+  const countedLeases: LeaseStore = {
+    acquire: async (name, owner, ttlMs) => {
+      counts.leaseReads++;
+      const lease = await leases.acquire(name, owner, ttlMs);
+      if (lease !== undefined) counts.leaseWrites++;
+      return lease;
+    },
+    renew: (lease, ttlMs) => {
+      counts.leaseReads++;
+      counts.leaseWrites++;
+      return leases.renew(lease, ttlMs);
+    },
+    release: (lease) => {
+      counts.leaseWrites++;
+      return leases.release(lease);
+    },
+  };
+  return { secrets: countedSecrets, metadata: countedMetadata, leases: countedLeases, counts };
 }

@@ -64,7 +64,7 @@ export async function refreshWorldOn<P extends WorldProvider>(provider: P, optio
   const memory = options.stores === 'memory' ? memoryMetadata(local.clock) : undefined;
   const services: TestServices =
     memory === undefined ? local : { ...local, secrets: memorySecrets(), metadata: memory, leases: createLeaseStore(memory, local.clock) };
-  const stores = countingStores(services.secrets, services.metadata, services.clock);
+  const stores = countingStores(services.secrets, services.metadata, services.leases);
   const deps: OAuthServices = { ...services, secrets: stores.secrets, metadata: stores.metadata, leases: stores.leases };
 
   const seedOne = async (index: number, expiresInMs: number): Promise<Seeded> => {

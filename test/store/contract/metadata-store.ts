@@ -65,15 +65,6 @@ export function metadataStoreContract(factory: Factory<MetadataStore>): void {
     expect(await store.get(k, 'i')).toMatchObject({ data: 'v2', version: 2 });
   });
 
-  it('treats a write that need not be durable like any other: versions, conditions and reads', async () => {
-    const k = kind();
-    const volatile = { durable: false } as const;
-    await store.put({ kind: k, id: 'i', data: 'v1' }, { expectedVersion: 'absent' }, volatile);
-    await expect(store.put({ kind: k, id: 'i', data: 'again' }, { expectedVersion: 'absent' }, volatile)).rejects.toBeInstanceOf(ConditionFailedError);
-    expect(await store.put({ kind: k, id: 'i', data: 'v2' }, { expectedVersion: 1 }, volatile)).toMatchObject({ version: 2 });
-    expect(await store.get(k, 'i')).toMatchObject({ data: 'v2', version: 2 });
-  });
-
   it('refuses an expected version when the item does not exist', async () => {
     await expect(store.put({ kind: kind(), id: 'i', data: 1 }, { expectedVersion: 1 })).rejects.toBeInstanceOf(ConditionFailedError);
   });

@@ -3,8 +3,7 @@
  * `ready`, waits for the `go` file so that every worker starts at once, races for the leases
  * `lease-0` .. `lease-<count-1>` in that order, then increments the counter item `count` times
  * with conditional puts, and prints `{"acquired": [lease names won], "done": count}` last.
- * With `compactAfter`, its stores compact their logs that eagerly (so compactions race the writes).
- *   store-worker.ts <dataDir> <goFile> <owner> <count> [compactAfter]
+ *   store-worker.ts <dataDir> <goFile> <owner> <count>
  */
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -12,11 +11,11 @@ import { ConditionFailedError } from '../../../lib/store/errors.ts';
 import { createLocalStores } from '../../../lib/store/local/index.ts';
 import { systemClock } from '../../../lib/store/ports.ts';
 
-const [dataDir, goFile, owner, count, compactAfter] = process.argv.slice(2);
+const [dataDir, goFile, owner, count] = process.argv.slice(2);
 if (dataDir === undefined || goFile === undefined || owner === undefined || count === undefined) {
   throw new Error('usage: store-worker.ts <dataDir> <goFile> <owner> <count>');
 }
-const { metadata, leases } = createLocalStores({ dataDir, clock: systemClock, ...(compactAfter === undefined ? {} : { compactAfter: Number(compactAfter) }) });
+const { metadata, leases } = createLocalStores({ dataDir, clock: systemClock });
 
 process.stdout.write('ready\n');
 for (let i = 0; i < 5_000 && !existsSync(goFile); i++) await sleep(2);

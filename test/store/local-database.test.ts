@@ -1,0 +1,159 @@
+import { spawn } from 'node:child_process';
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { StoreCorruptedError } from '../../lib/store/errors.ts';
+import { DATABASE_FILE, KEY_FILE, createLocalStores } from '../../lib/store/local/index.ts';
+import { openDatabase } from '../../lib/store/local/database.ts';
+import { ManualClock } from '../support/manual-clock.ts';
+
+const roots: string[] = [];
+afterAll(() => Promise.all(roots.map((root) => rm(root, { recursive: true, force: true }))));
+
+let dataDir: string;
+let clock: ManualClock;
+beforeEach(async () => {
+  const root = await mkdtemp(path.join(tmpdir(), 'trustline-db-'));
+  roots.push(root);
+  dataDir = path.join(root, 'data');
+  clock = new ManualClock();
+});
+const databaseFile = () => path.join(dataDir, DATABASE_FILE);
+
+describe('the local database on disk', () => {
+  it('keeps secret values encrypted at rest, in a 0600 file', async () => {
+    await createLocalStores({ dataDir, clock }).secrets.put('trustline/integration/gmail', 'plain-refresh-token-value');
+    const bytes = await readFile(databaseFile());
+    expect(bytes.includes('trustline/integration/gmail')).toBe(true);
+    expect(bytes.includes('plain-refresh-token-value')).toBe(false);
+    expect((await stat(databaseFile())).mode & 0o777).toBe(0o600);
+  });
+
+  it('keeps item data encrypted at rest', async () => {
+    await createLocalStores({ dataDir, clock }).metadata.put({ kind: 'integration', id: 'gmail-main', data: { name: 'Support mailbox' } });
+    expect((await readFile(databaseFile())).includes('Support mailbox')).toBe(false);
+  });
+
+  it('reports a value that fails authentication as StoreCorruptedError naming the database, for that entry only', async () => {
+    const { secrets } = createLocalStores({ dataDir, clock });
+    await secrets.put('trustline/a', 'secret-value-a');
+    await secrets.put('trustline/b', 'secret-value-b');
+    const db = await openDatabase(dataDir);
+    const damaged = Buffer.from(db.secrets.get('trustline/a')!);
+    damaged[damaged.length - 3]! ^= 0x01;
+    await db.write(() => void db.secrets.put('trustline/a', damaged), { durable: true });
+
+    for (const operation of [() => secrets.get('trustline/a'), () => secrets.put('trustline/a', 'new')]) {
+      const error: unknown = await operation().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreCorruptedError);
+      expect(error).toMatchObject({ code: 'STORE_CORRUPTED', file: databaseFile() });
+      expect((error as Error).message).not.toContain('secret-value-a');
+    }
+    expect(await secrets.get('trustline/b')).toMatchObject({ value: 'secret-value-b' });
+  });
+
+  it("does not decrypt a value copied under another entry's key", async () => {
+    const { secrets, metadata } = createLocalStores({ dataDir, clock });
+    await secrets.put('trustline/a', 'value-a');
+    await metadata.put({ kind: 'k', id: 'a', data: 'a' });
+    const db = await openDatabase(dataDir);
+    await db.write(() => {
+      void db.secrets.put('trustline/b', db.secrets.get('trustline/a')!);
+      void db.items.put(['k', 'b'], db.items.get(['k', 'a'])!);
+    }, { durable: true });
+    await expect(secrets.get('trustline/b')).rejects.toMatchObject({ code: 'STORE_CORRUPTED' });
+    await expect(metadata.get('k', 'b')).rejects.toMatchObject({ code: 'STORE_CORRUPTED' });
+  });
+
+  it('hands out a fresh copy of the data on every read', async () => {
+    const { metadata } = createLocalStores({ dataDir, clock });
+    await metadata.put({ kind: 'k', id: 'i', data: { list: [1] } });
+    const first = await metadata.get<{ list: number[] }>('k', 'i');
+    first!.data.list.push(2);
+    expect((await metadata.get('k', 'i'))?.data).toEqual({ list: [1] });
+  });
+
+  it('deletes the items that expired meanwhile when a process opens it, keeping their versions out of reach', async () => {
+    const { metadata } = createLocalStores({ dataDir, clock });
+    await metadata.put({ kind: 'state', id: 'old', data: 1, dueAt: clock.now(), expiresAt: clock.now() + 1_000 });
+    await metadata.put({ kind: 'state', id: 'kept', data: 2, expiresAt: clock.now() + 60_000 });
+    clock.advance(1_000);
+    await createLocalStores({ dataDir, clock }).metadata.get('state', 'kept');
+    const db = await openDatabase(dataDir);
+    expect(db.items.get(['state', 'old'])).toBeUndefined();
+    expect([...db.due.getKeys({ start: ['state'], end: ['state', Buffer.from([0xff])] })]).toEqual([]);
+    expect(await metadata.get('state', 'kept')).toMatchObject({ data: 2 });
+  });
+});
+
+describe('the local data directory', () => {
+  it('makes a data directory and key file that others could read private again', async () => {
+    await createLocalStores({ dataDir, clock }).secrets.put('trustline/x', 'value');
+    await chmod(dataDir, 0o755);
+    await chmod(path.join(dataDir, KEY_FILE), 0o644);
+    // A new process: the checks run when the database is opened.
+    await runStoreProcess(dataDir);
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+    expect((await stat(path.join(dataDir, KEY_FILE))).mode & 0o777).toBe(0o600);
+  });
+
+  it.runIf(process.getuid?.() === 0)("refuses a data directory or key file that belongs to another user, naming it", async () => {
+    await createLocalStores({ dataDir, clock }).secrets.put('trustline/x', 'value');
+    const key = path.join(dataDir, KEY_FILE);
+    await chown(key, 65534, 65534);
+    expect(await runStoreProcess(dataDir)).toMatch(new RegExp(`DATA_DIRECTORY_NOT_OWNED.*${key}`));
+    await chown(key, 0, 0);
+    await chown(dataDir, 65534, 65534);
+    expect(await runStoreProcess(dataDir)).toMatch(new RegExp(`DATA_DIRECTORY_NOT_OWNED.*${dataDir}`));
+  });
+
+  it.each(['secrets.000001.log', 'metadata'])('refuses a data directory of an earlier format (%s) with what to do', async (found) => {
+    await mkdir(path.join(dataDir, found), { recursive: true });
+    const { metadata, secrets } = createLocalStores({ dataDir, clock });
+    for (const operation of [() => metadata.list('integration'), () => secrets.get('trustline/integrations/x')]) {
+      const error: unknown = await operation().catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'STORE_FORMAT_OUTDATED', directory: dataDir, found });
+      expect((error as Error).message).toContain('authorize the integrations again');
+    }
+  });
+});
+
+describe('a process killed in the middle of a burst of creates', () => {
+  it('loses none of the creates it was told were done', async () => {
+    const worker = fileURLToPath(new URL('./workers/burst-worker.ts', import.meta.url));
+    const child = spawn(process.execPath, ['--import', 'tsx', worker, dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.split('\n').length > 200) resolve();
+      });
+      child.on('exit', (code) => {
+        reject(new Error(`the burst worker exited ${String(code)} before it was killed`));
+      });
+    });
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('close', resolve));
+    const acknowledged = stdout.split('\n').filter((line) => line.startsWith('created ')).map((line) => line.slice('created '.length));
+    expect(acknowledged.length).toBeGreaterThanOrEqual(200);
+    const { metadata } = createLocalStores({ dataDir, clock });
+    const stored = new Set((await metadata.list('burst')).items.map((item) => item.id));
+    expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
+  }, 60_000);
+});
+
+/** Opens the stores in a separate process (so the directory checks run again) and returns its stderr. */
+async function runStoreProcess(dir: string): Promise<string> {
+  const script = `import { createLocalStores } from './lib/store/local/index.ts';
+    const { secrets } = createLocalStores({ dataDir: ${JSON.stringify(dir)}, clock: { now: () => Date.now() } });
+    await secrets.get('trustline/x').catch((error) => { process.stderr.write(error.code + ' ' + error.message); });`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  await new Promise((resolve) => child.on('close', resolve));
+  return stderr;
+}
