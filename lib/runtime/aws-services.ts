@@ -5,7 +5,7 @@ import { createAwsStores } from '../store/aws/index.ts';
 import type { Clock } from '../store/ports.ts';
 import { createTrustContext } from '../trust/tls-context.ts';
 import { createTrustStore } from '../trust/trust-store.ts';
-import type { Config } from './config.ts';
+import { outboundPolicyOptions, type Config } from './config.ts';
 import type { Services } from './services.ts';
 
 /** The services on AWS: Secrets Manager and DynamoDB stores, alerts to the SNS topic (to the log when no topic is configured). */
@@ -17,5 +17,5 @@ export function createAwsServices(config: Config, clock: Clock): Services {
       ? logAlertSink
       : createSnsAlertSink({ client: new SNSClient(region === undefined ? {} : { region }), topicArn: alertTopicArn });
   const trustStore = createTrustStore(metadata, clock);
-  return { config, secrets, metadata, leases, alerts, trustStore, trust: createTrustContext(trustStore), clock };
+  return { config, secrets, metadata, leases, alerts, trustStore, trust: createTrustContext(trustStore, { outbound: outboundPolicyOptions(config) }), clock };
 }

@@ -42,7 +42,7 @@ function secureContextFor(ca: readonly string[]): tls.SecureContext {
 function fetcherFor(trust: TrustContext): IssuerFetcher {
   let fetcher = fetchers.get(trust);
   if (fetcher === undefined) {
-    fetcher = createIssuerFetcher(trust.fetch);
+    fetcher = createIssuerFetcher(trust.certificateFetch);
     fetchers.set(trust, fetcher);
   }
   return fetcher;

@@ -124,8 +124,8 @@ async function measure(scenario: Scenario): Promise<string[]> {
     const bare = median(bareRuns);
     const ours = { ms: median(ourRuns.map((run) => run.ms)), refreshed: Math.min(...ourRuns.map((run) => run.refreshed)) };
     const seconds = (runs: number[]) => runs.map((ms) => `${(ms / 1000).toFixed(2)} s`).join(', ');
-    // The HTTP client apart: the same bare loop through lib/trust's fetch (openid-client's requests
-    // take its direct exchange, lib/trust/direct-fetch.ts), so the bookkeeping's own cost shows.
+    // The HTTP client apart: the same bare loop through lib/trust's fetch (undici's fetch behind the
+    // outbound policy), so the bookkeeping's own cost shows.
     const viaTrust = scenario.viaTrustFetch === true ? await bareLoop(world.provider, INTEGRATIONS, world.services.trust.fetch) : undefined;
     return [
       `${scenario.label}: ${INTEGRATIONS} refreshes, ${CONCURRENCY} token requests in flight`,
