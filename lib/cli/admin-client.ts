@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
-import { registerSecret } from '../observe/redact.ts';
+import { pinSecret } from '../observe/redact.ts';
 import { loadConfig } from '../runtime/config.ts';
 import { AdminApiError, InvalidUrlError, MissingAdminTokenError, NotRunningError, UnexpectedResponseError, UnreachableError } from './errors.ts';
 
@@ -109,7 +109,7 @@ export class AdminClient {
 
 async function readToken(source: AdminClientOptions['token']): Promise<string> {
   if (typeof source === 'string') {
-    registerSecret(source);
+    pinSecret(source);
     return source;
   }
   let text: string;
@@ -120,7 +120,7 @@ async function readToken(source: AdminClientOptions['token']): Promise<string> {
     throw error;
   }
   const token = text.trim();
-  registerSecret(token);
+  pinSecret(token);
   return token;
 }
 

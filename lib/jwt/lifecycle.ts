@@ -74,8 +74,9 @@ export async function handleLifecycle(
   options: LifecycleOptions,
 ): Promise<void> {
   const { payload } = call;
-  registerSecret(payload.sharedSecret);
+  // Registered for redaction only once the token holds: an anonymous caller's value could blank any text of the log.
   await verifyLifecycleToken(call.token, call.request, payload.clientKey, options);
+  registerSecret(payload.sharedSecret);
   if (payload.eventType === 'installed') {
     await saveInstallation(secrets, {
       clientKey: payload.clientKey,

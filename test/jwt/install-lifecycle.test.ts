@@ -5,6 +5,7 @@ import { handler as lifecycle } from '../../functions/connect-lifecycle/handler.
 import { handler as validate } from '../../functions/jwt-validate/handler.ts';
 import { connectSecretName } from '../../lib/jwt/connect-installations.ts';
 import { qsh } from '../../lib/jwt/qsh.ts';
+import { redactString } from '../../lib/observe/redact.ts';
 import { apiEvent } from '../support/api-event.ts';
 import { startKeyServer, type KeyServer } from './support/key-server.ts';
 import { APP_BASE_URL, installTestServices } from './support/services.ts';
@@ -61,6 +62,13 @@ const problemCode = (result: APIGatewayProxyStructuredResultV2) => (JSON.parse(r
 const stored = () => env.services.secrets.get(connectSecretName(CLIENT_KEY)!);
 
 describe('Connect install lifecycle', () => {
+  it('lets no anonymous caller blank text out of the log: an unverified sharedSecret is not registered for redaction', async () => {
+    const logMessage = 'Connect lifecycle call refused';
+    const result = await call('installed', 'a.b.c', payload('installed', { sharedSecret: logMessage }));
+    expect(result.statusCode).toBe(401);
+    expect(redactString(`${logMessage} for a client`)).toBe(`${logMessage} for a client`);
+  });
+
   it('stores the shared secret under trustline/connect/{clientKey} on a verified install', async () => {
     expect((await install()).statusCode).toBe(204);
     const secret = await stored();

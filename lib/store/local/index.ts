@@ -1,3 +1,4 @@
+import { pinSecret } from '../../observe/redact.ts';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { LegacyDataDirectoryError } from '../errors.ts';
@@ -40,7 +41,7 @@ export function createLocalStores(options: LocalStoresOptions): LocalStores {
   const lock: LockOptions = { ...DEFAULT_LOCK_OPTIONS, ...options.lock };
   let keyPromise: Promise<Buffer> | undefined;
   const key = () => {
-    keyPromise ??= refuseLegacyLayout(dataDir).then(() => loadOrCreateKey(dataDir)).catch((error: unknown) => {
+    keyPromise ??= refuseLegacyLayout(dataDir).then(() => loadOrCreateKey(dataDir)).then(pinKey).catch((error: unknown) => {
       keyPromise = undefined;
       throw error;
     });
@@ -66,4 +67,12 @@ async function refuseLegacyLayout(dataDir: string): Promise<void> {
     const info = await stat(path.join(dataDir, folder)).catch(() => undefined);
     if (info?.isDirectory() === true) throw new LegacyDataDirectoryError(dataDir);
   }
+}
+
+/** The key in the forms it could be printed in, kept out of every log line for the life of the process. */
+function pinKey(key: Buffer): Buffer {
+  pinSecret(key.toString('hex'));
+  pinSecret(key.toString('base64'));
+  pinSecret(key.toString('base64url'));
+  return key;
 }
