@@ -8,9 +8,12 @@ command -v dovecot >/dev/null 2>&1 || need+=(dovecot-core)
 dpkg -s dovecot-imapd >/dev/null 2>&1 || need+=(dovecot-imapd)
 dpkg -s dovecot-pop3d >/dev/null 2>&1 || need+=(dovecot-pop3d)
 { command -v java && command -v javac && command -v keytool; } >/dev/null 2>&1 || need+=(default-jdk-headless)
+# Apache httpd and nginx: the real-proxy qsh matrix (test/e2e/proxies) starts its own on loopback.
+[[ -x /usr/sbin/apache2 ]] || need+=(apache2)
+[[ -x /usr/sbin/nginx ]] || need+=(nginx)
 
 if ((${#need[@]} == 0)); then
-  echo "setup:system: all system peers present (dovecot, java, javac, keytool)."
+  echo "setup:system: all system peers present (dovecot, java, javac, keytool, apache2, nginx)."
   exit 0
 fi
 
@@ -22,4 +25,6 @@ DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-
 # The packaged service is not wanted: tests start their own Dovecot in a temp dir.
 if command -v systemctl >/dev/null 2>&1; then "${sudo[@]}" systemctl disable --now dovecot >/dev/null 2>&1 || true; fi
 "${sudo[@]}" service dovecot stop >/dev/null 2>&1 || true
+# Nor the packaged web servers: the proxy tests start theirs with generated configurations.
+for service in apache2 nginx; do "${sudo[@]}" service "$service" stop >/dev/null 2>&1 || true; done
 echo "setup:system: done."

@@ -25,7 +25,8 @@ export {
   type ConnectInstallation,
 } from './connect-installations.ts';
 export { tokenFromRequest, headerValue } from './token-source.ts';
-export { diagnoseQshMismatch, MAX_CANDIDATES } from './diagnosis/index.ts';
+export { diagnoseQshMismatch, MAX_CANDIDATES, CAUSES, SETTINGS, fixFor, type ProxyKind, type ProxySetting, type SettingId } from './diagnosis/index.ts';
+export { checkProxyConfig, checkPastedProxyConfig, ProxyConfigError, type ProxyCheckReport, type ProxyFinding } from './proxy-config/index.ts';
 export { toVerifyDocument, type VerifyDocument } from './verify-document.ts';
 export { createInstallKeyProvider, ATLASSIAN_INSTALL_KEYS_URL, type InstallKeyProvider } from './install-keys.ts';
 export { handleLifecycle, verifyLifecycleToken, installedPayloadSchema, uninstalledPayloadSchema, type LifecyclePayload } from './lifecycle.ts';

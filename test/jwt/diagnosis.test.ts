@@ -42,6 +42,17 @@ describe('qsh mismatch diagnosis', () => {
     expect(diagnosis?.fix).toMatch(/\$request_uri/);
   });
 
+  it("finds a bare % that Apache's RewriteRule [P,NE] sent without re-encoding", () => {
+    const diagnosis = diagnose({ method: 'GET', url: '/p/100%25' }, { method: 'GET', url: '/p/100%' });
+    expect(diagnosis?.matchedTransformation).toBe('apache-mod-proxy/unescaped-percent');
+    expect(diagnosis?.fix).toMatch(/%\{THE_REQUEST\}/);
+  });
+
+  it('finds a bare % among other characters the same rule decoded', () => {
+    const diagnosis = diagnose({ method: 'GET', url: '/p/%5B100%25%5D' }, { method: 'GET', url: '/p/[100%]' });
+    expect(diagnosis?.matchedTransformation).toBe('apache-mod-proxy/unescaped-percent');
+  });
+
   it('finds lower-case escapes rewritten in upper case', () => {
     const diagnosis = diagnose({ method: 'GET', url: '/caf%c3%a9' }, { method: 'GET', url: '/caf%C3%A9' });
     expect(diagnosis?.matchedTransformation).toBe('hex-case/upper-cased-escapes');
@@ -76,14 +87,41 @@ describe('qsh mismatch diagnosis', () => {
     expect(diagnosis?.fix).toMatch(/proxy_cache_convert_head off/);
   });
 
-  it('reports nothing when no known transformation explains the mismatch', () => {
-    expect(diagnose({ method: 'GET', url: '/a?x=1' }, { method: 'GET', url: '/b?x=2' })).toBeUndefined();
+  it('reports nothing when no known transformation explains the mismatch and the path was plainly not normalised', () => {
+    expect(diagnose({ method: 'GET', url: '/a?x=1' }, { method: 'GET', url: '/b/./c?x=2' })).toBeUndefined();
+  });
+
+  it('puts back a doubled slash that a proxy merged', () => {
+    const diagnosis = diagnose({ method: 'GET', url: '/wiki//spaces/T' }, { method: 'GET', url: '/wiki/spaces/T' });
+    expect(diagnosis?.matchedTransformation).toBe('normalised-path/merged-slashes');
+    expect(diagnosis?.fix).toMatch(/nocanon/);
+    expect(diagnosis?.fix).toMatch(/merge_slashes off/);
+  });
+
+  it('says a proxy may have resolved dot segments or merged slashes when no original can be rebuilt, and names the settings that stop it', () => {
+    const diagnosis = diagnose({ method: 'GET', url: '/a//b/./c/../d?q=a%20b' }, { method: 'GET', url: '/a/b/d?q=a%20b' });
+    expect(diagnosis?.matchedTransformation).toBe('normalised-path/unrecoverable');
+    expect(diagnosis?.explanation).toMatch(/dot segments.*or doubled slashes.*cannot be undone/);
+    expect(diagnosis?.fix).toMatch(/nocanon/);
+    expect(diagnosis?.fix).toMatch(/proxy_pass http:\/\/127\.0\.0\.1:3000;/);
+    expect(diagnosis?.fix).toMatch(/merge_slashes off/);
+  });
+
+  it('speaks only of dot segments when the received path still has its doubled slashes (merge_slashes off)', () => {
+    const diagnosis = diagnose({ method: 'GET', url: '/a//b/./c/../d' }, { method: 'GET', url: '/a//b/d' });
+    expect(diagnosis?.matchedTransformation).toBe('normalised-path/unrecoverable');
+    expect(diagnosis?.explanation).not.toMatch(/doubled slashes/);
+  });
+
+  it("offers no normalisation answer when the received path still holds a dot segment, escaped or not", () => {
+    expect(diagnose({ method: 'GET', url: '/x' }, { method: 'GET', url: '/a/%2E%2E/b' })).toBeUndefined();
+    expect(diagnose({ method: 'GET', url: '/x' }, { method: 'GET', url: '/a/..' })).toBeUndefined();
   });
 
   it('computes at most a few hundred hashes, even for a path full of decodable characters', () => {
     const spy = vi.spyOn(qshModule, 'qshOfCanonical');
     const path = `/${"~!$'()*+,;=:@[]".repeat(8)}/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r?ids=1,2&more=3,4,5&x=a,b`;
-    expect(diagnoseQshMismatch({ method: 'GET', url: path }, 'https://example.com/base', 'f'.repeat(64))).toBeUndefined();
+    expect(diagnoseQshMismatch({ method: 'GET', url: path }, 'https://example.com/base', 'f'.repeat(64))?.matchedTransformation).toBe('normalised-path/unrecoverable');
     expect(spy.mock.calls.length).toBeGreaterThan(50);
     expect(spy.mock.calls.length).toBeLessThanOrEqual(MAX_CANDIDATES);
     spy.mockRestore();

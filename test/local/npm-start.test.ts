@@ -37,7 +37,7 @@ describe('npm start', () => {
     // (tsx's CLI re-sends the signal, then SIGKILLs and exits 130, when its child has not
     // acknowledged it within 30 ms).
     ['Ctrl-C while the server is busy for 300 ms', 'SIGINT', true, true],
-  ] as const)('serves /health within 10 s and exits 0 on %s, never printing the admin token', async (_name, stopSignal, group, busy) => {
+  ] as const)('serves /health and exits 0 on %s, never printing the admin token', async (_name, stopSignal, group, busy) => {
     const npm = (started = await startNpmStart({ env: { PORT: '0', TRUSTLINE_DATA_DIR: dataDir } }));
     const { url } = npm;
     const health = await fetch(`${url}/health`);
@@ -58,11 +58,11 @@ describe('npm start', () => {
     }
     const [code, signal] = await Promise.race([
       npm.closed,
-      sleep(10_000, undefined, { ref: false }).then(() => Promise.reject(new Error(`no exit within 10 s:\n${npm.output()}`))),
+      sleep(20_000, undefined, { ref: false }).then(() => Promise.reject(new Error(`no exit within 20 s:\n${npm.output()}`))),
     ]);
     expect({ code, signal }).toEqual({ code: 0, signal: null });
     expect(npm.output()).toContain('Trustline stopped.');
     const token = (await readFile(path.join(dataDir, 'admin-token'), 'utf8')).trim();
     expect(npm.output()).not.toContain(token);
-  });
+  }, 90_000);
 });

@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import * as client from 'openid-client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { manifest } from '../../functions/manifest.ts';
 import { patchIntegration } from '../../lib/oauth/integrations.ts';
 import { REFRESH_LEASE_TTL_MS, refreshLeaseName } from '../../lib/oauth/refresh-lease.ts';
@@ -67,7 +66,7 @@ describe("the integration's one secret", () => {
     const calls: string[] = [];
     const patching = patchIntegration({ ...world.deps, leases, secrets: recording(world.deps.secrets, calls) }, id, { clientSecret: 'the-new-client-secret' });
     // Until the PATCH waits for the lease (or, were it not to, has read the secret already).
-    for (let i = 0; i < 100 && acquireCalls < 2 && calls.length === 0; i++) await sleep(20);
+    await vi.waitFor(() => { expect(acquireCalls >= 2 || calls.length > 0).toBe(true); }, { timeout: 20_000, interval: 10 });
 
     // Meanwhile the refresh holding the lease rotates the refresh token and stores it.
     const stored = await world.tokens(id);

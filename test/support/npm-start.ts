@@ -23,12 +23,12 @@ export interface NpmStartOptions {
   readonly env: Readonly<Record<string, string>>;
   /** Each line it prints, as it prints it. */
   readonly onLine?: (line: string) => void;
-  /** How long the banner may take (default 10 s). */
+  /** How long the banner may take before the start counts as hung (default 30 s: a loaded CI machine is slow). */
   readonly timeoutMs?: number;
 }
 
 /** Runs `npm start` from the repository root and resolves once its banner names the URL it serves. */
-export async function startNpmStart({ env, onLine, timeoutMs = 10_000 }: NpmStartOptions): Promise<NpmStart> {
+export async function startNpmStart({ env, onLine, timeoutMs = 30_000 }: NpmStartOptions): Promise<NpmStart> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TRUSTLINE_')));
   const child = spawn('npm', ['start'], { cwd: REPO_ROOT, env: { ...inherited, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const closed = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;

@@ -9,6 +9,9 @@ import { captureStdio } from '../support/stdio.ts';
 import { serve, track } from './helpers.ts';
 
 const clock = { now: () => Date.now() };
+// Each run waits this long for the silent endpoint; it must also leave the healthy endpoints' loopback
+// handshakes room to finish on a loaded machine, or they would be reported as timeouts too.
+const CHECK_TIMEOUT_MS = 2_500;
 
 function recorder() {
   const alerts: Alert[] = [];
@@ -42,7 +45,7 @@ describe('scheduled certificate checks', () => {
   it('checks every endpoint and stores the latest result of each, a hanging one included', async () => {
     const w = await world();
     const r = recorder();
-    const summary = await runScheduledChecks({ ...w, alerts: r.sink, metrics: r.metricSink, clock, timeoutMs: 500, concurrency: 2 });
+    const summary = await runScheduledChecks({ ...w, alerts: r.sink, metrics: r.metricSink, clock, timeoutMs: CHECK_TIMEOUT_MS, concurrency: 2 });
     expect(summary).toEqual({ checked: 4, failing: 3, errors: 0 });
     const verdicts = await Promise.all(Object.values(w.ids).map(async (id) => (await w.endpoints.result(id))?.report.verdict));
     expect(verdicts).toEqual(['ok', 'self-signed', 'timeout', 'connect-failed']);
@@ -51,7 +54,7 @@ describe('scheduled certificate checks', () => {
   it('records days to expiry and trusted 0 for an endpoint whose trust fails', async () => {
     const w = await world();
     const r = recorder();
-    await runScheduledChecks({ ...w, alerts: r.sink, metrics: r.metricSink, clock, timeoutMs: 500 });
+    await runScheduledChecks({ ...w, alerts: r.sink, metrics: r.metricSink, clock, timeoutMs: CHECK_TIMEOUT_MS });
     const selfSignedMetric = r.metrics.find((m) => m.endpoint.id === w.ids.selfSigned);
     expect(selfSignedMetric?.report).toMatchObject({ trusted: false, daysLeft: 364 });
   });
@@ -59,19 +62,19 @@ describe('scheduled certificate checks', () => {
   it('publishes one alert per state change: new failures first, nothing when unchanged', async () => {
     const w = await world();
     const r = recorder();
-    await runScheduledChecks({ ...w, alerts: r.sink, metrics: r.metricSink, clock, timeoutMs: 500 });
+    await runScheduledChecks({ ...w, alerts: r.sink, metrics: r.metricSink, clock, timeoutMs: CHECK_TIMEOUT_MS });
     expect(r.alerts.map((a) => a.key).sort()).toEqual([`endpoint:${w.ids.hanging}`, `endpoint:${w.ids.refused}`, `endpoint:${w.ids.selfSigned}`].sort());
     expect(r.alerts.every((a) => a.severity === 'critical')).toBe(true);
-    await runScheduledChecks({ ...w, alerts: r.sink, metrics: r.metricSink, clock, timeoutMs: 500 });
+    await runScheduledChecks({ ...w, alerts: r.sink, metrics: r.metricSink, clock, timeoutMs: CHECK_TIMEOUT_MS });
     expect(r.alerts).toHaveLength(3);
   });
 
   it('announces recovery once the self-signed certificate is trusted', async () => {
     const w = await world();
     const r = recorder();
-    await runScheduledChecks({ ...w, alerts: r.sink, metrics: r.metricSink, clock, timeoutMs: 500 });
+    await runScheduledChecks({ ...w, alerts: r.sink, metrics: r.metricSink, clock, timeoutMs: CHECK_TIMEOUT_MS });
     await w.trustStore.add(w.self.pem);
-    await runScheduledChecks({ ...w, alerts: r.sink, metrics: r.metricSink, clock, timeoutMs: 500 });
+    await runScheduledChecks({ ...w, alerts: r.sink, metrics: r.metricSink, clock, timeoutMs: CHECK_TIMEOUT_MS });
     const last = r.alerts.at(-1);
     expect(last).toMatchObject({ key: `endpoint:${w.ids.selfSigned}`, severity: 'info' });
     expect(last?.subject).toMatch(/^Recovered/);
@@ -84,9 +87,9 @@ describe('scheduled certificate checks', () => {
     const flaky: AlertSink = {
       publish: (alert) => (fail ? Promise.reject(new Error('SNS down')) : r.sink.publish(alert)),
     };
-    await runScheduledChecks({ ...w, alerts: flaky, metrics: r.metricSink, clock, timeoutMs: 500 });
+    await runScheduledChecks({ ...w, alerts: flaky, metrics: r.metricSink, clock, timeoutMs: CHECK_TIMEOUT_MS });
     fail = false;
-    await runScheduledChecks({ ...w, alerts: flaky, metrics: r.metricSink, clock, timeoutMs: 500 });
+    await runScheduledChecks({ ...w, alerts: flaky, metrics: r.metricSink, clock, timeoutMs: CHECK_TIMEOUT_MS });
     expect(r.alerts).toHaveLength(3);
   });
 

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
+import type { ProxyCheckOptions } from '../actions/jwt-proxy-check.ts';
 import type { RequestOptions } from '../actions/jwt-request.ts';
 import type { VerifyOptions } from '../actions/jwt-verify.ts';
 import { action, withJson } from '../output.ts';
 
-/** `trustline jwt canonical|qsh|verify`: standalone, no server needed (verify --client-key reads the local secret store). */
+/** `trustline jwt canonical|qsh|verify|proxy-check`: standalone, no server needed (verify --client-key reads the local secret store). */
 export function register(program: Command): void {
   const jwt = program.command('jwt').description('Atlassian Connect JWTs: canonical request, qsh, and verification with a diagnosis of proxy damage');
 
@@ -25,6 +26,10 @@ export function register(program: Command): void {
       .option('--secret <S>', 'the shared secret of the client')
       .option('--client-key <K>', "read the client's shared secret from Trustline's secret store"),
   ).action(action(async (options: VerifyOptions) => (await import('../actions/jwt-verify.ts')).verifyCommand(options)));
+
+  withJson(jwt.command('proxy-check').description('report every setting of an Apache httpd or nginx configuration that will break qsh').argument('<FILE>', 'the configuration file; includes are followed'))
+    .option('--kind <KIND>', 'apache or nginx (detected from the content when not given)')
+    .action(action(async (file: string, options: ProxyCheckOptions) => (await import('../actions/jwt-proxy-check.ts')).proxyCheckCommand(file, options)));
 }
 
 function requestOptions(command: Command): Command {

@@ -1,24 +1,25 @@
+import { fixFor } from './catalogue.ts';
 import { type Candidate, encodeChars, ESCAPE, type ReceivedRequest, shown, subsetsWholeFirst, type TransformationFamily } from './candidate.ts';
 
 /**
  * Apache httpd 2.4 mod_proxy without `nocanon`: the backend path is the decoded path re-encoded
  * by `ap_proxy_canonenc`, which leaves `~ ! $ & ' ( ) * + , ; = : @` literal (so their escapes
  * arrive decoded) and writes every other escape in upper-case hex. With
- * `AllowEncodedSlashes On` an encoded `/` arrives decoded too.
+ * `AllowEncodedSlashes On` an encoded `/` arrives decoded too. Which settings cause each
+ * variant, and their fixes, live in the catalogue.
  */
 
 /** Characters whose escapes Apache's canonicalisation decodes. `&` is left out: the canonical path re-encodes it anyway. */
 const DECODED = ['~', '!', '$', "'", '(', ')', '*', '+', ',', ';', '=', ':', '@'];
 
-const FIX =
-  'Add "nocanon" to the ProxyPass line so Apache forwards the path exactly as received, for example ' +
-  '"ProxyPass / http://127.0.0.1:3000/ nocanon" (keep the ProxyPassReverse line). ' +
-  'If the app sits behind nginx instead, the same symptom comes from a URI part in proxy_pass: use "proxy_pass http://127.0.0.1:3000;" or pass $request_uri.';
+/** nginx with a URI part in proxy_pass sends exactly the same path for these escapes (checked on the real servers). */
+const ALSO_NGINX = ' nginx does the same with a URI part in proxy_pass or after a rewrite.';
 
 export const apacheModProxy: TransformationFamily = {
   id: 'apache-mod-proxy',
-  budget: 120,
+  budget: 122,
   *candidates(received: ReceivedRequest): Generator<Candidate> {
+    yield* unescapedPercent(received);
     const present = DECODED.filter((char) => received.path.includes(char));
     const hasLowerable = [...received.path.matchAll(ESCAPE)].some(([escape]) => /[A-F]/.test(escape));
     for (const subset of subsetsWholeFirst(present, 60)) {
@@ -28,15 +29,15 @@ export const apacheModProxy: TransformationFamily = {
         method: received.method,
         basePath: received.basePath,
         params: received.params,
-        fix: FIX,
       };
       yield {
         ...base,
         path,
         transformation: 'apache-mod-proxy/decoded-path',
         explanation:
-          `Apache httpd's mod_proxy (a ProxyPass line without "nocanon") decoded ${escapes} in the path before passing the request on: ` +
-          `Jira signed "${shown(path)}" but Trustline received "${shown(received.path)}".`,
+          `Apache httpd's mod_proxy (a ProxyPass line without "nocanon", or a RewriteRule with [P]) decoded ${escapes} in the path before passing the request on: ` +
+          `Jira signed "${shown(path)}" but Trustline received "${shown(received.path)}".${ALSO_NGINX}`,
+        fix: fixFor('apache-mod-proxy/decoded-path'),
       };
       if (hasLowerable) {
         const lowered = path.replace(ESCAPE, (escape) => escape.toLowerCase());
@@ -45,14 +46,38 @@ export const apacheModProxy: TransformationFamily = {
           path: lowered,
           transformation: 'apache-mod-proxy/decoded-and-upper-cased-path',
           explanation:
-            `Apache httpd's mod_proxy (a ProxyPass line without "nocanon") decoded ${escapes} in the path and rewrote the other escapes in upper case: ` +
-            `Jira signed "${shown(lowered)}" but Trustline received "${shown(received.path)}".`,
+            `Apache httpd's mod_proxy (a ProxyPass line without "nocanon", or a RewriteRule with [P]) decoded ${escapes} in the path and rewrote the other escapes in upper case: ` +
+            `Jira signed "${shown(lowered)}" but Trustline received "${shown(received.path)}".${ALSO_NGINX}`,
+          fix: fixFor('apache-mod-proxy/decoded-and-upper-cased-path'),
         };
       }
     }
     yield* encodedSlashes(received);
   },
 };
+
+/** A `%` that starts no escape: the path went out decoded and never re-encoded (`RewriteRule … [P,NE]`). */
+const LONE_PERCENT = /%(?![0-9A-Fa-f]{2})/g;
+
+/** Puts back `%25` alone, then with every character the rule decoded re-escaped as well. */
+function* unescapedPercent(received: ReceivedRequest): Generator<Candidate> {
+  if (!received.path.includes('%') || received.path.replace(LONE_PERCENT, '') === received.path) return;
+  const percent = received.path.replace(LONE_PERCENT, '%25');
+  const everything = encodeChars(percent, new Set([...DECODED, '[', ']']));
+  for (const path of new Set([percent, everything])) {
+    yield {
+      method: received.method,
+      path,
+      basePath: received.basePath,
+      params: received.params,
+      transformation: 'apache-mod-proxy/unescaped-percent',
+      explanation:
+        `The path reached Trustline with a bare "%" that Jira signed as %25: a proxy decoded the path and sent it on without re-encoding it, ` +
+        `as Apache does with a RewriteRule [P,NE] built from a $1 backreference. Jira signed "${shown(path)}" but Trustline received "${shown(received.path)}".`,
+      fix: fixFor('apache-mod-proxy/unescaped-percent'),
+    };
+  }
+}
 
 /** `AllowEncodedSlashes On` decodes `%2F`: try each slash after the first as the encoded one. */
 function* encodedSlashes(received: ReceivedRequest): Generator<Candidate> {
@@ -66,9 +91,9 @@ function* encodedSlashes(received: ReceivedRequest): Generator<Candidate> {
       params: received.params,
       transformation: 'apache-mod-proxy/decoded-slash',
       explanation:
-        `A proxy decoded an encoded slash (%2F) in the path, as Apache does with "AllowEncodedSlashes On": ` +
+        `A proxy decoded an encoded slash (%2F) in the path, as Apache does with "AllowEncodedSlashes On" and nginx with a URI part in proxy_pass: ` +
         `Jira signed "${shown(original)}" but Trustline received "${shown(path)}".`,
-      fix: 'In Apache set "AllowEncodedSlashes NoDecode" and add "nocanon" to the ProxyPass line; in nginx drop the URI part of proxy_pass so the path is passed untouched.',
+      fix: fixFor('apache-mod-proxy/decoded-slash'),
     };
   }
 }

@@ -1,3 +1,4 @@
+import { fixFor } from './catalogue.ts';
 import { type Candidate, ESCAPE, type ReceivedRequest, shown, type TransformationFamily } from './candidate.ts';
 
 /**
@@ -23,7 +24,7 @@ export const hexCase: TransformationFamily = {
         explanation:
           `A proxy rewrote the percent-escapes of the path in ${made} case: Jira signed "${shown(path)}" (${signed}-case escapes) ` +
           `but Trustline received "${shown(received.path)}". The qsh covers the path exactly as sent, so even the case of %xx matters.`,
-        fix: 'Turn off URL normalisation in the proxy or load balancer so the path is forwarded untouched (Apache: add "nocanon" to ProxyPass; nginx: proxy_pass without a URI part).',
+        fix: fixFor(`hex-case/${made}-cased-escapes`),
       };
     }
   },

@@ -8,6 +8,7 @@ import type { Candidate, ReceivedRequest, TransformationFamily } from './candida
 import { hexCase } from './hex-case.ts';
 import { method } from './method.ts';
 import { nginx } from './nginx.ts';
+import { normalisedPath, unrecoverableNormalisation } from './normalised-path.ts';
 import { repeatedParams } from './repeated-params.ts';
 
 /**
@@ -15,12 +16,15 @@ import { repeatedParams } from './repeated-params.ts';
  * known proxy transformation changed them, and reports the first that matches the token.
  * Families are tried from the most common cause (the seed's Apache) to the least.
  */
-export const families: readonly TransformationFamily[] = [apacheModProxy, nginx, hexCase, basePath, repeatedParams, method];
+export const families: readonly TransformationFamily[] = [apacheModProxy, nginx, hexCase, normalisedPath, basePath, repeatedParams, method];
 
 /** Hard cap on qsh computations per diagnosis, whatever the families propose. */
 export const MAX_CANDIDATES = 300;
 
-/** The transformation that explains why `request` does not hash to `tokenQsh`, or undefined. */
+/**
+ * The transformation that explains why `request` does not hash to `tokenQsh`; when none matches
+ * exactly, the hedged normalisation answer unless the path shows it was forwarded raw.
+ */
 export function diagnoseQshMismatch(request: RequestTarget, baseUrl: string | undefined, tokenQsh: string): Diagnosis | undefined {
   const { path, query } = splitRawUrl(request.url);
   const received: ReceivedRequest = { method: request.method, path, basePath: basePathOf(baseUrl), params: parseRawQuery(query) };
@@ -38,9 +42,11 @@ export function diagnoseQshMismatch(request: RequestTarget, baseUrl: string | un
       }
     }
   }
-  return undefined;
+  return unrecoverableNormalisation(received);
 }
 
 function canonicalOf(request: ReceivedRequest | Candidate): string {
   return `${canonicalMethod(request.method)}&${canonicalPath(request.path, request.basePath)}&${canonicalQuery(request.params)}`;
 }
+
+export { CAUSES, causesOf, fixFor, SETTINGS, type ProxyKind, type ProxySetting, type SettingId } from './catalogue.ts';

@@ -1,3 +1,4 @@
+import { fixFor } from './catalogue.ts';
 import type { Candidate, ReceivedRequest, TransformationFamily } from './candidate.ts';
 
 /**
@@ -17,7 +18,7 @@ export const method: TransformationFamily = {
       params: received.params,
       transformation: `method/${signed.toLowerCase()}-became-${received.method.toLowerCase()}`,
       explanation: `Jira signed a ${signed} request but Trustline received ${received.method.toUpperCase()}: a caching proxy changed the method (nginx's proxy_cache sends HEAD as GET).`,
-      fix: 'In nginx set "proxy_cache_convert_head off;" for the app\'s location, or do not cache the app\'s requests.',
+      fix: fixFor(`method/${signed.toLowerCase()}-became-${received.method.toLowerCase()}`),
     };
   },
 };

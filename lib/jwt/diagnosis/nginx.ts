@@ -1,10 +1,12 @@
+import { fixFor } from './catalogue.ts';
 import { type Candidate, encodeChars, type ReceivedRequest, shown, subsetsWholeFirst, type TransformationFamily } from './candidate.ts';
 
 /**
  * nginx `proxy_pass` with a URI part (or after a `rewrite`) sends the normalised, decoded path,
  * re-escaping only controls, space, `" # % < > ? \ ^ ` { | }` and non-ASCII bytes: unlike
- * Apache it leaves `[` and `]` decoded. Candidates here are the ones Apache's family cannot
- * produce, so a match names nginx for certain.
+ * Apache's canonicalisation it leaves `[` and `]` decoded. Candidates here are the ones that
+ * family cannot produce. Apache's `RewriteRule … [P,NE]` leaves them decoded too (seen on the
+ * real server), so a match names both.
  */
 
 const DECODED = ['[', ']', '~', '!', '$', "'", '(', ')', '*', '+', ',', ';', '=', ':', '@'];
@@ -27,10 +29,9 @@ export const nginx: TransformationFamily = {
         transformation: 'nginx/proxy-pass-uri-decoded-path',
         explanation:
           `nginx decoded the path before passing it on (proxy_pass with a URI part, or a rewrite, sends the normalised path): ` +
-          `Jira signed "${shown(path)}" but Trustline received "${shown(received.path)}".`,
-        fix:
-          'Drop the URI part of proxy_pass so nginx forwards the request line untouched ("proxy_pass http://127.0.0.1:3000;"), ' +
-          'or pass it explicitly: "proxy_pass http://127.0.0.1:3000$request_uri;".',
+          `Jira signed "${shown(path)}" but Trustline received "${shown(received.path)}". ` +
+          'Apache does the same with a RewriteRule [P,NE] built from a $1 backreference.',
+        fix: fixFor('nginx/proxy-pass-uri-decoded-path'),
       };
     }
   },
