@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // Two tiers: `unit` needs only npm packages (loopback peers included);
-// `system` needs Debian peers (Dovecot, a JDK) installed by `npm run setup:system`.
+// `system` needs Debian peers (Dovecot, a JDK, Chromium) installed by `npm run setup:system`.
 export default defineConfig({
   test: {
     // Console output (log lines included, see test/setup.ts) is printed only for tests that fail.

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system peers of the second test tier (`npm run test:system`): Dovecot (IMAP/POP3
-# XOAUTH2 logins) and a headless JDK (keytool + the JVM truststore proofs). Idempotent.
+# XOAUTH2 logins), a headless JDK (keytool + the JVM truststore proofs), Apache httpd and nginx (the
+# real-proxy qsh matrix) and Chromium (the console's browser tests, driven by playwright-core at
+# /usr/bin/chromium). Idempotent.
 set -euo pipefail
 
 need=()
@@ -11,9 +13,11 @@ dpkg -s dovecot-pop3d >/dev/null 2>&1 || need+=(dovecot-pop3d)
 # Apache httpd and nginx: the real-proxy qsh matrix (test/e2e/proxies) starts its own on loopback.
 [[ -x /usr/sbin/apache2 ]] || need+=(apache2)
 [[ -x /usr/sbin/nginx ]] || need+=(nginx)
+# Chromium: the console's browser tests (test/e2e/console.test.ts) drive it with playwright-core.
+[[ -x /usr/bin/chromium ]] || need+=(chromium)
 
 if ((${#need[@]} == 0)); then
-  echo "setup:system: all system peers present (dovecot, java, javac, keytool, apache2, nginx)."
+  echo "setup:system: all system peers present (dovecot, java, javac, keytool, apache2, nginx, chromium)."
   exit 0
 fi
 

@@ -34,8 +34,8 @@ export const handler = httpHandler({
       all.map(async (endpoint) => {
         const result = await endpoints.result(endpoint.id);
         if (result === undefined) return endpoint;
-        const { verdict, trusted, daysLeft, earliestExpiry, message, checkedAt } = result.report;
-        return { ...endpoint, lastResult: { verdict, trusted, daysLeft, earliestExpiry, message, checkedAt } };
+        const { verdict, trusted, daysLeft, earliestExpiry, message, checkedAt, revocation } = result.report;
+        return { ...endpoint, lastResult: { verdict, trusted, daysLeft, earliestExpiry, message, checkedAt, ...(revocation === undefined ? {} : { revocation }) } };
       }),
     );
     return json(200, { endpoints: withResults });

@@ -36,6 +36,9 @@ export function banner(runtime: LocalRuntime, cwd = process.cwd()): string {
     `  ${cli('--help')}`,
     `  ${cli('status')}`,
     '',
+    'Admin console (in a browser, with the same environment as the CLI):',
+    `  ${cli('console')}   (opens your browser at a one-time sign-in link; --no-open prints it)`,
+    '',
     'Press Ctrl-C to stop.',
   ];
   return lines.join('\n');

@@ -5,6 +5,7 @@ import { MAX_JSON_BODY_BYTES } from '../../lib/http/body.ts';
 import { logger } from '../../lib/observe/logger.ts';
 import type { AdminAuth } from './auth.ts';
 import { splitTarget, toApiGatewayEvent } from './event.ts';
+import { sendHomePage } from './home-page.ts';
 import { readResult, send, sendProblem } from './response.ts';
 import type { RouteMatch } from './router.ts';
 
@@ -67,6 +68,10 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   const { rawPath } = splitTarget(req.url ?? '/');
   const match = deps.route(method, rawPath);
   if (match.kind === 'not-found') {
+    if (rawPath === '/' && (method === 'GET' || method === 'HEAD')) {
+      sendHomePage(res, method);
+      return;
+    }
     sendProblem(res, new HttpProblem(404, 'NO_ROUTE', `Trustline has no route for ${rawPath}.`));
     return;
   }

@@ -7,7 +7,7 @@ import { isLoopbackAddress } from '../trust/outbound-policy.ts';
 import { AdminApiError, InsecureUrlError, InvalidUrlError, MissingAdminTokenError, NotRunningError, UnexpectedResponseError, UnreachableError } from './errors.ts';
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
-const ADMIN_TOKEN_FILE = 'admin-token';
+export const ADMIN_TOKEN_FILE = 'admin-token';
 
 export interface AdminClientOptions {
   /** Where Trustline runs, e.g. `http://127.0.0.1:3000`. */
@@ -112,7 +112,7 @@ export class AdminClient {
   }
 }
 
-async function readToken(source: AdminClientOptions['token']): Promise<string> {
+export async function readToken(source: AdminClientOptions['token']): Promise<string> {
   if (typeof source === 'string') {
     pinSecret(source);
     return source;

@@ -48,6 +48,7 @@ export function checkReportText(report: CheckReport): string {
   lines.push(`Verdict: ${report.verdict}${judged ? ` (${trust}${hostname})` : ' (no certificate received)'}`);
   lines.push(...wrap(report.problems.length > 1 ? report.problems[0] ?? report.message : report.message));
   for (const problem of report.problems.slice(1)) lines.push(...wrap(`Also: ${problem}`));
+  if (report.revocation !== undefined && report.revocation.status !== 'revoked') lines.push(...wrap(`Revocation: ${report.revocation.status}. ${report.revocation.message}`));
   if (report.error?.fix !== undefined) lines.push(...wrap(`Fix: ${report.error.fix}`));
   const fix = report.fix;
   if (fix !== undefined) {

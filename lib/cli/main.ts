@@ -14,6 +14,7 @@ const groups: readonly (() => Promise<{ register(program: Command): void }>)[] =
   () => import('./commands/certs.ts'),
   () => import('./commands/trust.ts'),
   () => import('./commands/integrations.ts'),
+  () => import('./commands/console.ts'),
 ];
 
 /** Runs the CLI on `argv` (without node and the script) and returns the exit code; it never exits the process itself. */

@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { TrustlineError } from '../errors.ts';
+import { lowestOf, pkcs7Certificates } from './pkcs7.ts';
 
 /** An issuer certificate is 1–2 KiB; a few KiB more covers PEM and bundles. */
 const MAX_BYTES = 64 * 1024;
@@ -18,7 +19,7 @@ export function caIssuersUrls(cert: X509Certificate): string[] {
 }
 
 /** Reads the body up to `limit` bytes; longer bodies are refused rather than buffered. */
-async function boundedBody(response: Response, limit: number): Promise<Buffer> {
+export async function boundedBody(response: Response, limit: number): Promise<Buffer> {
   const reader = response.body?.getReader() as ReadableStreamDefaultReader<Uint8Array> | undefined;
   if (reader === undefined) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
@@ -35,10 +36,13 @@ async function boundedBody(response: Response, limit: number): Promise<Buffer> {
   }
 }
 
+/** A certificate as DER or PEM, or a PKCS#7 bundle of them (`.p7c`), whose most specific certificate is the issuer. */
 function parseIssuer(body: Buffer): X509Certificate {
   const text = body.toString('latin1');
   const pem = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/.exec(text)?.[0];
-  return new X509Certificate(pem ?? body);
+  if (pem !== undefined) return new X509Certificate(pem);
+  const bundled = lowestOf(pkcs7Certificates(body) ?? []);
+  return bundled ?? new X509Certificate(body);
 }
 
 /**

@@ -9,6 +9,8 @@ import { jvmFix } from './jvm-fix.ts';
 import { addressOf, probe, sniFor, type ProbeTarget } from './probe.ts';
 import { DEFAULT_TIMEOUT_MS, DEFAULT_WARN_DAYS } from './options.ts';
 import { chainEntry, type CheckReport, type Verdict } from './report.ts';
+import { checkRevocation } from './revocation.ts';
+import type { Revocation } from './revocation-types.ts';
 import { judge } from './verdict.ts';
 
 export { DEFAULT_TIMEOUT_MS, DEFAULT_WARN_DAYS };
@@ -24,7 +26,12 @@ export interface CheckOptions {
   readonly timeoutMs?: number;
   readonly warnDays?: number;
   readonly now?: () => number;
+  /** Ask whether the leaf was revoked (stapled OCSP, OCSP, CRL); default true, false for `--no-revocation`. */
+  readonly revocation?: boolean;
 }
+
+/** Revocation requests share what the check's one deadline has left, up to this much. */
+const REVOCATION_TIMEOUT_MS = 5000;
 
 const secureContexts = new WeakMap<readonly string[], tls.SecureContext>();
 const fetchers = new WeakMap<TrustContext, IssuerFetcher>();
@@ -56,6 +63,7 @@ function fetcherFor(trust: TrustContext): IssuerFetcher {
 export async function checkEndpoint(target: ProbeTarget, options: CheckOptions): Promise<CheckReport> {
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const started = Date.now();
   const base = {
     host: target.host,
     port: target.port,
@@ -81,7 +89,20 @@ export async function checkEndpoint(target: ProbeTarget, options: CheckOptions):
     now: now(),
     fetchIssuer: (url) => fetchIssuer(url, Math.min(AIA_TIMEOUT_MS, timeoutMs)),
   });
-  const { verdict, message, problems } = judge(analysis, options.warnDays ?? DEFAULT_WARN_DAYS);
+  let revocation: Revocation | undefined;
+  const leaf = analysis.path[0];
+  if (options.revocation !== false && leaf !== undefined) {
+    revocation = await checkRevocation({
+      leaf: leaf.cert,
+      issuer: analysis.path[1]?.cert,
+      stapled: probed.stapledOcsp,
+      // OCSP and CRL URLs come from the certificate: the certificate-driven fetch (no loopback without the development flag).
+      fetch: options.trust.certificateFetch,
+      budgetMs: Math.min(REVOCATION_TIMEOUT_MS, timeoutMs - (Date.now() - started)),
+      now: now(),
+    });
+  }
+  const { verdict, message, problems } = judge(analysis, options.warnDays ?? DEFAULT_WARN_DAYS, revocation);
   const fix = jvmFix(analysis);
   return {
     ...base,
@@ -94,6 +115,7 @@ export async function checkEndpoint(target: ProbeTarget, options: CheckOptions):
     chain: [...analysis.path, ...analysis.unused].map(chainEntry),
     presented: analysis.presented.map((entry) => fingerprintSha256(entry.cert)),
     ...(fix === undefined ? {} : { fix }),
+    ...(revocation === undefined ? {} : { revocation }),
     problems,
     checkedAt: new Date(now()).toISOString(),
   };

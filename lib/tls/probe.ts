@@ -34,6 +34,8 @@ export interface ProbeResult {
   readonly cipher: string;
   /** OpenSSL's single verification error, e.g. DEPTH_ZERO_SELF_SIGNED_CERT; undefined when authorized. */
   readonly opensslError: string | undefined;
+  /** The DER OCSP response the server stapled (status_request), when it sent one. */
+  readonly stapledOcsp?: Buffer;
 }
 
 /** Longest chain walked; real chains have 2–4 certificates. */
@@ -134,14 +136,23 @@ function handshake(
 ): Promise<ProbeResult> {
   const servername = sniFor(target);
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({
+    // tls.connect hands requestOCSP to the TLSSocket it creates; @types/node lists it only there.
+    const connectOptions: tls.ConnectionOptions & Pick<tls.TLSSocketOptions, 'requestOCSP'> = {
       socket: plain,
       ...(servername === undefined ? {} : { servername }),
       ...(options.secureContext === undefined ? {} : { secureContext: options.secureContext }),
       // Judge trust ourselves: the handshake must complete whatever OpenSSL thinks of the chain.
       rejectUnauthorized: false,
-    });
+      // Ask for a stapled OCSP answer: the cheapest revocation evidence, already signed by the issuer.
+      requestOCSP: true,
+    };
+    const socket = tls.connect(connectOptions);
     sockets.push(socket);
+    let stapledOcsp: Buffer | undefined;
+    // Emitted with null when the server staples nothing.
+    socket.once('OCSPResponse', (response: Buffer | null) => {
+      stapledOcsp = response ?? undefined;
+    });
     socket.once('secureConnect', () => {
       socket.off('error', onError);
       const cipher = socket.getCipher();
@@ -151,6 +162,7 @@ function handshake(
         tlsVersion: socket.getProtocol(),
         cipher: cipher.standardName || cipher.name,
         opensslError: socket.authorized ? undefined : errorCode(socket.authorizationError),
+        ...(stapledOcsp === undefined || stapledOcsp.length === 0 ? {} : { stapledOcsp }),
       });
     });
     const onError = (error: NodeJS.ErrnoException) => {

@@ -1,6 +1,7 @@
 import { commonName, fingerprintSha256, toPem } from '../trust/pem.ts';
 import type { ChainCert } from './chain-analysis.ts';
 import type { Protocol } from './protocols.ts';
+import type { Revocation } from './revocation-types.ts';
 
 /** design.md's verdicts, in the order a problem outranks another. */
 export const VERDICTS = [
@@ -12,6 +13,7 @@ export const VERDICTS = [
   'unknown-ca',
   'incomplete-chain',
   'hostname-mismatch',
+  'revoked',
   'connect-failed',
   'tls-failed',
   'starttls-refused',
@@ -69,6 +71,8 @@ export interface CheckReport {
   /** Fingerprints in the order the server sent its certificates. */
   readonly presented: string[];
   readonly fix?: JvmFix;
+  /** Whether the issuer revoked the leaf; absent when the check was asked to skip it (`--no-revocation`). */
+  readonly revocation?: Revocation;
   /** Every problem found, in plain words; `message` leads with the most important. */
   readonly problems: string[];
   /** Set when the check never reached a certificate: the stable code of the failure. */

@@ -1,6 +1,8 @@
 import { commonName } from '../trust/pem.ts';
 import type { ChainAnalysis, ChainCert, TrustFinding } from './chain-analysis.ts';
 import { shortName, type Verdict } from './report.ts';
+import type { Revocation } from './revocation-types.ts';
+import { revokedSentence } from './revocation-verdict.ts';
 
 /** What Java prints when it cannot build a path to a truststore entry. */
 export const JAVA_PKIX_BUILD =
@@ -12,6 +14,8 @@ interface Finding {
   readonly sentence: string;
 }
 
+/** A DN as Java's X500Principal prints it: most specific attribute first (Node lists them in certificate order). */
+const javaDn = (dn: string) => dn.split('\n').reverse().join(', ');
 const day = (date: Date) => date.toISOString().slice(0, 10);
 const quote = (entry: ChainCert) => `"${shortName(entry)}"`;
 
@@ -64,12 +68,16 @@ function hostnameSentence(analysis: ChainAnalysis): string {
 
 /**
  * Every problem of an analysis in plain words, the verdict of the most important one, and
- * what the JVM will say. A trust failure outranks dates, dates outrank the host name.
+ * what the JVM will say. Revocation outranks trust, a trust failure outranks dates, dates
+ * outrank the host name. An `unknown` revocation is not a problem (soft fail).
  */
-export function judge(analysis: ChainAnalysis, warnDays: number): { verdict: Verdict; message: string; problems: string[] } {
+export function judge(analysis: ChainAnalysis, warnDays: number, revocation?: Revocation): { verdict: Verdict; message: string; problems: string[] } {
   const leaf = analysis.path[0];
   if (leaf === undefined) throw new RangeError('an analysis always has a leaf');
   const findings: Finding[] = [];
+  if (revocation?.status === 'revoked') {
+    findings.push({ verdict: 'revoked', sentence: revokedSentence(revocation, shortName(leaf), javaDn(leaf.cert.issuer)) });
+  }
   const trust = trustFinding(analysis.trust, leaf);
   if (trust !== undefined) findings.push(trust);
   for (const entry of analysis.expired) {

@@ -18,6 +18,8 @@ export interface CheckOptions {
   readonly caFile?: string;
   readonly warnDays: number;
   readonly timeout: number;
+  /** false with --no-revocation. */
+  readonly revocation?: boolean;
 }
 
 /** A bad argument or unreadable file: exit 2. */
@@ -65,7 +67,7 @@ export async function checkCommand(target: string, options: CheckOptions): Promi
   const trust = createTrustContext(fixedTrustStore(await readCaFile(options.caFile)), { outbound: standaloneOutboundPolicyOptions() });
   const report = await checkEndpoint(
     { host, port, protocol: options.protocol, ...(options.servername === undefined ? {} : { servername: options.servername }) },
-    { trust, timeoutMs: options.timeout * 1000, warnDays: options.warnDays },
+    { trust, timeoutMs: options.timeout * 1000, warnDays: options.warnDays, revocation: options.revocation !== false },
   );
   const healthy = report.verdict === 'ok' || report.verdict === 'expiring';
   return { document: report, text: checkReportText(report), exitCode: healthy ? EXIT.ok : EXIT.failed };

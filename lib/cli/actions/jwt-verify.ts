@@ -6,21 +6,32 @@ import { registerSecret } from '../../observe/redact.ts';
 import { type CommandResult, EXIT } from '../output.ts';
 import { checked, JwtUsageError, type RequestOptions } from './jwt-request.ts';
 
-export interface VerifyOptions extends RequestOptions {
+export interface VerifyOptions extends Partial<RequestOptions> {
   readonly token: string;
+  readonly profile?: 'connect' | 'oidc';
   readonly secret?: string;
   readonly clientKey?: string;
+  readonly issuer?: string;
+  readonly audience?: string;
+  readonly jwksUrl?: string;
 }
 
 /** `jwt verify`: the verification document; exit 1 when the token is invalid. */
 export async function verifyCommand(options: VerifyOptions): Promise<CommandResult> {
+  if (options.profile === 'oidc') return (await import('./jwt-oidc.ts')).oidcVerifyCommand(options);
+  const { method, url } = options;
+  if (method === undefined || url === undefined) throw new JwtUsageError('A Connect token is verified against a request: give --method and --url.', 'or --profile oidc for an OIDC token');
+  return connectVerifyCommand({ ...options, method, url });
+}
+
+async function connectVerifyCommand(options: VerifyOptions & RequestOptions): Promise<CommandResult> {
   checked(options);
   if ((options.secret === undefined) === (options.clientKey === undefined)) throw new JwtUsageError('Give exactly one of --secret or --client-key.');
   registerSecret(options.token);
   registerSecret(options.secret);
   const verifier = createConnectVerifier({ secretFor: await secretSource(options), ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }) });
   const document = toVerifyDocument(await verifier.verify(options.token, options));
-  return { document, text: describe(document), exitCode: document.valid ? EXIT.ok : EXIT.failed };
+  return { document, text: describeVerification(document), exitCode: document.valid ? EXIT.ok : EXIT.failed };
 }
 
 async function secretSource(options: VerifyOptions): Promise<SecretLookup> {
@@ -32,7 +43,8 @@ async function secretSource(options: VerifyOptions): Promise<SecretLookup> {
   return (issuer) => (issuer === clientKey ? readSharedSecret(secrets, issuer) : Promise.resolve(undefined));
 }
 
-function describe(document: VerifyDocument): string {
+/** The document for a person: who signed it and until when, or the code, the message and any diagnosis. */
+export function describeVerification(document: VerifyDocument): string {
   if (document.valid) {
     const claims = document.claims ?? {};
     const user = typeof claims.sub === 'string' ? `, user ${claims.sub}` : '';

@@ -23,6 +23,7 @@ export function register(program: Command): void {
       .option('--servername <name>', 'the name to send (SNI) and match; defaults to HOST when HOST is a name')
       .option('--ca-file <pem>', 'extra trust anchors (any certificate in the file is an anchor, as in a Java truststore)')
       .option('--warn-days <n>', 'call a certificate expiring within this many days "expiring"', integer(0, 3650), DEFAULT_WARN_DAYS)
-      .option('--timeout <seconds>', 'one deadline for connect + protocol + handshake', integer(1, 300), 10),
+      .option('--timeout <seconds>', 'one deadline for connect + protocol + handshake + revocation', integer(1, 300), 10)
+      .option('--no-revocation', 'do not ask whether the certificate was revoked (stapled OCSP, OCSP responder, CRL)'),
   ).action(action(async (target: string, options: CheckOptions) => (await import('../actions/certs.ts')).checkCommand(target, options)));
 }

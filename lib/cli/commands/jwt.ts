@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { ProxyCheckOptions } from '../actions/jwt-proxy-check.ts';
 import type { RequestOptions } from '../actions/jwt-request.ts';
 import type { VerifyOptions } from '../actions/jwt-verify.ts';
@@ -17,14 +17,19 @@ export function register(program: Command): void {
   );
 
   withJson(
-    requestOptions(
-      jwt
-        .command('verify')
-        .description('verify a Connect request token against a request; on a qsh mismatch, name the proxy transformation that explains it')
-        .requiredOption('--token <T>', 'the JWT'),
-    )
-      .option('--secret <S>', 'the shared secret of the client')
-      .option('--client-key <K>', "read the client's shared secret from Trustline's secret store"),
+    jwt
+      .command('verify')
+      .description('verify a Connect request token against a request, naming the proxy transformation behind a qsh mismatch; or, with --profile oidc, an OIDC token')
+      .requiredOption('--token <T>', 'the JWT')
+      .addOption(new Option('--profile <profile>', 'connect: an Atlassian Connect request token; oidc: a token of an OpenID Connect issuer').choices(['connect', 'oidc']).default('connect'))
+      .option('--method <M>', 'connect: HTTP method, e.g. GET')
+      .option('--url <PATH_AND_QUERY>', 'connect: the request path and query exactly as received, e.g. "/issue-panel?issueKey=T-1"')
+      .option('--base-url <URL>', "connect: the app descriptor's baseUrl; its path is removed from the request path")
+      .option('--secret <S>', 'connect: the shared secret of the client')
+      .option('--client-key <K>', "connect: read the client's shared secret from Trustline's secret store")
+      .option('--issuer <URL>', 'oidc: the issuer the token must name, exactly')
+      .option('--audience <A>', 'oidc: the audience the token must be addressed to')
+      .option('--jwks-url <URL>', "oidc: the issuer's JWKS; discovered from <issuer>/.well-known/openid-configuration when absent"),
   ).action(action(async (options: VerifyOptions) => (await import('../actions/jwt-verify.ts')).verifyCommand(options)));
 
   withJson(jwt.command('proxy-check').description('report every setting of an Apache httpd or nginx configuration that will break qsh').argument('<FILE>', 'the configuration file; includes are followed'))

@@ -15,13 +15,14 @@ export const APP_BASE_URL = 'https://trustline.example.com';
  * Real services for JWT handler tests: the embedded stores in a temporary directory and THE
  * trust context over a truststore holding `caPem`; installed with setServices().
  */
-export async function installTestServices(options: { caPem?: string; installKeysUrl?: string; publicUrl?: string } = {}) {
+export async function installTestServices(options: { caPem?: string; installKeysUrl?: string; publicUrl?: string; env?: Record<string, string> } = {}) {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'trustline-jwt-'));
   const clock = new ManualClock(Date.now());
   const config = loadConfig({
     TRUSTLINE_DATA_DIR: dataDir,
     TRUSTLINE_PUBLIC_URL: options.publicUrl ?? APP_BASE_URL,
     ...(options.installKeysUrl === undefined ? {} : { TRUSTLINE_CONNECT_INSTALL_KEYS_URL: options.installKeysUrl }),
+    ...options.env,
   });
   const stores = createLocalStores({ dataDir, clock });
   const trustStore = fixedTrustStore(options.caPem ?? '');

@@ -28,6 +28,12 @@ export interface IssueOptions {
   readonly ca?: boolean;
   /** AIA "CA Issuers" URL. */
   readonly caIssuersUrl?: string;
+  /** AIA OCSP responder URL. */
+  readonly ocspUrl?: string;
+  /** CRL distribution point URL. */
+  readonly crlUrl?: string;
+  /** Extended key usages (e.g. OCSP signing for a delegated responder). */
+  readonly extendedKeyUsages?: readonly string[];
 }
 
 async function keyPem(keys: KeyPair): Promise<string> {
@@ -50,7 +56,16 @@ async function extensions(options: IssueOptions, keys: KeyPair, issuer?: Issued)
     ...(options.ips ?? []).map((value) => ({ type: 'ip' as const, value })),
   ];
   if (names.length > 0) list.push(new x509.SubjectAlternativeNameExtension(names));
-  if (options.caIssuersUrl !== undefined) list.push(new x509.AuthorityInfoAccessExtension({ caIssuers: options.caIssuersUrl }));
+  if (options.caIssuersUrl !== undefined || options.ocspUrl !== undefined) {
+    list.push(
+      new x509.AuthorityInfoAccessExtension({
+        ...(options.caIssuersUrl === undefined ? {} : { caIssuers: options.caIssuersUrl }),
+        ...(options.ocspUrl === undefined ? {} : { ocsp: options.ocspUrl }),
+      }),
+    );
+  }
+  if (options.crlUrl !== undefined) list.push(new x509.CRLDistributionPointsExtension([options.crlUrl]));
+  if (options.extendedKeyUsages !== undefined) list.push(new x509.ExtendedKeyUsageExtension([...options.extendedKeyUsages]));
   return list;
 }
 

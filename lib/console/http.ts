@@ -1,0 +1,59 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ConsoleError, BadConsoleRequestError } from './errors.ts';
+
+/** Every answer: no framing, no sniffing, no referrer, scripts and styles only from the console itself. */
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+} as const;
+
+/** Largest request body the console reads: PEMs and tokens fit well within it. */
+export const MAX_BODY_BYTES = 128 * 1024;
+
+export function send(res: ServerResponse, status: number, contentType: string | undefined, body: string | Buffer, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { ...SECURITY_HEADERS, 'cache-control': 'no-store', ...(contentType === undefined ? {} : { 'content-type': contentType }), ...headers });
+  res.end(body);
+}
+
+export function sendJson(res: ServerResponse, status: number, document: unknown): void {
+  send(res, status, 'application/json; charset=utf-8', JSON.stringify(document));
+}
+
+export function sendError(res: ServerResponse, error: ConsoleError): void {
+  send(
+    res,
+    error.status,
+    'application/problem+json',
+    JSON.stringify({ type: 'about:blank', title: error.code, status: error.status, code: error.code, detail: error.message, ...(error.fix === undefined ? {} : { fix: error.fix }) }),
+  );
+}
+
+/** The request body, at most MAX_BODY_BYTES; a body must be JSON. Undefined when there is none. */
+export async function readJsonBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new BadConsoleRequestError(`The request body is over ${MAX_BODY_BYTES} bytes.`, 413, 'BODY_TOO_LARGE');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new BadConsoleRequestError(`The request body is over ${MAX_BODY_BYTES} bytes.`, 413, 'BODY_TOO_LARGE');
+    chunks.push(chunk);
+  }
+  if (size === 0) return undefined;
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new BadConsoleRequestError('A request body must be application/json.', 415, 'UNSUPPORTED_MEDIA_TYPE');
+  return Buffer.concat(chunks, size);
+}
+
+/** One cookie's value from the Cookie header. */
+export function cookie(req: IncomingMessage, name: string): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq !== -1 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}

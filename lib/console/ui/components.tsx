@@ -1,0 +1,96 @@
+import { cloneElement, type ComponentChildren, type VNode } from 'preact';
+import { useId, useState } from 'preact/hooks';
+import { ApiError } from './api.ts';
+
+/** A failed request in plain words, with its fix; announced to screen readers. */
+export function ErrorNote({ error }: { error: unknown }) {
+  if (error === undefined || error === null) return null;
+  const apiError = error instanceof ApiError ? error : undefined;
+  return (
+    <div class="notice error" role="alert">
+      <p>{error instanceof Error ? error.message : 'The request failed.'}</p>
+      {apiError?.fix === undefined ? null : <p>What to do: {apiError.fix}</p>}
+    </div>
+  );
+}
+
+/** Copies text to the clipboard and says so (a live region, so screen readers hear it too). */
+export function CopyButton({ text, label }: { text: string; label: string }) {
+  const [done, setDone] = useState<'copied' | 'failed' | undefined>();
+  return (
+    <span class="copy">
+      <button
+        type="button"
+        onClick={() => {
+          navigator.clipboard.writeText(text).then(
+            () => {
+              setDone('copied');
+            },
+            () => {
+              setDone('failed');
+            },
+          );
+        }}
+      >
+        {label}
+      </button>
+      <span role="status" class="quiet">
+        {done === 'copied' ? 'Copied.' : done === 'failed' ? 'Copy failed: select the text and copy it.' : ''}
+      </span>
+    </span>
+  );
+}
+
+/**
+ * A labelled control. The hint is outside the label and linked as its description, so that the
+ * accessible name is exactly the label (the names are a contract other tools drive the console by).
+ */
+export function Field({ label, children, hint, wide }: { label: string; children: VNode; hint?: string | undefined; wide?: boolean }) {
+  const id = useId();
+  const hintId = `${id}-hint`;
+  return (
+    <div class={wide === true ? 'field wide' : 'field'}>
+      <label class="label" for={id}>
+        {label}
+      </label>
+      {cloneElement(children, { id, ...(hint === undefined ? {} : { 'aria-describedby': hintId }) })}
+      {hint === undefined ? null : (
+        <span class="hint" id={hintId}>
+          {hint}
+        </span>
+      )}
+    </div>
+  );
+}
+
+/** A badge whose colour follows the state; the word carries the meaning, the colour only helps. */
+export function Badge({ tone, children }: { tone: 'good' | 'warn' | 'bad' | 'neutral'; children: ComponentChildren }) {
+  return <span class={`badge ${tone}`}>{children}</span>;
+}
+
+/** Runs an action, keeping its busy state and its error for the caller to show. */
+export function useAction(): { busy: boolean; error: unknown; run: (action: () => Promise<void>) => Promise<void> } {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  return {
+    busy,
+    error,
+    async run(action) {
+      setBusy(true);
+      setError(undefined);
+      try {
+        await action();
+      } catch (caught) {
+        setError(caught);
+      } finally {
+        setBusy(false);
+      }
+    },
+  };
+}
+
+export function when(iso: string | undefined | null): string {
+  if (iso === undefined || iso === null) return '—';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
+}

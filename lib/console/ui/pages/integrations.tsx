@@ -1,0 +1,127 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { api } from '../api.ts';
+import { Badge, ErrorNote, useAction } from '../components.tsx';
+import type { Integration } from '../types.ts';
+import { IntegrationDetail } from './integration-detail.tsx';
+import { IntegrationForm } from './integration-form.tsx';
+
+const STATUS_TEXT: Record<string, { label: string; tone: 'good' | 'warn' | 'bad' | 'neutral' }> = {
+  'not-authorized': { label: 'Not authorized', tone: 'neutral' },
+  authorized: { label: 'Authorized', tone: 'good' },
+  'needs-reauthorization': { label: 'Needs sign-in again', tone: 'bad' },
+  'refresh-failing': { label: 'Refresh failing', tone: 'warn' },
+};
+
+export function statusBadge(status: string) {
+  const shown = STATUS_TEXT[status] ?? { label: status, tone: 'neutral' as const };
+  return <Badge tone={shown.tone}>{shown.label}</Badge>;
+}
+
+/** What someone has to do now, in plain words; empty while nobody needs to act. */
+export function nextStep(integration: Integration): string {
+  switch (integration.status) {
+    case 'not-authorized':
+      return 'Register the redirect URL at the provider, then Authorize.';
+    case 'needs-reauthorization':
+      return 'The provider no longer accepts the grant: Authorize again.';
+    case 'refresh-failing':
+      return 'Trustline retries by itself; Refresh now tries at once.';
+    default:
+      return integration.mailServer === undefined ? 'Ready. Add a mail server to test a real login.' : 'Ready. Test connection proves the mail login.';
+  }
+}
+
+/** Integrations: the list with status and next step, the seed's form, and one integration's details. */
+export function IntegrationsPage() {
+  const [integrations, setIntegrations] = useState<readonly Integration[]>();
+  const [selected, setSelected] = useState<string>();
+  const [mode, setMode] = useState<'list' | 'add' | 'edit'>('list');
+  const load = useAction();
+  const reload = useCallback(
+    () =>
+      load.run(async () => {
+        setIntegrations((await api<{ integrations: Integration[] }>('GET', '/admin/integrations')).integrations);
+      }),
+    [],
+  );
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  const current = integrations?.find((integration) => integration.id === selected);
+  const replace = (updated: Integration) => {
+    setIntegrations((list) => {
+      const others = (list ?? []).filter((integration) => integration.id !== updated.id);
+      return [...others, updated].sort((a, b) => a.name.localeCompare(b.name));
+    });
+  };
+  return (
+    <>
+      <div class="heading">
+        <h1>Integrations</h1>
+        {mode === 'list' ? (
+          <button type="button" class="primary" onClick={() => { setMode('add'); }}>
+            Add integration
+          </button>
+        ) : null}
+      </div>
+      <p class="lead">OAuth 2.0 grants Trustline keeps fresh for mail servers (Google, Microsoft or a custom provider).</p>
+      {mode === 'add' || (mode === 'edit' && current !== undefined) ? (
+        <IntegrationForm
+          {...(mode === 'edit' && current !== undefined ? { existing: current } : {})}
+          onSaved={(saved) => {
+            replace(saved);
+            setSelected(saved.id);
+            setMode('list');
+          }}
+          onCancel={() => { setMode('list'); }}
+        />
+      ) : null}
+      <ErrorNote error={load.error} />
+      {integrations === undefined ? (
+        <p aria-busy="true">Loading…</p>
+      ) : integrations.length === 0 ? (
+        <p class="empty">No integration yet. Add integration to connect a mailbox.</p>
+      ) : (
+        <div class="table-wrap">
+          <table class="stack">
+            <caption class="visually-hidden">Integrations</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Provider</th>
+                <th scope="col">Status</th>
+                <th scope="col">Next step</th>
+              </tr>
+            </thead>
+            <tbody>
+              {integrations.map((integration) => (
+                <tr key={integration.id} aria-selected={integration.id === selected}>
+                  <th scope="row">
+                    <button type="button" class="link" aria-pressed={integration.id === selected} onClick={() => { setSelected(integration.id); }}>
+                      {integration.name}
+                    </button>
+                  </th>
+                  <td>{integration.provider}</td>
+                  <td>{statusBadge(integration.status)}</td>
+                  <td>{nextStep(integration)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      {current === undefined || mode !== 'list' ? null : (
+        <IntegrationDetail
+          key={current.id}
+          integration={current}
+          onChange={replace}
+          onEdit={() => { setMode('edit'); }}
+          onDeleted={() => {
+            setIntegrations((list) => list?.filter((integration) => integration.id !== current.id));
+            setSelected(undefined);
+          }}
+        />
+      )}
+    </>
+  );
+}
