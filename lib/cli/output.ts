@@ -5,6 +5,7 @@
  * failed, 2 bad usage or input.
  */
 import { Command } from 'commander';
+import { withoutControlCharacters } from '../observe/control-characters.ts';
 import { redactString } from '../observe/redact.ts';
 import { ConfigError } from '../runtime/config-error.ts';
 import { AdminApiError, CliError } from './errors.ts';
@@ -38,7 +39,8 @@ export function action<Args extends unknown[]>(run: (...args: Args) => Promise<C
     try {
       const result = await run(...args);
       if (json) printJson(result.document);
-      else process.stdout.write(`${result.text}\n`);
+      // Text shows what providers and mail servers wrote: their control characters never reach the terminal.
+      else process.stdout.write(`${withoutControlCharacters(result.text)}\n`);
       process.exitCode = result.exitCode ?? EXIT.ok;
     } catch (error) {
       process.exitCode = printError(error, json);
@@ -59,7 +61,7 @@ export function printError(error: unknown, json: boolean): ExitCode {
   const { code, message, fix, exitCode, extra } = describeError(error);
   const safeMessage = redactString(message);
   const fieldLines = fieldErrors(extra).map((e) => `\n  - ${e.field}: ${redactString(e.message)}`);
-  process.stderr.write(`Error: ${safeMessage}${fieldLines.join('')}${fix === undefined ? '' : `\n  Fix: ${redactString(fix)}`}\n`);
+  process.stderr.write(withoutControlCharacters(`Error: ${safeMessage}${fieldLines.join('')}${fix === undefined ? '' : `\n  Fix: ${redactString(fix)}`}`) + '\n');
   if (json) printJson({ error: { ...extra, code, message: safeMessage, ...(fix === undefined ? {} : { fix }) } });
   return exitCode;
 }

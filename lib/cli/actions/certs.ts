@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
+import { standaloneOutboundPolicyOptions } from '../../runtime/config.ts';
 import { checkEndpoint } from '../../tls/check.ts';
 import { defaultPort, isProtocol, type Protocol } from '../../tls/protocols.ts';
 import { createTrustContext, fixedTrustStore, TrustError } from '../../trust/index.ts';
@@ -63,7 +64,7 @@ async function readCaFile(file: string | undefined): Promise<string> {
 export async function checkCommand(target: string, options: CheckOptions): Promise<CommandResult> {
   if (!isProtocol(options.protocol)) throw new CertsUsageError(`Unknown protocol ${String(options.protocol)}.`);
   const { host, port } = parseTarget(target, options.protocol);
-  const trust = createTrustContext(fixedTrustStore(await readCaFile(options.caFile)));
+  const trust = createTrustContext(fixedTrustStore(await readCaFile(options.caFile)), { outbound: standaloneOutboundPolicyOptions() });
   const report = await checkEndpoint(
     { host, port, protocol: options.protocol, ...(options.servername === undefined ? {} : { servername: options.servername }) },
     { trust, timeoutMs: options.timeout * 1000, warnDays: options.warnDays, revocation: options.revocation !== false },
