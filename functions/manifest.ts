@@ -166,8 +166,9 @@ export const manifest: readonly FunctionSpec[] = [
       { method: 'POST', path: '/connect/installed', auth: 'public' },
       { method: 'POST', path: '/connect/uninstalled', auth: 'public' },
     ],
-    // Shared secrets under trustline/connect/; the table holds the truststore the key-server fetch uses.
-    access: { secrets: { prefix: 'connect/', write: true }, table: 'read', outbound: true },
+    // Shared secrets under trustline/connect/; the table holds the truststore the key-server fetch uses
+    // and the lifecycle tokens already used (refused when replayed).
+    access: { secrets: { prefix: 'connect/', write: true }, table: 'readwrite', outbound: true },
   },
   {
     name: 'jwt-authorizer',

@@ -4,7 +4,7 @@ import { httpHandler, noContent, readJson, type HttpResult } from '../../lib/htt
 import { installKeysFor } from '../../lib/jwt/compose.ts';
 import { JwtError, MissingTokenError } from '../../lib/jwt/errors.ts';
 import { handleLifecycle, installedPayloadSchema, uninstalledPayloadSchema } from '../../lib/jwt/lifecycle.ts';
-import { jwtProblem } from '../../lib/jwt/problem.ts';
+import { anonymousLifecycleProblem } from '../../lib/jwt/problem.ts';
 import { tokenFromRequest } from '../../lib/jwt/token-source.ts';
 import { logger } from '../../lib/observe/logger.ts';
 import { services } from '../../lib/runtime/services.ts';
@@ -20,7 +20,7 @@ export const handler = httpHandler({
 
 async function lifecycle(event: APIGatewayProxyEventV2, schema: typeof installedPayloadSchema | typeof uninstalledPayloadSchema): Promise<HttpResult> {
   const payload: z.output<typeof schema> = readJson(event, schema);
-  const { config, secrets, trust, clock } = await services();
+  const { config, secrets, metadata, trust, clock } = await services();
   const keys = installKeysFor(trust.fetch, config.connectInstallKeysUrl, clock, config.allowLoopbackHttp);
   const query = event.rawQueryString === '' ? '' : `?${event.rawQueryString}`;
   try {
@@ -29,12 +29,13 @@ async function lifecycle(event: APIGatewayProxyEventV2, schema: typeof installed
     await handleLifecycle({ token, request: { method: event.requestContext.http.method, url: event.rawPath + query }, payload }, secrets, {
       keys,
       baseUrl: config.publicUrl,
+      metadata,
       clock,
     });
   } catch (error) {
     if (!(error instanceof JwtError)) throw error;
     logger.warn('Connect lifecycle call refused', { eventType: payload.eventType, clientKey: payload.clientKey, code: error.code, reason: error.message });
-    throw jwtProblem(error);
+    throw anonymousLifecycleProblem(error);
   }
   logger.info(`Connect app ${payload.eventType}`, { clientKey: payload.clientKey, site: payload.baseUrl });
   return noContent();

@@ -67,7 +67,8 @@ export class DataStores extends Construct {
     grantee.grantPrincipal.addToPrincipalPolicy(
       new PolicyStatement({
         effect: Effect.ALLOW,
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        // Reading a secret needs only Decrypt; GenerateDataKey is for writing new versions.
+        actions: secrets.write ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
         resources: [this.secretsKey.keyArn],
         conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` } },
       }),

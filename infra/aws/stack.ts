@@ -70,6 +70,10 @@ export class TrustlineStack extends Stack {
       value: api.api.arnForExecuteApi(),
       description: 'Resource for an IAM policy allowing execute-api:Invoke: who may call the admin routes',
     });
+    new CfnOutput(this, 'TokenInvokeArn', {
+      value: api.api.arnForExecuteApi('GET', '/admin/integrations/*/token'),
+      description: 'Resource for an IAM policy allowing execute-api:Invoke on the token route only: what a mail fetcher needs',
+    });
     new CfnOutput(this, 'TableName', { value: data.table.tableName });
     new CfnOutput(this, 'AlertTopicArn', { value: alerts.topic.topicArn, description: 'Subscribe to receive alerts' });
   }

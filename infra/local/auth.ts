@@ -2,7 +2,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmod, link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { logger } from '../../lib/observe/logger.ts';
-import { registerSecret } from '../../lib/observe/redact.ts';
+import { pinSecret } from '../../lib/observe/redact.ts';
 import type { Config } from '../../lib/runtime/config.ts';
 import { AdminTokenFileError } from './errors.ts';
 
@@ -28,7 +28,7 @@ export async function loadAdminAuth(config: Config): Promise<AdminAuth> {
 }
 
 function bearerAuth(token: string, source: AdminAuth['source'], file: string | undefined): AdminAuth {
-  registerSecret(token);
+  pinSecret(token);
   // Comparing digests keeps the comparison constant-time whatever length the caller sends.
   const expected = digest(token);
   return {

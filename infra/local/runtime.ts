@@ -63,7 +63,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     markFailed = reject;
   });
   ready.catch(() => undefined); // requests waiting on it are closed with the server
-  const local = createLocalServer({ route, auth, invoke, ready });
+  const local = createLocalServer({ route, auth, invoke, ready, publicUrl: baseConfig.publicUrl });
   const port = await listen(local.server, options.port ?? baseConfig.port);
 
   let scheduler: RunningScheduler | undefined;

@@ -15,6 +15,8 @@ export interface ServerDeps {
   readonly invoke: (fn: FunctionSpec, event: unknown) => Promise<unknown>;
   /** Settles once the services are in place; requests wait for it. */
   readonly ready: Promise<void>;
+  /** TRUSTLINE_PUBLIC_URL: its host is answered besides the loopback names. */
+  readonly publicUrl: string;
 }
 
 export interface LocalServer {
@@ -56,6 +58,12 @@ export function createLocalServer(deps: ServerDeps): LocalServer {
 }
 
 async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  // Before anything else: a page on another site that rebinds its DNS name to 127.0.0.1 sends its own name as Host.
+  if (!allowedHosts(deps.publicUrl, req.socket.localPort).has((req.headers.host ?? '').toLowerCase())) {
+    sendProblem(res, new HttpProblem(421, 'MISDIRECTED_REQUEST', `This Trustline answers only 127.0.0.1, localhost, [::1] on its port and the host of TRUSTLINE_PUBLIC_URL, not "${(req.headers.host ?? '').slice(0, 100)}".`), {}, true);
+    req.resume();
+    return;
+  }
   const method = req.method ?? 'GET';
   const { rawPath } = splitTarget(req.url ?? '/');
   const match = deps.route(method, rawPath);
@@ -80,6 +88,12 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
       new HttpProblem(401, 'UNAUTHORIZED', 'The admin API needs `Authorization: Bearer <token>` with the token from TRUSTLINE_ADMIN_TOKEN or the admin-token file in the data directory.'),
       { 'www-authenticate': 'Bearer realm="trustline"' },
     );
+    return;
+  }
+  // A cross-site page can POST text/plain without asking first (a CORS "simple" request); JSON it cannot.
+  if (hasBody(req) && !isJson(req.headers['content-type'])) {
+    sendProblem(res, new HttpProblem(415, 'UNSUPPORTED_MEDIA_TYPE', 'A request body must be JSON, sent with `Content-Type: application/json`.'), {}, true);
+    req.resume();
     return;
   }
   const body = await readBody(req, MAX_JSON_BODY_BYTES);
@@ -110,6 +124,22 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     return;
   }
   send(res, out);
+}
+
+/** The Host values this server answers (lower case): the loopback names on its port, and the public URL's host. */
+function allowedHosts(publicUrl: string, port: number | undefined): Set<string> {
+  const hosts = new Set(port === undefined ? [] : [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
+  hosts.add(new URL(publicUrl).host.toLowerCase());
+  return hosts;
+}
+
+/** A request carries a body when it declares a length above zero or a transfer coding. */
+function hasBody(req: IncomingMessage): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
 }
 
 /** Fails closed: an auth kind this runtime does not know lets nobody in. */

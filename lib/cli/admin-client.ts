@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
-import { registerSecret } from '../observe/redact.ts';
+import { pinSecret } from '../observe/redact.ts';
 import { loadConfig } from '../runtime/config.ts';
-import { AdminApiError, InvalidUrlError, MissingAdminTokenError, NotRunningError, UnexpectedResponseError, UnreachableError } from './errors.ts';
+import { isLoopbackAddress } from '../trust/outbound-policy.ts';
+import { AdminApiError, InsecureUrlError, InvalidUrlError, MissingAdminTokenError, NotRunningError, UnexpectedResponseError, UnreachableError } from './errors.ts';
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
 export const ADMIN_TOKEN_FILE = 'admin-token';
@@ -33,8 +34,12 @@ export class AdminClient {
   readonly baseUrl: string;
   #token: Promise<string> | undefined;
 
+  /** Throws InsecureUrlError, before anything is sent, for plain http to a host other than this machine. */
   constructor(private readonly options: AdminClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    const url = new URL(this.baseUrl);
+    const hostname = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    if (url.protocol === 'http:' && hostname.toLowerCase() !== 'localhost' && !isLoopbackAddress(hostname)) throw new InsecureUrlError(this.baseUrl);
   }
 
   /** TRUSTLINE_URL (default http://127.0.0.1:3000); the token from TRUSTLINE_ADMIN_TOKEN or `<TRUSTLINE_DATA_DIR>/admin-token`, as the server finds it. */
@@ -109,7 +114,7 @@ export class AdminClient {
 
 export async function readToken(source: AdminClientOptions['token']): Promise<string> {
   if (typeof source === 'string') {
-    registerSecret(source);
+    pinSecret(source);
     return source;
   }
   let text: string;
@@ -120,7 +125,7 @@ export async function readToken(source: AdminClientOptions['token']): Promise<st
     throw error;
   }
   const token = text.trim();
-  registerSecret(token);
+  pinSecret(token);
   return token;
 }
 

@@ -74,6 +74,15 @@ export class UnexpectedResponseError extends CliError {
   }
 }
 
+/** TRUSTLINE_URL is plain http to another machine: the admin token would cross the network in clear. */
+export class InsecureUrlError extends CliError {
+  override readonly code = 'INSECURE_URL';
+  override readonly exitCode = EXIT.usage;
+  constructor(readonly url: string) {
+    super(`TRUSTLINE_URL "${url}" is plain http to another machine; the CLI sends its admin token only over https there.`, 'use the https:// address of that Trustline (plain http is fine on 127.0.0.1, localhost and [::1]).');
+  }
+}
+
 /** TRUSTLINE_URL is not an http(s) URL. */
 export class InvalidUrlError extends CliError {
   override readonly code = 'INVALID_URL';

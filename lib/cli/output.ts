@@ -5,6 +5,7 @@
  * failed, 2 bad usage or input.
  */
 import { Command } from 'commander';
+import { withoutControlCharacters } from '../observe/control-characters.ts';
 import { replaceSecrets } from '../observe/secret-registry.ts';
 import { ConfigError } from '../runtime/config-error.ts';
 import { AdminApiError, CliError } from './errors.ts';
@@ -21,6 +22,18 @@ export { EXIT, type ExitCode };
  * which the log redactor's shape rules would blank.
  */
 const redactString = (text: string): string => replaceSecrets(text, '[REDACTED]');
+
+/** Colour sequences (SGR, `ESC [ … m`) the CLI itself adds; anything else that is a control character goes. */
+// eslint-disable-next-line no-control-regex -- matching the escape character is the point
+const SGR = /(\u001b\[[0-9;]*m)/;
+
+/** The text without control characters, keeping only colour (which at worst recolours, never repaints or hides). */
+function safeForTerminal(text: string): string {
+  return text
+    .split(SGR)
+    .map((part, i) => (i % 2 === 1 ? part : withoutControlCharacters(part)))
+    .join('');
+}
 
 /** What a command produced: the document `--json` prints, and the same for a person. */
 export interface CommandResult<T = unknown> {
@@ -54,7 +67,9 @@ export function action<Args extends unknown[]>(run: (...args: Args) => Promise<C
     try {
       const result = await run(...args);
       if (json) printJson(result.document);
-      else if (result.silent !== true) process.stdout.write(`${result.text}\n`);
+      // Text shows what providers and mail servers wrote: their control characters never reach the terminal.
+      else if (result.silent !== true) process.stdout.write(`${safeForTerminal(result.text)}
+`);
       process.exitCode = result.exitCode ?? EXIT.ok;
     } catch (error) {
       process.exitCode = nagios ? printNagiosError(error) : printError(error, json);
@@ -75,7 +90,9 @@ export function printError(error: unknown, json: boolean): ExitCode {
   const { code, message, fix, exitCode, extra } = describeError(error);
   const safeMessage = redactString(message);
   const fieldLines = fieldErrors(extra).map((e) => `\n  - ${e.field}: ${redactString(e.message)}`);
-  process.stderr.write(`${colour.bad('Error:')} ${safeMessage}${fieldLines.join('')}${fix === undefined ? '' : `\n  Fix: ${redactString(fix)}`}\n`);
+  process.stderr.write(`${safeForTerminal(`${colour.bad('Error:')} ${safeMessage}${fieldLines.join('')}${fix === undefined ? '' : `
+  Fix: ${redactString(fix)}`}`)}
+`);
   if (json) printJson({ error: { ...extra, code, message: safeMessage, ...(fix === undefined ? {} : { fix }) } });
   return exitCode;
 }

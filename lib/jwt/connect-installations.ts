@@ -16,6 +16,8 @@ export interface ConnectInstallation {
   /** The site's base URL (`https://example.atlassian.net`), for the administrator's reference. */
   readonly baseUrl: string;
   readonly installedAt: string;
+  /** `iat` of the verified token that installed it (seconds): an older lifecycle token is refused. */
+  readonly tokenIssuedAt?: number;
 }
 
 /** Longest client key Trustline stores (Cloud keys are UUIDs; Server keys are a little longer). */
@@ -52,14 +54,19 @@ export async function deleteInstallation(secrets: SecretStore, clientKey: string
   if (name !== undefined) await secrets.delete(name);
 }
 
-/** The shared secret of a client, or undefined when it is not installed. */
-export async function readSharedSecret(secrets: SecretStore, clientKey: string): Promise<string | undefined> {
+/** The stored installation of a client (as far as it could be read), or undefined when it is not installed. */
+export async function readInstallation(secrets: SecretStore, clientKey: string): Promise<Partial<ConnectInstallation> | undefined> {
   const name = connectSecretName(clientKey);
   if (name === undefined) return undefined;
   const stored = await secrets.get(name);
   if (stored === undefined) return undefined;
-  const installation = JSON.parse(stored.value) as Partial<ConnectInstallation>;
-  if (typeof installation.sharedSecret !== 'string' || installation.sharedSecret === '') return undefined;
+  return JSON.parse(stored.value) as Partial<ConnectInstallation>;
+}
+
+/** The shared secret of a client, or undefined when it is not installed. */
+export async function readSharedSecret(secrets: SecretStore, clientKey: string): Promise<string | undefined> {
+  const installation = await readInstallation(secrets, clientKey);
+  if (typeof installation?.sharedSecret !== 'string' || installation.sharedSecret === '') return undefined;
   registerSecret(installation.sharedSecret);
   return installation.sharedSecret;
 }

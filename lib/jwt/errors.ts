@@ -19,7 +19,9 @@ export type JwtErrorCode =
   | 'WRONG_AUDIENCE'
   | 'KEY_UNAVAILABLE'
   | 'ALG_NOT_ALLOWED'
-  | 'INVALID_OIDC_REQUEST';
+  | 'INVALID_OIDC_REQUEST'
+  | 'TOKEN_REPLAYED'
+  | 'LIFECYCLE_OUT_OF_ORDER';
 
 /** A proxy transformation that explains a qsh mismatch, found by lib/jwt/diagnosis. */
 export interface Diagnosis {
@@ -159,6 +161,26 @@ export class AlgNotAllowedError extends JwtError {
       expected: allowed,
       actual,
       fix: 'Atlassian Connect signs requests with HS256 and lifecycle callbacks with RS256; any other algorithm is refused.',
+    });
+  }
+}
+
+/** A lifecycle token that was already used: its body (not covered by the signature) could have been swapped. */
+export class TokenReplayedError extends JwtError {
+  constructor() {
+    super('TOKEN_REPLAYED', 'This lifecycle token was already used; each one is accepted once.', {
+      fix: 'Jira sends a fresh token with every lifecycle call: retry the installation from the site.',
+    });
+  }
+}
+
+/** A lifecycle call signed before the installation Trustline holds: an old token replayed, or calls out of order. */
+export class LifecycleOutOfOrderError extends JwtError {
+  constructor(tokenIssuedAt: number, installedWith: number) {
+    super('LIFECYCLE_OUT_OF_ORDER', `This lifecycle token was issued at ${iso(tokenIssuedAt)}, before the token of the installation Trustline holds (${iso(installedWith)}).`, {
+      expected: `a token issued after ${iso(installedWith)}`,
+      actual: iso(tokenIssuedAt),
+      fix: 'Retry the installation from the site: Jira signs a fresh token for each call.',
     });
   }
 }

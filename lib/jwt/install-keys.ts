@@ -23,6 +23,8 @@ export interface InstallKeyProviderOptions {
   readonly timeoutMs?: number;
   /** Development only: accept a plain-http key server on a loopback address. */
   readonly allowLoopbackHttp?: boolean;
+  /** Key fetches allowed per minute across every kid (30 unless set); more wait, answered as retryable. */
+  readonly maxFetchesPerMinute?: number;
 }
 
 /** Largest PEM accepted from the key server. */
@@ -41,6 +43,9 @@ export function createInstallKeyProvider(options: InstallKeyProviderOptions) {
   const keys = new Map<string, PublicKey>();
   const inFlight = new Map<string, Promise<PublicKey>>();
   const base = options.baseUrl.replace(/\/+$/, '');
+  const maxFetchesPerMinute = options.maxFetchesPerMinute ?? 30;
+  /** Start times of the fetches of the last minute, oldest first. */
+  const recentFetches: number[] = [];
   assertHttpsUrl(base, options.allowLoopbackHttp === true, 'The install-keys server (TRUSTLINE_CONNECT_INSTALL_KEYS_URL)');
 
   async function fetchKey(kid: string): Promise<PublicKey> {
@@ -71,6 +76,13 @@ export function createInstallKeyProvider(options: InstallKeyProviderOptions) {
     if (pending !== undefined) return pending;
     const wait = penalty.remaining(kid);
     if (wait > 0) throw new KeyUnavailableError(`Fetching the install key "${kid}" failed moments ago; Trustline will try again in ${Math.ceil(wait / 1000)} s.`, true);
+    // Every token naming a new kid costs a request to the key server: at most so many a minute, whoever sends them.
+    const now = clock.now();
+    while (recentFetches.length > 0 && (recentFetches[0] ?? 0) <= now - 60_000) recentFetches.shift();
+    if (recentFetches.length >= maxFetchesPerMinute) {
+      throw new KeyUnavailableError(`Trustline fetched ${String(maxFetchesPerMinute)} install keys in the last minute, its limit; "${kid}" waits.`, true);
+    }
+    recentFetches.push(now);
     const fetching = fetchKey(kid).then(
       (key) => {
         penalty.registerSuccess(kid);

@@ -15,3 +15,15 @@ export function jwtProblem(error: JwtError): HttpProblem {
   }
   return new HttpProblem(status, error.code, error.message, extra, { cause: error });
 }
+
+/**
+ * A lifecycle failure for an anonymous caller: the status and stable code of jwtProblem, in
+ * words that say nothing of the key server, the network or the stored installation (the log
+ * keeps the details for the administrator).
+ */
+export function anonymousLifecycleProblem(error: JwtError): HttpProblem {
+  if (error instanceof KeyUnavailableError && error.retryable) {
+    return new HttpProblem(503, error.code, 'The key to check this lifecycle call is not available just now; Jira retries lifecycle calls.', {}, { cause: error });
+  }
+  return new HttpProblem(401, error.code, `The lifecycle call was refused (${error.code}); the Trustline log has the details.`, {}, { cause: error });
+}

@@ -1,5 +1,6 @@
 import { TrustlineError } from '../errors.ts';
 import { redactString } from '../observe/redact.ts';
+import { OutboundRefusedError } from '../trust/errors.ts';
 import type { MailServer } from './types.ts';
 
 /** Base of every error of lib/mail: a stable `code`, plain words, and what to do. */
@@ -69,6 +70,19 @@ export class MailAuthFailedError extends MailError {
   }
 }
 
+/**
+ * The server sent more after agreeing to STARTTLS/STLS, before the handshake: what arrives in
+ * clear text there may have been injected on the path and would be read as if it came over TLS
+ * (RFC 2595 §4, RFC 3207 §4.2), so the session stops.
+ */
+export class StartTlsInjectionError extends MailError {
+  constructor(server: MailServer) {
+    super('MAIL_STARTTLS_INJECTION', `The ${where(server)} sent data in clear text after agreeing to start TLS; Trustline stopped before the handshake, because those bytes may have been injected on the network path.`, {
+      fix: 'Check the network path to the mail server for a proxy or middlebox that tampers with the connection, or use implicit TLS (security "tls") where the server offers it.',
+    });
+  }
+}
+
 export class MailProtocolError extends MailError {
   constructor(server: MailServer, detail: string) {
     super('MAIL_PROTOCOL_ERROR', `The ${where(server)} answered something Trustline did not expect: ${redactString(detail)}`, {
@@ -92,6 +106,8 @@ const TLS_TRUST_CODES = new Set([
 /** Turns a socket, TLS or library failure into a MailError. */
 export function toMailError(error: unknown, server: MailServer): MailError {
   if (error instanceof MailError) return error;
+  // The outbound policy refused the server's address (link-local, the Lambda runtime API).
+  if (error instanceof OutboundRefusedError) return new MailConnectError(server, error.message.replace(/\.$/, ''), { cause: error });
   // nodemailer wraps socket errors as ESOCKET and keeps the system or TLS code as originalCode.
   const raw = error as { code?: unknown; originalCode?: unknown } | undefined;
   const code = typeof raw?.originalCode === 'string' ? raw.originalCode : raw?.code;

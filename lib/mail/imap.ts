@@ -1,9 +1,10 @@
 import type { ConnectionOptions } from 'node:tls';
 import { ImapFlow } from 'imapflow';
-import { MailAuthFailedError, NoOAuthMechanismError, StartTlsUnavailableError } from './errors.ts';
+import { MailAuthFailedError, NoOAuthMechanismError, StartTlsInjectionError, StartTlsUnavailableError } from './errors.ts';
 import type { MailLoginResult, MailServer, SaslMechanism } from './types.ts';
 
 interface ImapAuthError extends Error {
+  code?: string;
   authenticationFailed?: boolean;
   tlsFailed?: boolean;
   response?: string;
@@ -13,13 +14,14 @@ interface ImapAuthError extends Error {
 /** Logs in to an IMAP server with imapflow: OAUTHBEARER where offered, else XOAUTH2; never in clear text. */
 export async function imapLogin(
   server: MailServer,
+  address: string,
   accessToken: string,
   tlsOptions: ConnectionOptions,
   timeoutMs: number,
   track: (client: ImapFlow) => void,
 ): Promise<MailLoginResult> {
   const client = new ImapFlow({
-    host: server.host,
+    host: address,
     port: server.port,
     secure: server.security === 'tls',
     // Required, not opportunistic: a token must never cross the wire in clear text.
@@ -39,6 +41,8 @@ export async function imapLogin(
     await client.connect();
   } catch (caught) {
     const error = caught as ImapAuthError;
+    // imapflow refuses a server that sent data after its STARTTLS answer (RFC 9051 §6.2.1).
+    if (error.code === 'STARTTLS_INJECTION') throw new StartTlsInjectionError(server);
     if (error.tlsFailed === true && /does not support STARTTLS/i.test(error.message)) throw new StartTlsUnavailableError(server);
     if (error.authenticationFailed === true) {
       throw new MailAuthFailedError(server, usedMechanism(client) ?? 'OAuth', error.response ?? error.message, error.oauthError?.status);

@@ -9,6 +9,7 @@ export {
   MailTimeoutError,
   MailTlsError,
   NoOAuthMechanismError,
+  StartTlsInjectionError,
   StartTlsUnavailableError,
 } from './errors.ts';
 export { oauthbearer, xoauth2 } from './sasl.ts';

@@ -24,14 +24,17 @@ export async function mailLogin(server: MailServer, accessToken: string, trust: 
       reject(new MailTimeoutError(server, timeoutMs));
     }, timeoutMs);
   });
-  const attempt = (() => {
+  const attempt = (async () => {
+    // Resolved and checked against the outbound policy once; the libraries then connect to that
+    // address (with the name kept for SNI and the certificate check), so DNS cannot answer differently.
+    const address = await trust.outbound.resolve(server.host, server.port, 'service');
     switch (server.protocol) {
       case 'imap':
-        return imapLogin(server, accessToken, tlsOptions, timeoutMs, (client) => (imap = client));
+        return imapLogin(server, address, accessToken, tlsOptions, timeoutMs, (client) => (imap = client));
       case 'pop3':
-        return pop3Login(server, accessToken, tlsOptions, options, (client) => (pop3 = client));
+        return pop3Login(server, address, accessToken, tlsOptions, options, (client) => (pop3 = client));
       case 'smtp':
-        return smtpLogin(server, accessToken, tlsOptions, timeoutMs);
+        return smtpLogin(server, address, accessToken, tlsOptions, timeoutMs);
     }
   })();
   try {

@@ -55,10 +55,21 @@ export class Pop3Client {
     throw new Error('CAPA answer too long');
   }
 
-  /** STLS, then the TLS handshake over the same socket. */
-  async startTls(host: string, tlsOptions: ConnectionOptions): Promise<string> {
+  /**
+   * STLS, then the TLS handshake over the same socket. `injected` when the server sent anything
+   * after its +OK in clear text: that could only be read as if it came over TLS, so the
+   * connection is closed instead (RFC 2595 §4).
+   */
+  async startTls(host: string, tlsOptions: ConnectionOptions): Promise<{ answer: string; injected: boolean }> {
     const answer = await this.command('STLS');
-    if (!answer.startsWith('+OK')) return answer;
+    if (!answer.startsWith('+OK')) return { answer, injected: false };
+    // Lines of the same read were split off before the answer was handed over; nothing has run since.
+    if (this.lines.length > 0 || this.buffer !== '') {
+      this.lines.length = 0;
+      this.buffer = '';
+      this.destroy();
+      return { answer, injected: true };
+    }
     const plain = this.socket;
     this.detach(plain);
     this.socket = await new Promise<tls.TLSSocket>((resolve, reject) => {
@@ -69,7 +80,7 @@ export class Pop3Client {
       secured.once('error', reject);
     });
     this.attach(this.socket);
-    return answer;
+    return { answer, injected: false };
   }
 
   /** Ends the session politely; never throws. */

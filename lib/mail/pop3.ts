@@ -1,4 +1,4 @@
-import { MailAuthFailedError, MailProtocolError, NoOAuthMechanismError, StartTlsUnavailableError } from './errors.ts';
+import { MailAuthFailedError, MailProtocolError, NoOAuthMechanismError, StartTlsInjectionError, StartTlsUnavailableError } from './errors.ts';
 import { Pop3Client } from './pop3-client.ts';
 import { decodeFailureChallenge, oauthbearer, xoauth2 } from './sasl.ts';
 import type { MailLoginOptions, MailLoginResult, MailServer, SaslMechanism } from './types.ts';
@@ -10,12 +10,13 @@ import type { ConnectionOptions } from 'node:tls';
  */
 export async function pop3Login(
   server: MailServer,
+  address: string,
   accessToken: string,
   tlsOptions: ConnectionOptions,
   options: MailLoginOptions,
   track: (client: Pop3Client) => void,
 ): Promise<MailLoginResult> {
-  const client = Pop3Client.open(server.host, server.port, server.security === 'tls' ? tlsOptions : undefined);
+  const client = Pop3Client.open(address, server.port, server.security === 'tls' ? tlsOptions : undefined);
   track(client);
   try {
     const greeting = await client.readLine();
@@ -23,7 +24,8 @@ export async function pop3Login(
     let capabilities = await client.capabilities();
     if (server.security === 'starttls') {
       if (!(capabilities ?? []).includes('STLS')) throw new StartTlsUnavailableError(server);
-      const answer = await client.startTls(server.host, tlsOptions);
+      const { answer, injected } = await client.startTls(server.host, tlsOptions);
+      if (injected) throw new StartTlsInjectionError(server);
       if (!answer.startsWith('+OK')) throw new StartTlsUnavailableError(server);
       // RFC 2595: capabilities learned before TLS are discarded.
       capabilities = await client.capabilities();

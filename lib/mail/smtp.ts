@@ -10,9 +10,9 @@ interface SmtpError extends Error {
 }
 
 /** Logs in to an SMTP server with nodemailer's AUTH XOAUTH2, over implicit TLS or required STARTTLS. */
-export async function smtpLogin(server: MailServer, accessToken: string, tlsOptions: ConnectionOptions, timeoutMs: number): Promise<MailLoginResult> {
+export async function smtpLogin(server: MailServer, address: string, accessToken: string, tlsOptions: ConnectionOptions, timeoutMs: number): Promise<MailLoginResult> {
   const transport = nodemailer.createTransport({
-    host: server.host,
+    host: address,
     port: server.port,
     secure: server.security === 'tls',
     requireTLS: server.security === 'starttls',

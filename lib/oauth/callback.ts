@@ -1,5 +1,6 @@
 import * as client from 'openid-client';
 import { logger } from '../observe/logger.ts';
+import { withoutControlCharacters } from '../observe/control-characters.ts';
 import { registerSecret } from '../observe/redact.ts';
 import { type PendingAuthorization, STATE_KIND, STATE_RETENTION_MS, STATE_TTL_MS, USED_STATE_KIND, stateId } from './authorize.ts';
 import type { OAuthServices } from './deps.ts';
@@ -53,7 +54,10 @@ export async function completeAuthorization(deps: OAuthServices, key: string, ra
     }
     if (key !== pending.redirectKey || key !== integration.redirectKey) throw new RedirectMismatchError();
     const providerError = params.get('error');
-    if (providerError !== null) throw new ProviderDeniedError(providerError.slice(0, 100), params.get('error_description')?.slice(0, 500) ?? undefined);
+    if (providerError !== null) {
+      const description = params.get('error_description');
+      throw new ProviderDeniedError(withoutControlCharacters(providerError.slice(0, 100)), description === null ? undefined : withoutControlCharacters(description.slice(0, 500)));
+    }
     const code = params.get('code');
     if (code === null || code.length === 0) throw new MissingCodeError();
     registerSecret(code);

@@ -1,3 +1,4 @@
+import { withoutControlCharacters } from '../observe/control-characters.ts';
 import type { OAuthServices } from './deps.ts';
 import type { OAuthError } from './errors.ts';
 import type { Integration } from './integration.ts';
@@ -9,7 +10,8 @@ export async function recordError(deps: Pick<OAuthServices, 'metadata' | 'clock'
   try {
     return await updateIntegration(deps.metadata, integrationId, (current) => ({
       ...current,
-      lastError: { code: error.code, message: error.message, at },
+      // Provider text (error_description, a server's answer) is stored without control characters.
+      lastError: { code: error.code, message: withoutControlCharacters(error.message), at },
       updatedAt: at,
     }));
   } catch {

@@ -1,3 +1,3 @@
 export { logger } from './logger.ts';
 export { metrics, MetricUnit, METRICS_NAMESPACE } from './metrics.ts';
-export { registerSecret, redact, redactString, isSecretField, REDACTED } from './redact.ts';
+export { pinSecret, registerSecret, redact, redactString, isSecretField, REDACTED } from './redact.ts';

@@ -7,7 +7,7 @@
  */
 import { replaceSecrets } from './secret-registry.ts';
 
-export { registerSecret } from './secret-registry.ts';
+export { pinSecret, registerSecret } from './secret-registry.ts';
 
 export const REDACTED = '[REDACTED]';
 

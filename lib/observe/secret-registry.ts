@@ -12,10 +12,15 @@ export const MIN_SECRET_LENGTH = 6;
 /**
  * A registration is forgotten only after this many more recently registered values: a
  * long-running local runtime registers every refreshed token, and the oldest ones expired long ago.
+ * Pinned values (the admin token, key material) are never forgotten and not counted.
  */
 const MAX_SECRETS = 4096;
+/** The same bound in characters of the values kept, so that a few huge values cannot grow memory either. */
+const MAX_SECRET_CHARS = 4 * 1024 * 1024;
 /** Forgetting happens in batches of this many, so a registration costs one sort per batch, not a scan each. */
 const FORGET_BATCH = 1024;
+/** The same slack in characters. */
+const FORGET_BATCH_CHARS = 1024 * 1024;
 
 interface Registration {
   readonly value: string;
@@ -23,6 +28,8 @@ interface Registration {
   forms?: readonly string[];
   /** When it was last registered (a counter): re-registering keeps a value in use from being forgotten. */
   lastUse: number;
+  /** Never forgotten: a secret of the process itself, known from its start. */
+  pinned: boolean;
 }
 
 /**
@@ -42,8 +49,15 @@ const byPrefix = new Map<string, Bucket>();
 /** Registered but not yet in the index. */
 let unindexed: Registration[] = [];
 let uses = 0;
+/** Registrations that may be forgotten, and the characters of their values. */
+let forgettable = 0;
+let forgettableChars = 0;
 
-/** Registers a secret value so that it never appears in any log line or metric. */
+/**
+ * Registers a secret value so that it never appears in any log line or metric. Only for values
+ * from a trusted source: our stores, a token endpoint's answer, a verified token, configuration.
+ * A value an anonymous caller sent could blank any text it likes out of the log.
+ */
 export function registerSecret(value: string | undefined): void {
   if (value === undefined || value.length < MIN_SECRET_LENGTH) return;
   const known = registrations.get(value);
@@ -53,17 +67,45 @@ export function registerSecret(value: string | undefined): void {
     known.lastUse = ++uses;
     return;
   }
-  const registration: Registration = { value, lastUse: ++uses };
-  registrations.set(value, registration);
-  unindexed.push(registration);
-  if (registrations.size > MAX_SECRETS + FORGET_BATCH) forgetLeastRecentlyUsed();
+  add(value, false);
+  if (forgettable > MAX_SECRETS + FORGET_BATCH || forgettableChars > MAX_SECRET_CHARS + FORGET_BATCH_CHARS) forgetLeastRecentlyUsed();
 }
 
-/** Forgets every registered secret (tests only). */
+/**
+ * Registers a secret of the process itself (the admin token, key material) that is never
+ * forgotten, however many other values are registered after it.
+ */
+export function pinSecret(value: string | undefined): void {
+  if (value === undefined || value.length < MIN_SECRET_LENGTH) return;
+  const known = registrations.get(value);
+  if (known === undefined) {
+    add(value, true);
+    return;
+  }
+  if (!known.pinned) {
+    known.pinned = true;
+    forgettable--;
+    forgettableChars -= value.length;
+  }
+}
+
+function add(value: string, pinned: boolean): void {
+  const registration: Registration = { value, lastUse: ++uses, pinned };
+  registrations.set(value, registration);
+  unindexed.push(registration);
+  if (!pinned) {
+    forgettable++;
+    forgettableChars += value.length;
+  }
+}
+
+/** Forgets every registered secret, pinned ones included (tests only). */
 export function forgetSecrets(): void {
   registrations.clear();
   byPrefix.clear();
   unindexed = [];
+  forgettable = 0;
+  forgettableChars = 0;
 }
 
 /** The text with every occurrence of a registered secret, in any of its forms, replaced. */
@@ -137,16 +179,16 @@ function indexRegistrations(): void {
   unindexed = [];
 }
 
-/** Keeps the MAX_SECRETS most recently registered values (`lastUse` values are unique). */
+/** Keeps the most recently registered values within MAX_SECRETS and MAX_SECRET_CHARS; pinned values stay. */
 function forgetLeastRecentlyUsed(): void {
-  const lastUses = new Float64Array(registrations.size);
-  let i = 0;
-  for (const registration of registrations.values()) lastUses[i++] = registration.lastUse;
-  lastUses.sort();
-  const newestForgotten = lastUses[registrations.size - MAX_SECRETS - 1] ?? 0;
-  for (const [value, registration] of registrations) {
-    if (registration.lastUse > newestForgotten) continue;
-    registrations.delete(value);
+  const oldestFirst = [...registrations.values()].filter((registration) => !registration.pinned).sort((a, b) => a.lastUse - b.lastUse);
+  for (const registration of oldestFirst) {
+    if (forgettable <= MAX_SECRETS && forgettableChars <= MAX_SECRET_CHARS) break;
+    // The newest registration stays, however large: it is the one about to be used.
+    if (forgettable === 1) break;
+    registrations.delete(registration.value);
+    forgettable--;
+    forgettableChars -= registration.value.length;
     for (const form of registration.forms ?? []) removeFromIndex(form);
   }
   // A value forgotten before it was indexed is not indexed any more.

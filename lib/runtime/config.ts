@@ -41,6 +41,8 @@ export interface Config {
     readonly secretsEndpoint: string | undefined;
     /** KMS key new secrets are encrypted with (the stack's customer-managed key); the account default when unset. */
     readonly secretsKmsKeyId: string | undefined;
+    /** `host:port` of the Lambda runtime API (set by Lambda); the outbound policy never connects to it. */
+    readonly lambdaRuntimeApi: string | undefined;
   };
 }
 
@@ -80,9 +82,24 @@ const schema = z.object({
   TRUSTLINE_DYNAMODB_ENDPOINT: z.optional(z.url()),
   TRUSTLINE_SECRETS_ENDPOINT: z.optional(z.url()),
   TRUSTLINE_SECRETS_KMS_KEY_ID: z.optional(z.string().check(z.minLength(1))),
+  AWS_LAMBDA_RUNTIME_API: z.optional(z.string()),
 });
 
 export { ConfigError };
+
+/** The outbound policy's settings (lib/trust/outbound-policy.ts) from the configuration. */
+export function outboundPolicyOptions(config: Config): { allowLoopback: boolean; lambdaRuntimeApi: string | undefined } {
+  return { allowLoopback: config.allowLoopbackHttp, lambdaRuntimeApi: config.aws.lambdaRuntimeApi };
+}
+
+/**
+ * The outbound policy of a standalone CLI command (`certs check`, `trust add --from`), which needs no
+ * other setting: the development flag only, read as loadConfig reads it (an unreadable value means off).
+ */
+export function standaloneOutboundPolicyOptions(env: NodeJS.ProcessEnv = process.env): { allowLoopback: boolean } {
+  const flag = booleanFlag.safeParse(env.TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP);
+  return { allowLoopback: flag.success && flag.data };
+}
 
 /** Parses and validates the environment. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -114,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       dynamoEndpoint: e.TRUSTLINE_DYNAMODB_ENDPOINT,
       secretsEndpoint: e.TRUSTLINE_SECRETS_ENDPOINT,
       secretsKmsKeyId: e.TRUSTLINE_SECRETS_KMS_KEY_ID,
+      lambdaRuntimeApi: e.AWS_LAMBDA_RUNTIME_API,
     },
   };
 }

@@ -3,7 +3,7 @@ import { createLocalStores } from '../store/local/index.ts';
 import type { Clock } from '../store/ports.ts';
 import { createTrustContext } from '../trust/tls-context.ts';
 import { createTrustStore } from '../trust/trust-store.ts';
-import type { Config } from './config.ts';
+import { outboundPolicyOptions, type Config } from './config.ts';
 import type { Services } from './services.ts';
 
 /**
@@ -15,5 +15,5 @@ export async function createLocalServices(config: Config, clock: Clock): Promise
   await stores.open();
   const { secrets, metadata, leases } = stores;
   const trustStore = createTrustStore(metadata, clock);
-  return { config, secrets, metadata, leases, alerts: logAlertSink, trustStore, trust: createTrustContext(trustStore), clock };
+  return { config, secrets, metadata, leases, alerts: logAlertSink, trustStore, trust: createTrustContext(trustStore, { outbound: outboundPolicyOptions(config) }), clock };
 }

@@ -1,4 +1,5 @@
 import { X509Certificate } from 'node:crypto';
+import { TrustlineError } from '../errors.ts';
 import { lowestOf, pkcs7Certificates } from './pkcs7.ts';
 
 /** An issuer certificate is 1–2 KiB; a few KiB more covers PEM and bundles. */
@@ -45,7 +46,20 @@ function parseIssuer(body: Buffer): X509Certificate {
 }
 
 /**
- * An AIA fetcher over `fetch` — pass the shared TrustContext's fetch, so an https AIA URL
+ * Why a fetch failed, in few words: the outbound policy's own message, else a network error code.
+ * Never a parse error or a server's text: the URL comes from a certificate, chosen by whoever runs the server.
+ */
+function fetchFailure(error: unknown): string {
+  for (let inner = error, depth = 0; inner instanceof Error && depth < 5; inner = inner.cause, depth++) {
+    if (inner instanceof TrustlineError) return inner.message;
+    const code = (inner as Error & { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError') ? 'no answer in time' : 'the download failed';
+}
+
+/**
+ * An AIA fetcher over `fetch` — pass the shared TrustContext's certificateFetch, so an https AIA URL
  * trusts exactly what every other outbound call trusts. Answers are cached by URL.
  */
 export function createIssuerFetcher(fetch: typeof globalThis.fetch): IssuerFetcher {
@@ -64,7 +78,7 @@ export function createIssuerFetcher(fetch: typeof globalThis.fetch): IssuerFetch
       cache.set(url, cert);
       return { cert };
     } catch (error) {
-      return { error: `could not fetch ${url}: ${(error as Error).message}` };
+      return { error: `could not fetch ${url}: ${fetchFailure(error)}` };
     }
   };
 }

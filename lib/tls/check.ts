@@ -52,7 +52,7 @@ function secureContextFor(ca: readonly string[]): tls.SecureContext {
 function fetcherFor(trust: TrustContext): IssuerFetcher {
   let fetcher = fetchers.get(trust);
   if (fetcher === undefined) {
-    fetcher = createIssuerFetcher(trust.fetch);
+    fetcher = createIssuerFetcher(trust.certificateFetch);
     fetchers.set(trust, fetcher);
   }
   return fetcher;
@@ -101,7 +101,8 @@ export async function checkEndpoint(target: ProbeTarget, options: CheckOptions):
       leaf: leaf.cert,
       issuer: analysis.path[1]?.cert,
       stapled: probed.stapledOcsp,
-      fetch: options.trust.fetch,
+      // OCSP and CRL URLs come from the certificate: the certificate-driven fetch (no loopback without the development flag).
+      fetch: options.trust.certificateFetch,
       budgetMs: Math.min(REVOCATION_TIMEOUT_MS, timeoutMs - (Date.now() - started)),
       now: now(),
     });

@@ -56,3 +56,26 @@ export class AliasTakenError extends TrustError {
     });
   }
 }
+
+/** An outbound connection the outbound policy does not allow (lib/trust/outbound-policy.ts). */
+export class OutboundRefusedError extends TrustError {
+  override readonly code = 'OUTBOUND_REFUSED';
+  constructor(readonly target: string, reason: string) {
+    super(`Trustline does not connect to ${target}: ${reason}.`, {
+      expected: 'a public or private-network address',
+      actual: target,
+      fix: 'Point the setting at the service itself, not at a link-local, metadata or runtime address.',
+    });
+  }
+}
+
+/** A response larger than the outbound policy allows (counted after decompression). */
+export class ResponseTooLargeError extends TrustError {
+  override readonly code = 'RESPONSE_TOO_LARGE';
+  constructor(readonly url: string, readonly limit: number) {
+    super(`The answer of ${url} is larger than ${String(limit)} bytes; Trustline stopped reading it.`, {
+      expected: `at most ${String(limit)} bytes`,
+      fix: 'Check that the URL names the endpoint itself, not a page or a file download.',
+    });
+  }
+}

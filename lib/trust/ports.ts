@@ -1,3 +1,5 @@
+import type { OutboundPolicy } from './outbound-policy.ts';
+
 /** One certificate in the managed truststore: an anchor with Java semantics (any entry is trusted). */
 export interface TrustEntry {
   /** Lower-case hex SHA-256 of the DER; also the entry's id. */
@@ -31,6 +33,10 @@ export interface TrustStore {
 export interface TrustContext {
   /** PEM anchors for `tls.connect({ ca })`: Node's roots plus every managed entry. */
   ca(): Promise<string[]>;
-  /** A `fetch` whose TLS trusts exactly `ca()`. */
+  /** A `fetch` whose TLS trusts exactly `ca()`, for endpoints an administrator configured, under the outbound policy. */
   readonly fetch: typeof globalThis.fetch;
+  /** The same for URLs a checked certificate names (AIA, OCSP, CRL): loopback too is refused unless the development flag allows it. */
+  readonly certificateFetch: typeof globalThis.fetch;
+  /** The outbound policy both fetches apply; raw TCP callers (mail logins) check their address with it. */
+  readonly outbound: OutboundPolicy;
 }

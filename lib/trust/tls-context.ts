@@ -1,6 +1,8 @@
 import { rootCertificates, type ConnectionOptions } from 'node:tls';
-import type { Agent, fetch as undiciFetch } from 'undici';
-import { directRequest, fetchDirect } from './direct-fetch.ts';
+import type { Agent } from 'undici';
+import { createOutboundPolicy, type OutboundPolicyOptions, type OutboundPurpose } from './outbound-policy.ts';
+import { policyConnector } from './policy-connector.ts';
+import { policyFetch } from './policy-fetch.ts';
 import type { TrustContext, TrustStore } from './ports.ts';
 
 /** How long a loaded anchor set is reused; another process's truststore change shows up within this. */
@@ -11,18 +13,22 @@ export interface TrustContextOptions {
   readonly cacheMs?: number;
   /** Monotonic-enough time source for the cache; defaults to Date.now. */
   readonly now?: () => number;
+  /** The outbound policy every fetch is checked against (lib/trust/outbound-policy.ts). */
+  readonly outbound?: OutboundPolicyOptions;
 }
 
 /**
  * THE one TLS trust of Trustline: Node's roots plus every managed entry, with Java semantics
- * (any entry is an anchor, `allowPartialTrustChain`). Every outbound connection goes through it.
+ * (any entry is an anchor, `allowPartialTrustChain`), behind THE one outbound policy. Every
+ * outbound connection goes through it.
  */
 export function createTrustContext(trustStore: TrustStore, options: TrustContextOptions = {}): TrustContext {
   const cacheMs = options.cacheMs ?? TRUST_CACHE_MS;
   const now = options.now ?? Date.now;
+  const policy = createOutboundPolicy(options.outbound);
   let cached: { ca: string[]; loadedAt: number } | undefined;
   let loading: Promise<string[]> | undefined;
-  let agent: { ca: string[]; dispatcher: Agent } | undefined;
+  let agents: { ca: string[]; byPurpose: Record<OutboundPurpose, Agent> } | undefined;
 
   trustStore.onChange?.(() => {
     cached = undefined;
@@ -43,26 +49,24 @@ export function createTrustContext(trustStore: TrustStore, options: TrustContext
     return loading;
   }
 
-  async function dispatcher(): Promise<Agent> {
-    // Nothing is awaited between the check and the assignment, so concurrent callers share one agent.
-    const [anchors, { Agent }] = await Promise.all([ca(), undici()]);
-    if (agent?.ca === anchors) return agent.dispatcher;
-    const previous = agent?.dispatcher;
-    agent = { ca: anchors, dispatcher: new Agent({ connect: connectOptions(anchors) }) };
-    // close() lets requests already under way finish on the old anchors.
-    void previous?.close().catch(() => undefined);
-    return agent.dispatcher;
+  async function dispatcher(purpose: OutboundPurpose): Promise<Agent> {
+    // Nothing is awaited between the check and the assignment, so concurrent callers share the agents.
+    const [anchors, { Agent, buildConnector }] = await Promise.all([ca(), undici()]);
+    if (agents?.ca !== anchors) {
+      const previous = agents;
+      const agent = (forPurpose: OutboundPurpose) =>
+        new Agent({ connect: policyConnector(buildConnector, policy, forPurpose, connectOptions(anchors)), maxResponseSize: policy.maxBodyBytes });
+      agents = { ca: anchors, byPurpose: { service: agent('service'), certificate: agent('certificate') } };
+      // close() lets requests already under way finish on the old anchors.
+      for (const old of Object.values(previous?.byPurpose ?? {})) void old.close().catch(() => undefined);
+    }
+    return agents.byPurpose[purpose];
   }
 
-  /** One exchange of the shape OAuth libraries send goes direct (direct-fetch.ts); anything else through undici's fetch. */
-  const trustedFetch = async (input: Parameters<typeof globalThis.fetch>[0], init?: Parameters<typeof globalThis.fetch>[1]): Promise<Response> => {
-    const direct = directRequest(input, init);
-    if (direct !== undefined) return fetchDirect(await dispatcher(), direct);
-    // undici's fetch is the implementation behind Node's global fetch; only the declared types differ.
-    return (await undici()).fetch(input as Parameters<typeof undiciFetch>[0], { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: await dispatcher() });
-  };
+  const fetchFor = (purpose: OutboundPurpose) =>
+    policyFetch({ fetch: async () => (await undici()).fetch, dispatcher: () => dispatcher(purpose), maxBodyBytes: policy.maxBodyBytes });
 
-  return { ca, fetch: trustedFetch };
+  return { ca, fetch: fetchFor('service'), certificateFetch: fetchFor('certificate'), outbound: policy };
 }
 
 /**

@@ -4,11 +4,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AdminClient } from '../../lib/cli/admin-client.ts';
-import { AdminApiError, MissingAdminTokenError, NotRunningError, UnexpectedResponseError } from '../../lib/cli/errors.ts';
+import { AdminApiError, InsecureUrlError, MissingAdminTokenError, NotRunningError, UnexpectedResponseError } from '../../lib/cli/errors.ts';
 import { EXIT } from '../../lib/cli/output.ts';
 import { httpManifest } from '../local/fixtures/manifest.ts';
 import { type TestRuntime, startTestRuntime } from '../local/start.ts';
 import { freePort } from '../support/ports.ts';
+import { runCli } from './run-cli.ts';
 
 /** The error `promise` rejects with. */
 async function rejection(promise: Promise<unknown>): Promise<Error> {
@@ -90,5 +91,42 @@ describe('AdminClient without a server', () => {
     const error = await rejection(client.get('/health'));
     expect(error).toBeInstanceOf(NotRunningError);
     expect(error.message).toBe(`Trustline is not running at http://127.0.0.1:${port}: start it with npm start.`);
+  });
+});
+
+describe('AdminClient and plain http', () => {
+  it('refuses plain http to another machine before sending anything, asking for https (exit 2)', () => {
+    let sent = 0;
+    const fetch = (() => {
+      sent++;
+      return Promise.resolve(new Response('{}'));
+    }) as typeof globalThis.fetch;
+    for (const baseUrl of ['http://trustline.example.com:3000', 'http://192.0.2.10:3000', 'http://[2001:db8::1]:3000', 'http://127.0.0.1.example.com']) {
+      const error = (() => {
+        try {
+          new AdminClient({ baseUrl, token: 'a-token-that-must-stay-home', fetch });
+        } catch (caught) {
+          return caught as InsecureUrlError;
+        }
+        return undefined;
+      })();
+      expect(error, baseUrl).toBeInstanceOf(InsecureUrlError);
+      expect(error?.exitCode).toBe(2);
+      expect(error?.message).toContain('https');
+    }
+    expect(sent).toBe(0);
+  });
+
+  it('allows plain http on this machine and https anywhere', () => {
+    for (const baseUrl of ['http://127.0.0.1:3000', 'http://localhost:3000', 'http://[::1]:3000', 'http://127.0.0.2:3000', 'https://trustline.example.com']) {
+      expect(new AdminClient({ baseUrl, token: 'token' }).baseUrl, baseUrl).toBe(baseUrl);
+    }
+  });
+
+  it('stops the CLI with exit 2 for TRUSTLINE_URL of plain http to another machine', async () => {
+    const run = await runCli(['trust', 'list'], { TRUSTLINE_URL: 'http://trustline.example.com:3000', TRUSTLINE_ADMIN_TOKEN: 'an-admin-token-of-enough-length' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('https');
+    expect(run.stderr).not.toContain('an-admin-token-of-enough-length');
   });
 });

@@ -7,6 +7,10 @@ import { registerSecret } from '../../lib/observe/redact.ts';
 import { forgetSecrets } from '../../lib/observe/secret-registry.ts';
 import { captureStdio } from '../support/stdio.ts';
 
+
+/** True when the text holds a C0 or C1 control character other than tab and newline. */
+const hasControlCharacter = (text: string): boolean =>
+  Array.from({ length: text.length }, (_, i) => text.charCodeAt(i)).some((code) => (code < 0x20 && code !== 0x09 && code !== 0x0a) || (code >= 0x7f && code <= 0x9f));
 /** Runs a one-command program whose action is `run`; returns what it printed and the exit code it set. */
 async function runAction(argv: string[], run: () => Promise<CommandResult>) {
   const program = new Command('t').exitOverride();
@@ -67,5 +71,27 @@ describe('the --json convention', () => {
     const run = await runAction(['--json'], () => Promise.reject(new Error(`boom with ${secret}`)));
     expect(run.stdout + run.stderr).not.toContain(secret);
     expect(run.exitCode).toBe(EXIT.failed);
+  });
+});
+
+describe('provider text on the terminal', () => {
+  // ESC[2J clears the screen, ESC]0;…BEL retitles the window, 0x9B is the one-byte CSI, CR overwrites the line.
+  const hostile = 'invalid_grant: \u001b[2J\u001b]0;pwned\u0007fake OK\r\u009b31mred\u0000';
+
+  it('strips control characters (tab and newline kept) from the text a command prints', async () => {
+    const run = await runAction([], () => Promise.resolve({ document: {}, text: `last error:\t${hostile}\nnext line` }));
+    expect(run.stdout).toBe('last error:\tinvalid_grant: [2J]0;pwnedfake OK31mred\nnext line\n');
+  });
+
+  it('strips them from an error message on stderr too', async () => {
+    const run = await runAction([], () => Promise.reject(new AdminApiError(400, 'PROVIDER_DENIED', hostile, {})));
+    expect(hasControlCharacter(run.stderr)).toBe(false);
+    expect(run.stderr).toContain('fake OK');
+  });
+
+  it('keeps them escaped in --json, where JSON.stringify already makes them harmless', async () => {
+    const run = await runAction(['--json'], () => Promise.resolve({ document: { message: hostile }, text: '' }));
+    expect(run.stdout).not.toContain('\u001b');
+    expect((JSON.parse(run.stdout) as { message: string }).message).toBe(hostile);
   });
 });

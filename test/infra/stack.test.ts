@@ -13,6 +13,7 @@ interface Statement {
   Action: string | string[];
   Resource: unknown;
   Effect: string;
+  Condition?: unknown;
 }
 
 /** Synthesizes once per manifest; cdk-nag runs during synthesis, so an unacknowledged finding fails here. */
@@ -180,5 +181,25 @@ describe('the synthetic manifest', () => {
       alerts: syntheticManifest.some((f) => f.access.alerts),
     };
     expect(Object.values(covered).every(Boolean)).toBe(true);
+  });
+});
+
+describe('narrow grants (issue 12)', () => {
+  const { stack, template } = synthesize(manifest);
+
+  it('gives functions that only read secrets kms:Decrypt and nothing else on the secrets key', () => {
+    for (const fn of manifest.filter((spec) => spec.access.secrets !== undefined)) {
+      const kms = statementsOf(stack, template, fn.name).filter((s) => actionsOf(s).some((action) => action.startsWith('kms:')) && JSON.stringify(s.Condition ?? {}).includes('secretsmanager'));
+      const actions = kms.flatMap(actionsOf).sort();
+      expect(actions, fn.name).toEqual(fn.access.secrets?.write === true ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt']);
+    }
+  });
+
+  it('outputs TokenInvokeArn: execute-api:Invoke on GET /admin/integrations/*/token only, beside AdminInvokeArn', () => {
+    const outputs = template.findOutputs('*');
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(['AdminInvokeArn', 'TokenInvokeArn']));
+    const value = JSON.stringify(outputs.TokenInvokeArn?.Value);
+    expect(value).toContain('/GET/admin/integrations/*/token');
+    expect(JSON.stringify(outputs.AdminInvokeArn?.Value)).toContain('/*/*');
   });
 });

@@ -5,6 +5,7 @@ import { handler as lifecycle } from '../../functions/connect-lifecycle/handler.
 import { handler as validate } from '../../functions/jwt-validate/handler.ts';
 import { connectSecretName } from '../../lib/jwt/connect-installations.ts';
 import { qsh } from '../../lib/jwt/qsh.ts';
+import { redactString } from '../../lib/observe/redact.ts';
 import { apiEvent } from '../support/api-event.ts';
 import { startKeyServer, type KeyServer } from './support/key-server.ts';
 import { APP_BASE_URL, installTestServices } from './support/services.ts';
@@ -61,6 +62,13 @@ const problemCode = (result: APIGatewayProxyStructuredResultV2) => (JSON.parse(r
 const stored = () => env.services.secrets.get(connectSecretName(CLIENT_KEY)!);
 
 describe('Connect install lifecycle', () => {
+  it('lets no anonymous caller blank text out of the log: an unverified sharedSecret is not registered for redaction', async () => {
+    const logMessage = 'Connect lifecycle call refused';
+    const result = await call('installed', 'a.b.c', payload('installed', { sharedSecret: logMessage }));
+    expect(result.statusCode).toBe(401);
+    expect(redactString(`${logMessage} for a client`)).toBe(`${logMessage} for a client`);
+  });
+
   it('stores the shared secret under trustline/connect/{clientKey} on a verified install', async () => {
     expect((await install()).statusCode).toBe(204);
     const secret = await stored();
@@ -166,6 +174,66 @@ describe('Connect install lifecycle', () => {
     const { sharedSecret: _omitted, ...body } = payload('installed');
     const result = await call('installed', await lifecycleToken(signer.privateKey, KID, claims('/connect/installed')), body);
     expect([result.statusCode, problemCode(result)]).toEqual([400, 'VALIDATION_FAILED']);
+  });
+});
+
+describe('Connect install lifecycle against forged and replayed calls', () => {
+  const detail = (result: APIGatewayProxyStructuredResultV2) => (JSON.parse(result.body ?? '{}') as { detail?: string }).detail ?? '';
+
+  it.each([
+    ['expired', { exp: 1000, iat: 900 }],
+    ['for another app', { aud: 'https://elsewhere.example' }],
+    ['from another client than the body names', { iss: 'another-client' }],
+    ['for another call', { qsh: 'f'.repeat(64) }],
+    ['valid for far longer than a lifecycle token', { exp: Math.floor(Date.now() / 1000) + 86_400 * 365 }],
+  ])('fetches no key for a token %s: the cheap checks come first', async (_what, extra) => {
+    const forger = await installKeyPair();
+    const result = await call('installed', await lifecycleToken(forger.privateKey, `forged/${crypto.randomUUID()}`, claims('/connect/installed', extra)));
+    expect(result.statusCode).toBe(401);
+    expect(keyServer.requests).toEqual([]);
+  });
+
+  it('fetches at most 30 keys a minute however many fresh kids tokens name', async () => {
+    const forger = await installKeyPair();
+    const results = [];
+    for (let i = 0; i < 32; i++) results.push(await call('installed', await lifecycleToken(forger.privateKey, `forged/kid-${String(i)}`, claims('/connect/installed'))));
+    expect(keyServer.requests).toHaveLength(30);
+    expect(results.slice(30).map((result) => [result.statusCode, problemCode(result)])).toEqual([
+      [503, 'KEY_UNAVAILABLE'],
+      [503, 'KEY_UNAVAILABLE'],
+    ]);
+    env.clock.advance(60_001);
+    await call('installed', await lifecycleToken(forger.privateKey, 'forged/after-a-minute', claims('/connect/installed')));
+    expect(keyServer.requests).toHaveLength(31);
+  });
+
+  it('refuses a replayed install token carrying another sharedSecret, keeping the first', async () => {
+    const token = await lifecycleToken(signer.privateKey, KID, claims('/connect/installed'));
+    expect((await call('installed', token)).statusCode).toBe(204);
+    const replay = await call('installed', token, payload('installed', { sharedSecret: 'attacker-chosen-secret-0123456789' }));
+    expect([replay.statusCode, problemCode(replay)]).toEqual([401, 'TOKEN_REPLAYED']);
+    expect(JSON.parse((await stored())!.value)).toMatchObject({ sharedSecret: SHARED_SECRET });
+  });
+
+  it('refuses an install token issued before the installation held, though still valid', async () => {
+    const older = await lifecycleToken(signer.privateKey, KID, claims('/connect/installed'));
+    env.clock.advance(60_000);
+    expect((await install()).statusCode).toBe(204);
+    const late = await call('installed', older, payload('installed', { sharedSecret: 'attacker-chosen-secret-0123456789' }));
+    expect([late.statusCode, problemCode(late)]).toEqual([401, 'LIFECYCLE_OUT_OF_ORDER']);
+    expect(JSON.parse((await stored())!.value)).toMatchObject({ sharedSecret: SHARED_SECRET });
+  });
+
+  it('tells an anonymous caller nothing of the key server or the network', async () => {
+    keyServer.failWith = 500;
+    const failed = await install();
+    expect(failed.statusCode).toBe(503);
+    expect(detail(failed)).not.toMatch(/localhost|127\.0\.0\.1|key server|HTTP 500|fetch/i);
+    await env.cleanup();
+    env = await installTestServices({ installKeysUrl: keyServer.baseUrl });
+    const untrusted = await install();
+    expect(detail(untrusted)).not.toMatch(/localhost|certificate|issuer|fetch failed/i);
+    expect(untrusted.body).not.toContain('fix');
   });
 });
 

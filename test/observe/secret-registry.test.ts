@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { forgetSecrets, registerSecret, replaceSecrets } from '../../lib/observe/secret-registry.ts';
+import { forgetSecrets, pinSecret, registerSecret, replaceSecrets } from '../../lib/observe/secret-registry.ts';
 
 const R = '[R]';
 const token = (): string => randomBytes(24).toString('base64url');
@@ -73,5 +73,31 @@ describe('secret registry', () => {
       if (i % 1000 === 0) registerSecret(encoded);
     }
     expect(replaceSecrets(`${spaced} q=${encoded}`, R)).toBe(`${spaced} q=${R}`);
+  });
+
+  it('never forgets a pinned secret (the admin token), however many values are registered after it', () => {
+    const adminToken = token();
+    pinSecret(adminToken);
+    for (let i = 0; i < MANY; i++) registerSecret(token());
+    expect(replaceSecrets(`Authorization: Bearer ${adminToken}`, R)).toBe(`Authorization: Bearer ${R}`);
+  });
+
+  it('keeps a value pinned that was registered before it was pinned', () => {
+    const key = token();
+    registerSecret(key);
+    pinSecret(key);
+    for (let i = 0; i < MANY; i++) registerSecret(token());
+    expect(replaceSecrets(key, R)).toBe(R);
+  });
+
+  it('is bounded in size as well as in count: a flood of large values pushes out old ones, never pinned ones', () => {
+    const adminToken = token();
+    pinSecret(adminToken);
+    const first = `${token()}-${'v'.repeat(4096)}`;
+    registerSecret(first);
+    // Far fewer values than the count bound, far more characters than the size bound.
+    for (let i = 0; i < 1600; i++) registerSecret(`${token()}-${'v'.repeat(4096)}`);
+    expect(replaceSecrets(`old ${first}`, R)).toBe(`old ${first}`);
+    expect(replaceSecrets(`token ${adminToken}`, R)).toBe(`token ${R}`);
   });
 });

@@ -31,7 +31,7 @@ async function incompleteChain(body: (root: Issued, intermediate: Issued) => Uin
   const leaf = await issue(intermediate, { cn: 'localhost', dns: ['localhost'], caIssuersUrl: aia.url('/intermediate.p7c') });
   const report = await checkEndpoint(
     { host: '127.0.0.1', port: await serve(leaf.keyPem, leaf.pem), protocol: 'https', servername: 'localhost' },
-    { trust: createTrustContext(fixedTrustStore(root.pem)), revocation: false },
+    { trust: createTrustContext(fixedTrustStore(root.pem), { outbound: { allowLoopback: true } }), revocation: false },
   );
   return { report, intermediate };
 }

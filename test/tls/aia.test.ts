@@ -5,6 +5,9 @@ import { issue, selfSigned } from '../support/tls/pki.ts';
 import { httpFileServer } from '../support/tls/servers.ts';
 import { serve, track } from './helpers.ts';
 
+/** The AIA servers of these tests listen on loopback, which certificate-driven fetches reach only with the development flag. */
+const devTrust = (pem?: string) => createTrustContext(fixedTrustStore(pem), { outbound: { allowLoopback: true } });
+
 /** root → intermediate → leaf where the leaf's AIA points at the intermediate served on loopback. */
 async function chainWithAia(serveIntermediate = true) {
   const root = await selfSigned({ cn: 'AIA Test Root', ca: true });
@@ -18,7 +21,7 @@ async function chainWithAia(serveIntermediate = true) {
 describe('incomplete chain and AIA', () => {
   it('names the missing intermediate found at the AIA URL and says the server should send it', async () => {
     const { root, leaf, url } = await chainWithAia();
-    const trust = createTrustContext(fixedTrustStore(root.pem));
+    const trust = devTrust(root.pem);
     const report = await checkEndpoint({ host: '127.0.0.1', port: await serve(leaf.keyPem, leaf.pem), protocol: 'https', servername: 'localhost' }, { trust });
     expect(report).toMatchObject({ verdict: 'incomplete-chain', trusted: false });
     expect(report.message).toContain(`does not send the intermediate certificate "AIA Test Intermediate" (Trustline downloaded it from ${url})`);
@@ -28,26 +31,35 @@ describe('incomplete chain and AIA', () => {
 
   it('hands the JVM the downloaded intermediate as its anchor, and the server its fix', async () => {
     const { root, intermediate, leaf } = await chainWithAia();
-    const trust = createTrustContext(fixedTrustStore(root.pem));
+    const trust = devTrust(root.pem);
     const report = await checkEndpoint({ host: '127.0.0.1', port: await serve(leaf.keyPem, leaf.pem), protocol: 'https', servername: 'localhost' }, { trust });
     expect(report.fix?.pem).toBe(intermediate.pem);
     expect(report.fix?.serverFix).toContain('send "AIA Test Intermediate" after its own certificate');
   });
 
-  it('downloads through the shared trust context fetch', async () => {
+  it('downloads through the shared trust context\'s certificate fetch', async () => {
     const { root, leaf, url } = await chainWithAia();
-    const shared = createTrustContext(fixedTrustStore(root.pem));
-    const fetch = vi.fn(shared.fetch);
+    const shared = devTrust(root.pem);
+    const certificateFetch = vi.fn(shared.certificateFetch);
     await checkEndpoint(
       { host: '127.0.0.1', port: await serve(leaf.keyPem, leaf.pem), protocol: 'https', servername: 'localhost' },
-      { trust: { ca: () => shared.ca(), fetch } },
+      { trust: { ...shared, certificateFetch } },
     );
-    expect(fetch).toHaveBeenCalledWith(url, expect.anything());
+    expect(certificateFetch).toHaveBeenCalledWith(url, expect.anything());
+  });
+
+  it('does not fetch an AIA URL on loopback without the development flag, and says so', async () => {
+    const { root, leaf, aia } = await chainWithAia();
+    const trust = createTrustContext(fixedTrustStore(root.pem));
+    const report = await checkEndpoint({ host: '127.0.0.1', port: await serve(leaf.keyPem, leaf.pem), protocol: 'https', servername: 'localhost' }, { trust });
+    expect(report.verdict).toBe('unknown-ca');
+    expect(report.message).toContain('loopback');
+    expect(aia.hits()).toBe(0);
   });
 
   it('falls back to unknown CA and says why when the AIA answer is not a certificate', async () => {
     const { root, leaf } = await chainWithAia(false);
-    const trust = createTrustContext(fixedTrustStore(root.pem));
+    const trust = devTrust(root.pem);
     const report = await checkEndpoint({ host: '127.0.0.1', port: await serve(leaf.keyPem, leaf.pem), protocol: 'https', servername: 'localhost' }, { trust });
     expect(report.verdict).toBe('unknown-ca');
     expect(report.message).toContain('Its issuer could not be downloaded');
@@ -55,7 +67,7 @@ describe('incomplete chain and AIA', () => {
 
   it('names an unknown root when the downloaded intermediate leads nowhere trusted', async () => {
     const { leaf } = await chainWithAia();
-    const trust = createTrustContext(fixedTrustStore());
+    const trust = devTrust();
     const report = await checkEndpoint({ host: '127.0.0.1', port: await serve(leaf.keyPem, leaf.pem), protocol: 'https', servername: 'localhost' }, { trust });
     expect(report.verdict).toBe('unknown-ca');
     expect(report.message).toContain('"AIA Test Intermediate" was issued by "AIA Test Root"');

@@ -80,7 +80,7 @@ describe('scheduled checks and revocation', () => {
         return Promise.resolve();
       },
     };
-    const deps = { metadata, trust: createTrustContext(trustStore), alerts: sink, metrics: { record: () => undefined }, clock, timeoutMs: 5000 };
+    const deps = { metadata, trust: createTrustContext(trustStore, { outbound: { allowLoopback: true } }), alerts: sink, metrics: { record: () => undefined }, clock, timeoutMs: 5000 };
 
     await runScheduledChecks(deps);
     expect((await endpoints.result(endpoint.id))?.report.revocation).toMatchObject({ status: 'good', source: 'ocsp' });

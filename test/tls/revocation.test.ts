@@ -25,7 +25,7 @@ async function checkLeaf(root: Issued, leaf: Issued, intermediate: Issued, optio
   const port = options.port ?? (await serve(leaf.keyPem, leaf.pem, intermediate.pem));
   return checkEndpoint(
     { host: '127.0.0.1', port, protocol: 'https', servername: 'localhost' },
-    { trust: createTrustContext(fixedTrustStore(root.pem)), timeoutMs: 5000, ...(options.revocation === undefined ? {} : { revocation: options.revocation }) },
+    { trust: createTrustContext(fixedTrustStore(root.pem), { outbound: { allowLoopback: true } }), timeoutMs: 5000, ...(options.revocation === undefined ? {} : { revocation: options.revocation }) },
   );
 }
 
@@ -117,7 +117,7 @@ describe('revocation by OCSP', () => {
     const port = await serve(leaf.keyPem, leaf.pem, intermediate.pem);
     const report = await checkEndpoint(
       { host: '127.0.0.1', port, protocol: 'https', servername: 'localhost' },
-      { trust: createTrustContext(fixedTrustStore(root.pem)), timeoutMs: 2000 },
+      { trust: createTrustContext(fixedTrustStore(root.pem), { outbound: { allowLoopback: true } }), timeoutMs: 2000 },
     );
     expect(report.verdict).toBe('ok');
     expect(report.revocation).toMatchObject({ status: 'unknown', source: null });
@@ -160,7 +160,7 @@ describe('revocation by CRL', () => {
 
   it('downloads a CRL once for the endpoints that share it', async () => {
     const { root, intermediate, leaf, crlServer } = await crlWorld(() => []);
-    const trust = createTrustContext(fixedTrustStore(root.pem));
+    const trust = createTrustContext(fixedTrustStore(root.pem), { outbound: { allowLoopback: true } });
     const sibling = await leafFor(intermediate, { crlUrl: crlServer.url('/intermediate.crl') });
     for (const each of [leaf, sibling]) {
       const port = await serve(each.keyPem, each.pem, intermediate.pem);

@@ -26,11 +26,11 @@ describe('trust context', () => {
     expect(ca).toEqual([...tls.rootCertificates, pem]);
   });
 
-  // Callers that follow redirects get undici's fetch; openid-client, oauth4webapi and jose send
-  // `redirect: 'manual'` and get the direct exchange (direct-fetch.ts): both must trust alike.
+  // Callers that follow redirects have them followed by the outbound policy; openid-client, oauth4webapi
+  // and jose send `redirect: 'manual'` and get the exchange as it came: both must trust alike.
   describe.each([
     ['fetch', undefined],
-    ['the direct exchange', { redirect: 'manual' } as const],
+    ['an exchange with redirect: manual', { redirect: 'manual' } as const],
   ])('through %s', (_path, init) => {
     it('refuses a self-signed server that is not in the truststore', async () => {
       const server = await selfSigned({ cn: 'localhost', dns: ['localhost'] });

@@ -4,6 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
+import { standaloneOutboundPolicyOptions } from '../../runtime/config.ts';
 import { checkEndpoint } from '../../tls/check.ts';
 import { keytoolCommands } from '../../tls/jvm-fix.ts';
 import { addressOf } from '../../tls/probe.ts';
@@ -122,7 +123,7 @@ export async function checkCommand(target: string, options: CheckOptions): Promi
   if (!managed.consulted) {
     process.stderr.write(`Note: the managed truststore was not consulted (${managed.reason.replace(/\.$/, '')}); this check trusts Node's root store${extraCa.length > 0 ? ' and --ca-file' : ''} only.\n`);
   }
-  const trust = createTrustContext(fixedTrustStore(managed.consulted ? managed.pems.join('\n') : ''));
+  const trust = createTrustContext(fixedTrustStore(managed.consulted ? managed.pems.join('\n') : ''), { outbound: standaloneOutboundPolicyOptions() });
   const address = addressOf({ host, port });
   const checked = await withSpinner(`Checking ${address}…`, () =>
     checkEndpoint(

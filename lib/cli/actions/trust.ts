@@ -4,6 +4,7 @@ import { access, readFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline/promises';
 import { rootCertificates } from 'node:tls';
 import * as z from 'zod';
+import { standaloneOutboundPolicyOptions } from '../../runtime/config.ts';
 import { checkEndpoint } from '../../tls/check.ts';
 import type { Protocol } from '../../tls/protocols.ts';
 import { exportTruststore, TRUSTSTORE_PASSWORD, type ExportFormat } from '../../tls/truststore-export.ts';
@@ -121,7 +122,7 @@ export interface ExportOptions {
 async function anchorFrom(client: AdminClient, options: FromOptions) {
   const { host, port } = parseTarget(options.from, options.protocol);
   const managed = (await client.get('/admin/trust', listSchema)).entries;
-  const trust = createTrustContext(fixedTrustStore(managed.map((e) => e.pem).join('')));
+  const trust = createTrustContext(fixedTrustStore(managed.map((e) => e.pem).join('')), { outbound: standaloneOutboundPolicyOptions() });
   const report = await checkEndpoint({ host, port, protocol: options.protocol, ...(options.servername === undefined ? {} : { servername: options.servername }) }, { trust });
   if (report.error !== undefined) throw new CliError(report.message, report.error.fix);
   return report;

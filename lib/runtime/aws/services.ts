@@ -3,7 +3,7 @@ import { type AlertSink, logAlertSink } from '../../observe/alerts.ts';
 import type { Clock, LeaseStore, MetadataStore, SecretStore } from '../../store/ports.ts';
 import type { TrustContext } from '../../trust/ports.ts';
 import { createTrustStore } from '../../trust/trust-store.ts';
-import type { Config } from '../config.ts';
+import { outboundPolicyOptions, type Config } from '../config.ts';
 import type { Services } from '../services.ts';
 import { undeclaredPort } from '../undeclared-port.ts';
 
@@ -50,7 +50,7 @@ export async function createAwsServices(config: Config, clock: Clock, access: Ac
   const trustStore = createTrustStore(metadata, clock);
   const trust =
     (typeof __TRUSTLINE_BUNDLE_OUTBOUND__ === 'undefined' || __TRUSTLINE_BUNDLE_OUTBOUND__) && access.outbound === true
-      ? (await import('../../trust/tls-context.ts')).createTrustContext(trustStore)
+      ? (await import('../../trust/tls-context.ts')).createTrustContext(trustStore, { outbound: outboundPolicyOptions(config) })
       : undeclaredPort<TrustContext>('outbound connections', '`outbound: true`');
   return { config, secrets, metadata, leases, alerts, trustStore, trust, clock, refreshQueue };
 }

@@ -2,6 +2,7 @@ import { chmod } from 'node:fs/promises';
 import path from 'node:path';
 import { type Database, open, type RootDatabase } from 'lmdb';
 import { prepareDataDirectory } from './data-directory.ts';
+import { pinSecret } from '../../observe/redact.ts';
 import { loadOrCreateKey } from './key-file.ts';
 
 /** The LMDB environment inside the data directory (`store.mdb`, with `store.mdb-lock` beside it). */
@@ -43,7 +44,7 @@ export function openDatabase(dataDir: string): Promise<LocalDatabase> {
 
 async function openNew(dataDir: string): Promise<LocalDatabase> {
   await prepareDataDirectory(dataDir);
-  const key = await loadOrCreateKey(dataDir);
+  const key = pinKey(await loadOrCreateKey(dataDir));
   const file = path.join(dataDir, DATABASE_FILE);
   const root: RootDatabase = open({ path: file, noSubdir: true, encoding: 'binary', maxDbs: 4 });
   // LMDB creates its files with the umask's mode; the directory is private anyway.
@@ -69,4 +70,12 @@ async function openNew(dataDir: string): Promise<LocalDatabase> {
       return result;
     },
   };
+}
+
+/** The key in the forms it could be printed in, kept out of every log line for the life of the process. */
+function pinKey(key: Buffer): Buffer {
+  pinSecret(key.toString('hex'));
+  pinSecret(key.toString('base64'));
+  pinSecret(key.toString('base64url'));
+  return key;
 }

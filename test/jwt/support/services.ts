@@ -34,7 +34,7 @@ export async function installTestServices(options: { caPem?: string; installKeys
     alerts: logAlertSink,
     trustStore,
     // THE trust's fetch, recording what went through it.
-    trust: { ca: () => trust.ca(), fetch: (input, init) => (fetched.push(String(input instanceof Request ? input.url : input)), trust.fetch(input, init)) },
+    trust: { ...trust, fetch: (input, init) => (fetched.push(String(input instanceof Request ? input.url : input)), trust.fetch(input, init)) },
     clock,
   };
   setServices(services);

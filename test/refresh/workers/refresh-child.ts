@@ -41,7 +41,7 @@ const deps: OAuthServices = {
   alerts: logAlertSink,
   leases: stores.leases,
   trust: {
-    ca: () => trust.ca(),
+    ...trust,
     fetch: async (input, init) => {
       if (point === 'before-request') await stopHere(point);
       return trust.fetch(input, init);
