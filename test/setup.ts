@@ -2,6 +2,9 @@
 process.env.CDK_CONTEXT_JSON = JSON.stringify({ 'aws:cdk:bundling-stacks': [] });
 // Powertools: pretty logs off, metrics go through the same stdout the tests capture.
 process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'Trustline';
+// The SDK warns once per process that its 2027 releases will need Node 22; on the Node 20 tier every
+// worker and child process would print it. Trustline already runs on Node 24 on Lambda (README).
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 // Powertools writes its JSON log and EMF lines straight to process.stdout and process.stderr through a
 // Console of its own, which the test runner cannot tie to a test. Handing them to the global console instead
