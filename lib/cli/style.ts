@@ -5,16 +5,18 @@ import pc from 'picocolors';
  * --json. NO_COLOR turns it off and FORCE_COLOR on (no-color.org, force-color.org).
  * picocolors' own detection is not used: it also colours whenever CI is set, pipes included.
  */
-export function colourWanted(env: NodeJS.ProcessEnv = process.env, isTty = process.stdout.isTTY): boolean {
+// `isTTY` is typed boolean but is undefined when stdout is a pipe.
+export function colourWanted(env: NodeJS.ProcessEnv = process.env, isTty: unknown = process.stdout.isTTY): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
-  return isTty && env.TERM !== 'dumb';
+  return isTty === true && env.TERM !== 'dumb';
 }
 
 let current = pc.createColors(false);
 
 /** Chooses colour for this run (main.ts, once the output mode is known). */
 export function useColour(enabled: boolean): void {
+  // Always a boolean: picocolors reads a missing argument as "detect", and it detects colour whenever CI is set.
   current = pc.createColors(enabled);
 }
 
