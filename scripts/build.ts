@@ -54,7 +54,9 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   console.log(`\n${bundles.length} bundle(s) in ${path.relative(process.cwd(), path.join(repoRoot, 'dist')) || 'dist'}/`);
   if (!process.argv.includes('--sizes-only')) {
     // Loaded here: the measurement needs the loopback peers (dev dependencies), the sizes do not.
-    const [{ measureColdStarts }, { coldStartTable }] = await Promise.all([import('../test/bench/support/cold-start.ts'), import('../test/bench/cold-start.bench.ts')]);
+    // Not from the benchmark module: it imports this script, and importing it from here while this
+    // module's top-level await is pending would deadlock.
+    const { coldStartTable, measureColdStarts } = await import('../test/bench/support/cold-start.ts');
     console.log(`\nCold start (import + first event, aws backend on loopback peers), n=${BUILD_RUNS}, Node ${process.version}:`);
     for (const line of coldStartTable(bundles, await measureColdStarts(bundles, BUILD_RUNS))) console.log(line);
   }

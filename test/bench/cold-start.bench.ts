@@ -1,15 +1,12 @@
 import path from 'node:path';
 import { repoRoot } from '../../infra/aws/bundling.ts';
-import { type Bundle, buildBundles } from '../../scripts/build.ts';
+import { buildBundles } from '../../scripts/build.ts';
 import type { Benchmark } from './benchmark.ts';
-import { type ColdStart, coldRatio, importRatio, measureColdStarts, median } from './support/cold-start.ts';
+import { coldRatio, coldStartTable, importRatio, measureColdStarts } from './support/cold-start.ts';
 
 /** Fresh processes per function and series; one more round of each warms the file cache first. */
 const RUNS = 11;
 
-/** The issue's targets: ratio of medians to `node -e 0`, and bundle sizes without rarely loaded chunks. */
-const JWT_FUNCTIONS = new Set(['jwt-validate', 'jwt-authorizer']);
-const targetRatio = (name: string) => (JWT_FUNCTIONS.has(name) ? 1.5 : 1.8);
 
 /** Functions measured once more with the AWS SDK left external (as the Lambda runtime would provide it). */
 const SDK_COMPARISON = ['jwt-validate', 'token-refresh'];
@@ -38,20 +35,3 @@ export const benchmark: Benchmark = {
     return lines;
   },
 };
-
-/** The per-function table shared by the benchmark and `npm run build`. */
-export function coldStartTable(bundles: readonly Bundle[], results: readonly ColdStart[]): string[] {
-  const width = Math.max(...bundles.map((b) => b.name.length));
-  const ms = (value: number) => `${value.toFixed(1)} ms`.padStart(9);
-  const lines = [`${'node -e 0'.padEnd(width)}  baseline median ${ms(median(results.map((r) => r.baselineMs)))} (each function is compared with its own interleaved baseline)`];
-  lines.push(`${'function'.padEnd(width)}  ${'bundle'.padStart(10)}  ${'cold'.padStart(9)}  ratio  target  ${'import'.padStart(9)}  ratio  first event`);
-  for (const result of results) {
-    const bundle = bundles.find((b) => b.name === result.name)!;
-    const ratio = coldRatio(result);
-    lines.push(
-      `${result.name.padEnd(width)}  ${`${(bundle.graph.totalBytes / 1024).toFixed(1)} KiB`.padStart(10)}  ${ms(result.coldMs)}  ${ratio.toFixed(2)}x  ${ratio <= targetRatio(result.name) ? 'met ' : 'MISS'}   ` +
-        `${ms(result.importOnlyMs)}  ${importRatio(result).toFixed(2)}x  ${result.outcome} (loaded at ${result.loadedAtMs.toFixed(1)} ms, handled in ${result.handlerMs.toFixed(1)} ms)`,
-    );
-  }
-  return lines;
-}

@@ -134,3 +134,24 @@ export function median(values: readonly number[]): number {
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
+
+const JWT_FUNCTIONS = new Set(['jwt-validate', 'jwt-authorizer']);
+/** The targets of issue 16: the JWT functions sit on every request's path. */
+const targetRatio = (name: string) => (JWT_FUNCTIONS.has(name) ? 1.5 : 1.8);
+
+/** The per-function table shared by the benchmark and `npm run build`. */
+export function coldStartTable(bundles: readonly Bundle[], results: readonly ColdStart[]): string[] {
+  const width = Math.max(...bundles.map((b) => b.name.length));
+  const ms = (value: number) => `${value.toFixed(1)} ms`.padStart(9);
+  const lines = [`${'node -e 0'.padEnd(width)}  baseline median ${ms(median(results.map((r) => r.baselineMs)))} (each function is compared with its own interleaved baseline)`];
+  lines.push(`${'function'.padEnd(width)}  ${'bundle'.padStart(10)}  ${'cold'.padStart(9)}  ratio  target  ${'import'.padStart(9)}  ratio  first event`);
+  for (const result of results) {
+    const bundle = bundles.find((b) => b.name === result.name)!;
+    const ratio = coldRatio(result);
+    lines.push(
+      `${result.name.padEnd(width)}  ${`${(bundle.graph.totalBytes / 1024).toFixed(1)} KiB`.padStart(10)}  ${ms(result.coldMs)}  ${ratio.toFixed(2)}x  ${ratio <= targetRatio(result.name) ? 'met ' : 'MISS'}   ` +
+        `${ms(result.importOnlyMs)}  ${importRatio(result).toFixed(2)}x  ${result.outcome} (loaded at ${result.loadedAtMs.toFixed(1)} ms, handled in ${result.handlerMs.toFixed(1)} ms)`,
+    );
+  }
+  return lines;
+}
