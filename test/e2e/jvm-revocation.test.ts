@@ -4,7 +4,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CRLReasons } from '@peculiar/asn1-x509';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { checkEndpoint } from '../../lib/tls/check.ts';
 import { createTrustContext, fixedTrustStore } from '../../lib/trust/index.ts';
 import { issue, selfSigned } from '../support/tls/pki.ts';
@@ -51,8 +51,6 @@ function run(command: string, args: string[], cwd: string): Promise<{ code: numb
   });
 }
 
-// The OCSP responder is on loopback: certificate-driven fetches go there only with the development flag.
-vi.stubEnv('TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP', '1');
 
 const running: Running[] = [];
 afterAll(async () => {
@@ -96,7 +94,9 @@ describe('what a JVM does with a revoked certificate, against what certs check s
 
     const report = await checkEndpoint(
       { host: '127.0.0.1', port: server.port, protocol: 'https', servername: 'localhost' },
-      { trust: createTrustContext(fixedTrustStore(root.pem)), timeoutMs: 5000 },
+      // The OCSP responder is on loopback: certificate-driven fetches go there only when the policy allows it
+      // (TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP=1 for the runtime and the CLI).
+      { trust: createTrustContext(fixedTrustStore(root.pem), { outbound: { allowLoopback: true } }), timeoutMs: 5000 },
     );
     expect(report.verdict).toBe('revoked');
     expect(report.message).toContain('Certificate has been revoked, reason: KEY_COMPROMISE');
