@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import { execFile, execFileSync } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,47 +9,7 @@ import { createTrustContext, fixedTrustStore } from '../../lib/trust/index.ts';
 import { issue, selfSigned } from '../support/tls/pki.ts';
 import { ocspResponder, serialOf, type TestStatus } from '../support/tls/revocation.ts';
 import { httpsServer, type Running } from '../support/tls/servers.ts';
-
-/** HttpsURLConnection, as Jira's HTTP clients connect. */
-const CLIENT = `
-import java.net.URL;
-import javax.net.ssl.HttpsURLConnection;
-
-public class Client {
-  public static void main(String[] args) throws Exception {
-    try {
-      HttpsURLConnection connection = (HttpsURLConnection) new URL(args[0]).openConnection();
-      connection.setConnectTimeout(5000);
-      connection.setReadTimeout(5000);
-      System.out.println("CONNECTED " + connection.getResponseCode());
-    } catch (Exception e) {
-      System.out.println("FAILED " + e);
-      System.exit(1);
-    }
-  }
-}
-`;
-
-function requireJdk(): void {
-  const missing = ['java', 'javac', 'keytool'].filter((tool) => {
-    try {
-      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-      return false;
-    } catch {
-      return true;
-    }
-  });
-  if (missing.length > 0) throw new Error(`The JVM revocation test needs ${missing.join(', ')}, which are not installed. Install them with: npm run setup:system`);
-}
-
-function run(command: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(command, args, { cwd, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, output: `${stdout}${stderr}` });
-    });
-  });
-}
-
+import { JAVA_HTTPS_CLIENT, requireJdk, run } from './fixtures/jdk.ts';
 
 const running: Running[] = [];
 afterAll(async () => {
@@ -59,7 +18,7 @@ afterAll(async () => {
 
 /** A root that issues the leaf directly (so only the leaf has revocation to check) and answers OCSP for it: revoked. */
 async function revokedService() {
-  requireJdk();
+  requireJdk('JVM revocation test');
   const root = await selfSigned({ cn: 'JVM Revocation Root', ca: true, notAfterDays: 3650 });
   const statuses = new Map<string, TestStatus>();
   const responder = await ocspResponder(root, statuses);
@@ -69,7 +28,7 @@ async function revokedService() {
   const server = await httpsServer(leaf.keyPem, leaf.pem);
   running.push(server);
   const dir = await mkdtemp(path.join(tmpdir(), 'trustline-jvm-rev-'));
-  await writeFile(path.join(dir, 'Client.java'), CLIENT);
+  await writeFile(path.join(dir, 'Client.java'), JAVA_HTTPS_CLIENT);
   await writeFile(path.join(dir, 'root.pem'), root.pem);
   await writeFile(path.join(dir, 'ocsp.security'), 'ocsp.enable=true\n');
   const keytool = await run('keytool', ['-importcert', '-noprompt', '-alias', 'root', '-file', 'root.pem', '-keystore', 'ts.p12', '-storetype', 'PKCS12', '-storepass', 'changeit'], dir);

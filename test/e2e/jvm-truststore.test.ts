@@ -1,4 +1,3 @@
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,54 +7,7 @@ import { runCli } from '../cli/run-cli.ts';
 import { selfSigned } from '../support/tls/pki.ts';
 import { startRuntime } from '../support/tls/runtime.ts';
 import { httpsServer, type Running } from '../support/tls/servers.ts';
-
-/** A tiny JVM client: HttpsURLConnection (trust and host name, as Jira's HTTP clients check them). */
-const CLIENT = `
-import java.net.URL;
-import javax.net.ssl.HttpsURLConnection;
-
-public class Client {
-  public static void main(String[] args) throws Exception {
-    try {
-      HttpsURLConnection connection = (HttpsURLConnection) new URL(args[0]).openConnection();
-      connection.setConnectTimeout(5000);
-      connection.setReadTimeout(5000);
-      System.out.println("CONNECTED " + connection.getResponseCode());
-    } catch (Exception e) {
-      System.out.println("FAILED " + e);
-      System.exit(1);
-    }
-  }
-}
-`;
-
-/** Fails loudly (never skips) when the JDK is missing: this tier exists to prove the JVM side. */
-function requireJdk(): string {
-  const missing = ['java', 'javac', 'keytool'].filter((tool) => {
-    try {
-      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-      return false;
-    } catch {
-      return true;
-    }
-  });
-  if (missing.length > 0) {
-    throw new Error(`The JVM truststore test needs ${missing.join(', ')}, which are not installed. Install them with: npm run setup:system`);
-  }
-  // The JVM prints its settings on stderr.
-  const settings = spawnSync('java', ['-XshowSettings:properties', '-version'], { encoding: 'utf8' }).stderr;
-  const javaHome = /java\.home = (.+)/.exec(settings)?.[1]?.trim();
-  if (javaHome === undefined) throw new Error('Could not find java.home from `java -XshowSettings:properties`.');
-  return javaHome;
-}
-
-function run(command: string, args: string[], cwd: string): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(command, args, { cwd, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, output: `${stdout}${stderr}` });
-    });
-  });
-}
+import { JAVA_HTTPS_CLIENT, requireJdk, run } from './fixtures/jdk.ts';
 
 interface World {
   readonly javaHome: string;
@@ -70,9 +22,9 @@ let world: Promise<World> | undefined;
 /** Built on first use inside a test, so a missing JDK fails every test with the install command instead of skipping them. */
 function setUp(): Promise<World> {
   world ??= (async () => {
-    const javaHome = requireJdk();
+    const javaHome = requireJdk('JVM truststore test');
     const dir = await mkdtemp(path.join(tmpdir(), 'trustline-jvm-'));
-    await writeFile(path.join(dir, 'Client.java'), CLIENT);
+    await writeFile(path.join(dir, 'Client.java'), JAVA_HTTPS_CLIENT);
     const cert = await selfSigned({ cn: 'localhost', dns: ['localhost'], ips: ['127.0.0.1'] });
     const server = await httpsServer(cert.keyPem, cert.pem);
     const check = await runCli(['certs', 'check', `127.0.0.1:${String(server.port)}`, '--servername', 'localhost', '--json']);
