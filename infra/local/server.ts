@@ -60,8 +60,7 @@ export function createLocalServer(deps: ServerDeps): LocalServer {
 async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   // Before anything else: a page on another site that rebinds its DNS name to 127.0.0.1 sends its own name as Host.
   if (!allowedHosts(deps.publicUrl, req.socket.localPort).has((req.headers.host ?? '').toLowerCase())) {
-    sendProblem(res, new HttpProblem(421, 'MISDIRECTED_REQUEST', `This Trustline answers only 127.0.0.1, localhost, [::1] on its port and the host of TRUSTLINE_PUBLIC_URL, not "${(req.headers.host ?? '').slice(0, 100)}".`), {}, true);
-    req.resume();
+    await refuse(req, res, new HttpProblem(421, 'MISDIRECTED_REQUEST', `This Trustline answers only 127.0.0.1, localhost, [::1] on its port and the host of TRUSTLINE_PUBLIC_URL, not "${(req.headers.host ?? '').slice(0, 100)}".`));
     return;
   }
   const method = req.method ?? 'GET';
@@ -92,14 +91,13 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   }
   // A cross-site page can POST text/plain without asking first (a CORS "simple" request); JSON it cannot.
   if (hasBody(req) && !isJson(req.headers['content-type'])) {
-    sendProblem(res, new HttpProblem(415, 'UNSUPPORTED_MEDIA_TYPE', 'A request body must be JSON, sent with `Content-Type: application/json`.'), {}, true);
-    req.resume();
+    await refuse(req, res, new HttpProblem(415, 'UNSUPPORTED_MEDIA_TYPE', 'A request body must be JSON, sent with `Content-Type: application/json`.'));
     return;
   }
   const body = await readBody(req, MAX_JSON_BODY_BYTES);
   if (body === 'too-large') {
     const problem = new HttpProblem(413, 'BODY_TOO_LARGE', `The request body is over ${MAX_JSON_BODY_BYTES} bytes, the most Trustline accepts.`, { limit: MAX_JSON_BODY_BYTES });
-    sendProblem(res, problem, {}, true);
+    await refuse(req, res, problem);
     return;
   }
   await deps.ready;
@@ -124,6 +122,44 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     return;
   }
   send(res, out);
+}
+
+/** The most body bytes read and thrown away so that a refused request can keep its connection. */
+const MAX_DISCARDED_BYTES = 1024 * 1024;
+
+/**
+ * Answers `problem` to a request whose body will not be used. A body up to MAX_DISCARDED_BYTES is
+ * read to its end first: closing a socket that still has unread bytes makes the kernel send a
+ * reset, which can reach the client before the answer and turn a clear 413 into ECONNRESET. A
+ * larger body gets the answer at once and the connection closed.
+ */
+async function refuse(req: IncomingMessage, res: ServerResponse, problem: HttpProblem): Promise<void> {
+  const drained = await discard(req, MAX_DISCARDED_BYTES);
+  sendProblem(res, problem, {}, !drained);
+}
+
+/** Reads what is left of the body and drops it: true once it ended within `limit` bytes. */
+function discard(req: IncomingMessage, limit: number): Promise<boolean> {
+  if (req.readableEnded) return Promise.resolve(true);
+  if (Number(req.headers['content-length'] ?? 0) > limit) {
+    req.resume();
+    return Promise.resolve(false);
+  }
+  return new Promise((resolve) => {
+    let size = 0;
+    const finish = (drained: boolean): void => {
+      req.off('data', onData).off('end', onEnd).off('error', onFail).off('close', onFail);
+      resolve(drained);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) finish(false);
+    };
+    const onEnd = (): void => { finish(true); };
+    const onFail = (): void => { finish(false); };
+    req.on('data', onData).on('end', onEnd).on('error', onFail).on('close', onFail);
+    req.resume();
+  });
 }
 
 /** The Host values this server answers (lower case): the loopback names on its port, and the public URL's host. */

@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { setTimeout } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { rawHttp } from '../support/raw-http.ts';
 import { callsOf, resetCalls } from './fixtures/calls.ts';
@@ -61,5 +64,45 @@ describe('local server: a body must be JSON', () => {
     expect((await post({})).status).toBe(200);
     expect((await post({ 'content-type': 'text/plain', 'content-length': '0' }, '')).status).toBe(200);
     expect(callsOf('POST /echo/{proxy+}')).toHaveLength(2);
+  });
+});
+
+describe('local server: a refused body is read to its end before the answer', () => {
+  /**
+   * The client is still writing when the server decides: closing on unread bytes would reset the
+   * connection (ECONNRESET before the answer). The second request on the same socket proves the
+   * connection stayed in a clean state.
+   */
+  async function refusedThenReused(contentType: string, size: number): Promise<string> {
+    const socket = connect(t.rt.port, '127.0.0.1');
+    await once(socket, 'connect');
+    let received = '';
+    const errors: Error[] = [];
+    socket.on('error', (error) => errors.push(error));
+    socket.setEncoding('latin1').on('data', (chunk: string) => (received += chunk));
+    const host = `127.0.0.1:${String(t.rt.port)}`;
+    socket.write(`POST /echo/lifecycle HTTP/1.1\r\nHost: ${host}\r\nContent-Type: ${contentType}\r\nContent-Length: ${String(size)}\r\n\r\n`);
+    socket.write('x'.repeat(1024));
+    // Time for a server that answers early to answer and close; one that reads the body waits.
+    await setTimeout(200);
+    socket.write('x'.repeat(size - 1024));
+    socket.write(`GET /health HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
+    await once(socket, 'close', { signal: AbortSignal.timeout(10_000) });
+    expect(errors).toEqual([]);
+    return received;
+  }
+
+  it('answers 415 to a large text/plain body and keeps the connection', async () => {
+    const received = await refusedThenReused('text/plain', 70_000);
+    expect(received).toMatch(/^HTTP\/1\.1 415 /);
+    expect(received).toContain('UNSUPPORTED_MEDIA_TYPE');
+    expect(received.match(/HTTP\/1\.1 200 /g)).toHaveLength(1);
+  });
+
+  it('answers 413 to a JSON body declared over the limit and keeps the connection', async () => {
+    const received = await refusedThenReused('application/json', 70_000);
+    expect(received).toMatch(/^HTTP\/1\.1 413 /);
+    expect(received.match(/HTTP\/1\.1 200 /g)).toHaveLength(1);
+    expect(callsOf('POST /echo/{proxy+}')).toHaveLength(0);
   });
 });
