@@ -24,7 +24,15 @@ export interface LocalRuntimeOptions {
   readonly manifest?: readonly FunctionSpec[];
   /** How long close() lets requests in progress finish. Default 5000 ms. */
   readonly shutdownGraceMs?: number;
+  /**
+   * Runs the functions somewhere else (aws-local: each built bundle in a process of its own); this
+   * process then composes no services. Default: the handlers in-process over `config`'s stores.
+   */
+  readonly invoke?: Invoker;
 }
+
+/** Hands an event to a function and returns its answer, as Lambda's invoke does. */
+export type Invoker = (fn: FunctionSpec, event: unknown) => Promise<unknown>;
 
 export interface LocalRuntime {
   /** `http://127.0.0.1:<port>`, no trailing slash. */
@@ -54,7 +62,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const routes = functions.flatMap((fn) => (fn.http ?? []).map((route) => ({ fn, route })));
   const route = createRouter(routes);
   const auth = await loadAdminAuth(baseConfig);
-  const invoke = createInvoker();
+  const invoke = options.invoke ?? createInvoker();
 
   let markReady!: () => void;
   let markFailed!: (error: unknown) => void;
@@ -69,7 +77,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   let scheduler: RunningScheduler | undefined;
   try {
     const config = effectiveConfig(baseConfig, port);
-    setServices(options.services ?? (await composeServices(config)));
+    if (options.invoke === undefined) setServices(options.services ?? (await composeServices(config)));
     scheduler = startScheduler(scheduledJobs(functions), invoke);
     markReady();
     const runtime: LocalRuntime = {
