@@ -11,6 +11,8 @@ export interface AwsEndpointOptions {
   /** Access key id -> manifest function: each function signs with credentials of its own. */
   readonly callers: ReadonlyMap<string, string>;
   readonly scope: CallScope;
+  /** The key of each encrypted topic (publishing uses it with the publisher's KMS permissions). */
+  readonly topicKeys: ReadonlyMap<string, string>;
 }
 
 /** The one loopback endpoint the bundles reach AWS at (`AWS_ENDPOINT_URL`). */
@@ -38,7 +40,13 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
   const describe = (service: AwsService, headers: IncomingMessage['headers'], body: Buffer): CallWithoutCaller[] => {
     const target = headers['x-amz-target']?.toString() ?? '';
     const operation = target.slice(target.indexOf('.') + 1);
-    if (service === 'sns') return [snsCall(new URLSearchParams(body.toString('utf8')))];
+    if (service === 'sns') {
+      const publish = snsCall(new URLSearchParams(body.toString('utf8')));
+      const key = options.topicKeys.get(publish.resource);
+      const via = { 'kms:ViaService': `sns.${options.scope.region}.amazonaws.com` };
+      // SNS encrypts the message with a data key made and used with the publisher's permissions.
+      return key === undefined ? [publish] : [publish, ...['kms:GenerateDataKey', 'kms:Decrypt'].map((action) => ({ action, resource: key, context: via, via: 'sns' }))];
+    }
     const json = body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as Record<string, unknown>);
     if (service === 'dynamodb') return dynamodbCalls(operation, json, options.scope);
     if (service === 'sqs') return [sqsCall(operation, json, options.scope)];

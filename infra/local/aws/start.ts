@@ -17,13 +17,16 @@ import { startSqsEmulator } from './sqs-emulator.ts';
 import {
   type CfnTemplate,
   type DeployedFunction,
+  type PolicyDocument,
   LOCAL_STACK_NAME,
   deployedFunctions,
   deployedQueueTriggers,
   deployedQueues,
   deployedTable,
   deployedTopicArns,
+  resourcePolicies,
   synthesizeTemplate,
+  topicKeys,
 } from './template.ts';
 
 /** The account and region aws-local deploys to (the Secrets Manager peer answers ARNs in them). */
@@ -46,6 +49,9 @@ export interface AwsLocal {
   readonly runtime: LocalRuntime;
   /** Each function as the template deploys it, environment and IAM policies resolved. */
   readonly functions: readonly DeployedFunction[];
+  /** The template's resource policies (key, queue and topic policies) by the ARN they protect. */
+  readonly resourcePolicies: ReadonlyMap<string, PolicyDocument>;
+  readonly account: string;
   /** Every AWS call the bundles made, in order, with the calling function. */
   readonly calls: readonly AwsCall[];
   readonly alerts: readonly PublishedMessage[];
@@ -97,7 +103,7 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
     // Each function signs with an access key of its own, which names it to the endpoint.
     const accessKeys = new Map(specs.map((spec) => [`AKIALOCAL${spec.name.toUpperCase().replace(/-/g, '')}`, spec.name]));
     const upstreams: Record<AwsService, string> = { dynamodb: dynalite.endpoint, secretsmanager: secretsManager.endpoint, sqs: sqs.endpoint, sns: sns.endpoint };
-    const endpoint = await startAwsEndpoint({ upstreams, callers: accessKeys, scope: callScope(table.input) });
+    const endpoint = await startAwsEndpoint({ upstreams, callers: accessKeys, scope: callScope(table.input), topicKeys: topicKeys(template, placeholder) });
     closers.push(() => endpoint.close());
 
     const sandboxes = new Map<string, Sandbox>();
@@ -138,6 +144,8 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
     return {
       runtime,
       functions,
+      resourcePolicies: resourcePolicies(template, deployment),
+      account: LOCAL_ACCOUNT,
       calls: endpoint.calls,
       alerts: sns.published,
       awsEndpoint: endpoint.endpoint,

@@ -127,6 +127,41 @@ export function deployedTopicArns(template: CfnTemplate, deployment: LocalDeploy
   return resourcesOfType(template, 'AWS::SNS::Topic').map(([logicalId]) => resolveString(template, deployment, { Ref: logicalId }, `${logicalId}'s ARN`));
 }
 
+/**
+ * The resource policies of the template by the ARN they protect: key policies, queue and topic
+ * policies. IAM evaluates them with the caller's identity policies (KMS allows nothing without one).
+ */
+export function resourcePolicies(template: CfnTemplate, deployment: LocalDeployment): Map<string, PolicyDocument> {
+  const arnOf = (logicalId: string) => resolveString(template, deployment, { 'Fn::GetAtt': [logicalId, 'Arn'] }, `${logicalId}'s ARN`);
+  const policies = new Map<string, PolicyDocument>();
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    const p = resource.Properties ?? {};
+    const document = () => resolveValue(template, deployment, resource.Type === 'AWS::KMS::Key' ? p.KeyPolicy : p.PolicyDocument) as PolicyDocument;
+    const targets =
+      resource.Type === 'AWS::KMS::Key'
+        ? [logicalId]
+        : resource.Type === 'AWS::SQS::QueuePolicy'
+          ? ((p.Queues ?? []) as { Ref: string }[]).map((q) => q.Ref)
+          : resource.Type === 'AWS::SNS::TopicPolicy'
+            ? ((p.Topics ?? []) as { Ref: string }[]).map((t) => t.Ref)
+            : [];
+    for (const target of targets) policies.set(arnOf(target), document());
+  }
+  return policies;
+}
+
+/** Each encrypted topic's key: publishing to it uses the key with the publisher's own permissions. */
+export function topicKeys(template: CfnTemplate, deployment: LocalDeployment): Map<string, string> {
+  return new Map(
+    resourcesOfType(template, 'AWS::SNS::Topic')
+      .filter(([, resource]) => resource.Properties?.KmsMasterKeyId !== undefined)
+      .map(([logicalId, resource]) => [
+        resolveString(template, deployment, { Ref: logicalId }, `${logicalId}'s ARN`),
+        resolveString(template, deployment, resource.Properties?.KmsMasterKeyId, `${logicalId}'s key`),
+      ]),
+  );
+}
+
 function rolePolicies(template: CfnTemplate, deployment: LocalDeployment, roleId: string): DeployedFunction['policies'] {
   const role = template.Resources[roleId];
   if (role?.Type !== 'AWS::IAM::Role') throw new TemplateError(`names ${roleId} as a role, which is not an AWS::IAM::Role`);
