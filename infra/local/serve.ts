@@ -1,6 +1,9 @@
 import { ConfigError } from '../../lib/runtime/config.ts';
 import { LocalRuntimeError } from './errors.ts';
 
+/** How soon after a signal the same signal counts as npm's forwarded copy of it rather than a second Ctrl-C. */
+const FORWARDED_COPY_MS = 1000;
+
 /** A started server as a command serves it: what it prints, how it stops. */
 export interface Served {
   readonly banner: string;
@@ -26,13 +29,15 @@ export async function serveUntilStopped(start: () => Promise<Served>): Promise<v
   }
   console.log(served.banner);
 
-  let stopping = false;
+  let stopping: { signal: NodeJS.Signals; at: number } | undefined;
   const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) {
+    if (stopping !== undefined) {
+      // npm run forwards the Ctrl-C that the terminal also sent this process: the same signal at once is that copy, not a second press.
+      if (signal === stopping.signal && performance.now() - stopping.at < FORWARDED_COPY_MS) return;
       console.error(`${signal} again: exiting without waiting.`);
       process.exit(1);
     }
-    stopping = true;
+    stopping = { signal, at: performance.now() };
     console.log(`\n${signal}: stopping Trustline...`);
     served.close().then(
       () => {

@@ -203,6 +203,9 @@ describe('npm run start:aws-local: the built bundles on the AWS adapters', () =>
     it('was allowed by the calling function\'s role', async () => {
       expect(local.calls.length).toBeGreaterThan(0);
       const verdicts = await Promise.all(local.calls.map((c) => judgeCall(local, c)));
+      const distinct = new Set(local.calls.map((c) => `${c.function} ${c.action} ${[c.context['dynamodb:LeadingKeys'] ?? []].flat().join(',')}`.trim()));
+      // eslint-disable-next-line no-console -- the runner ties console output to the test that wrote it
+      console.log(`${local.calls.length} calls, ${distinct.size} distinct (function, action, key prefix):\n${[...distinct].sort().join('\n')}`);
       const refused = verdicts.filter((v) => v.result !== 'Allowed').map((v) => v.explanation);
       expect([...new Set(refused)]).toEqual([]);
     });
