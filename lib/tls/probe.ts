@@ -1,6 +1,8 @@
 import type { X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
+import { OutboundRefusedError } from '../trust/errors.ts';
+import type { OutboundPolicy } from '../trust/outbound-policy.ts';
 import { withDeadline, type Deadline } from './deadline.ts';
 import { plainTextMismatch, sniffGreeting } from './greeting.ts';
 import { ConnectFailedError, StartTlsRefusedError, TlsCheckError, TlsHandshakeError } from './errors.ts';
@@ -24,6 +26,8 @@ export interface ProbeOptions {
   readonly timeoutMs: number;
   /** Anchors for Node's own verdict (kept for comparison; the analysis does not rely on it). */
   readonly secureContext?: tls.SecureContext;
+  /** THE outbound policy (the trust context's): no check reaches a link-local address or the Lambda runtime API. */
+  readonly outbound: OutboundPolicy;
 }
 
 /** What the server presented, in the order it sent it. */
@@ -66,7 +70,7 @@ export function probe(target: ProbeTarget, options: ProbeOptions): Promise<Probe
     };
     deadline.signal.addEventListener('abort', destroyAll, { once: true });
     try {
-      const plain = await connect(target, address, sockets);
+      const plain = await connect(target, address, sockets, options.outbound);
       await startTls(target.protocol, plain, deadline, address);
       deadline.stage = 'handshake';
       try {
@@ -74,7 +78,7 @@ export function probe(target: ProbeTarget, options: ProbeOptions): Promise<Probe
       } catch (error) {
         // Plain text where TLS was expected: find out what the server speaks, to name the right --protocol.
         if (!(error instanceof TlsHandshakeError && error.plainText && startTlsKind(target.protocol) === undefined)) throw error;
-        throw plainTextMismatch(await sniffGreeting(target.host, target.port, deadline.remainingMs(), sockets), address) ?? error;
+        throw plainTextMismatch(await sniffGreeting(target.host, target.port, deadline.remainingMs(), sockets, options.outbound.lookup('service', target.port)), address) ?? error;
       }
     } finally {
       destroyAll();
@@ -82,9 +86,18 @@ export function probe(target: ProbeTarget, options: ProbeOptions): Promise<Probe
   });
 }
 
-function connect(target: ProbeTarget, address: string, sockets: net.Socket[]): Promise<net.Socket> {
+/**
+ * Connects under the outbound policy: an address literal is checked here (Node does not look one
+ * up), a name through the policy's lookup, which keeps only the addresses it allows.
+ */
+function connect(target: ProbeTarget, address: string, sockets: net.Socket[], outbound: OutboundPolicy): Promise<net.Socket> {
+  const refusal = net.isIP(target.host) === 0 ? undefined : outbound.refusal(target.host, target.port, 'service');
+  if (refusal !== undefined) {
+    const refused = new OutboundRefusedError(address, refusal);
+    return Promise.reject(new ConnectFailedError(address, connectReason(refused), javaException(refused, target.host), { cause: refused }));
+  }
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: target.host, port: target.port });
+    const socket = net.connect({ host: target.host, port: target.port, lookup: outbound.lookup('service', target.port) });
     sockets.push(socket);
     socket.once('connect', () => {
       socket.off('error', onError);
@@ -98,6 +111,7 @@ function connect(target: ProbeTarget, address: string, sockets: net.Socket[]): P
 }
 
 function connectReason(error: NodeJS.ErrnoException): string {
+  if (error instanceof OutboundRefusedError) return `Trustline's outbound policy refuses it: ${error.reason}`;
   switch (error.code) {
     case 'ECONNREFUSED':
       return 'the connection was refused (nothing listens on that port)';
