@@ -1,39 +1,16 @@
 /** The documents the console shows, as the admin API (design.md) and the console server answer them. */
 
-export type Provider = 'google' | 'microsoft' | 'custom';
-export type Status = 'not-authorized' | 'authorized' | 'needs-reauthorization' | 'refresh-failing';
+import type { MailServer } from '../../mail/types.ts';
+import type { IntegrationView } from '../../oauth/integration.ts';
 
-export interface MailServer {
-  readonly protocol: 'imap' | 'pop3' | 'smtp';
-  readonly host: string;
-  readonly port: number;
-  readonly security: 'tls' | 'starttls';
-  readonly username: string;
-}
+export type { MailServer };
+export type { ChainEntry, CheckReport } from '../../tls/report.ts';
+export type { TrustEntry } from '../../trust/ports.ts';
 
-export interface Integration {
-  readonly id: string;
-  readonly provider: Provider;
-  readonly name: string;
-  readonly description?: string;
-  readonly clientId: string;
-  readonly clientSecretSet: boolean;
-  readonly scopes: readonly string[];
-  readonly authorizationEndpoint: string;
-  readonly tokenEndpoint: string;
-  readonly issuer: string;
-  readonly tenant?: string;
-  readonly mailServer?: MailServer;
-  readonly redirectUrl: string;
-  readonly status: Status;
-  readonly accessTokenExpiresAt?: string;
-  readonly lastRefreshAt?: string;
-  readonly authorizedAt?: string;
-  readonly lastError?: { readonly code: string; readonly message: string; readonly at: string };
-  readonly refreshFailures?: number;
-  readonly nextRefreshAttemptAt?: string;
-  readonly notice?: string;
-}
+/** An integration as GET /admin/integrations/{id} answers it; PATCH adds `notice` when the redirect URL changed. */
+export type Integration = IntegrationView & { readonly notice?: string };
+export type Provider = Integration['provider'];
+export type Status = Integration['status'];
 
 export interface TestStep {
   readonly name: string;
@@ -53,45 +30,6 @@ export interface Presets {
   readonly microsoft: { readonly scopes: readonly string[]; readonly authorizationEndpoint: string; readonly tokenEndpoint: string; readonly issuer: string };
 }
 
-export interface ChainEntry {
-  readonly subject: string;
-  readonly issuer: string;
-  readonly notBefore: string;
-  readonly notAfter: string;
-  readonly daysLeft: number;
-  readonly fingerprintSha256: string;
-  readonly selfSigned: boolean;
-  readonly pem: string;
-  readonly source?: string;
-}
-
-export interface CheckReport {
-  readonly host: string;
-  readonly port: number;
-  readonly protocol: string;
-  readonly trusted: boolean;
-  readonly verdict: string;
-  readonly message: string;
-  readonly hostnameMatches: boolean;
-  readonly earliestExpiry: string | null;
-  readonly daysLeft: number | null;
-  readonly chain: readonly ChainEntry[];
-  readonly presented?: readonly string[];
-  readonly problems?: readonly string[];
-  readonly fix?: {
-    readonly pem: string;
-    readonly keytool: string;
-    readonly keytoolKeystore: string;
-    readonly alias: string;
-    readonly file: string;
-    readonly reason: string;
-    readonly serverFix?: string;
-    readonly anchor: { readonly subject: string; readonly fingerprintSha256: string };
-  };
-  readonly error?: { readonly code: string; readonly message: string; readonly fix?: string };
-  readonly checkedAt?: string;
-}
-
 export interface Endpoint {
   readonly id: string;
   readonly host: string;
@@ -100,16 +38,6 @@ export interface Endpoint {
   readonly servername?: string;
   readonly warnDays?: number;
   readonly lastResult?: { readonly verdict: string; readonly trusted: boolean; readonly daysLeft: number | null; readonly earliestExpiry: string | null; readonly message: string; readonly checkedAt: string };
-}
-
-export interface TrustEntry {
-  readonly fingerprintSha256: string;
-  readonly alias: string;
-  readonly subject: string;
-  readonly issuer: string;
-  readonly notAfter: string;
-  readonly pem: string;
-  readonly addedAt: string;
 }
 
 export interface CertPreview {
