@@ -41,7 +41,7 @@ export function validateManifest(specs: readonly FunctionSpec[]): void {
     }
     const stores = Object.keys(spec.access.table ?? {});
     if (spec.access.table !== undefined && stores.length === 0) {
-      throw new ManifestError(spec.name, 'access.table names no store.', 'name the stores it uses (functions/table-items.ts), e.g. `table: { trust: \'read\' }`, or remove `table`.');
+      throw new ManifestError(spec.name, 'access.table names no store.', "name the stores it uses (functions/table-items.ts), e.g. `table: { trust: 'read' }`, or remove `table`.");
     }
     if (spec.access.outbound === true && spec.access.table?.trust === undefined) {
       throw new ManifestError(
