@@ -4,7 +4,7 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['node_modules/', 'cdk.out/', 'dist/', '.trustline/'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'dist/', '.dist-building-*/', '.trustline/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

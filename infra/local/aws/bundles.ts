@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { FunctionSpec } from '../../../functions/manifest.ts';
 import { BUNDLE_ENTRY, repoRoot } from '../../aws/bundling.ts';
@@ -33,7 +33,20 @@ export async function ensureBundles(specs: readonly FunctionSpec[], log: (line: 
   log(`Building the bundles (${reason}), as npm run build does...`);
   // Loaded only when needed: the build pulls in esbuild's API and the bundle graph.
   const { buildBundles } = await import('../../../scripts/build.ts');
-  await buildBundles();
+  // Built aside, then moved in: another aws-local (a parallel test file) may be building too, or
+  // already running on bundles it built, whose lazily loaded chunks must stay where they are.
+  const staging = path.join(repoRoot, `.dist-building-${String(process.pid)}`);
+  try {
+    await buildBundles(specs, staging);
+    if ((await staleBundles(specs)) === undefined) return;
+    await rm(DIST_DIR, { recursive: true, force: true });
+    await rename(staging, DIST_DIR).catch((error: unknown) => {
+      // ENOTEMPTY or EEXIST: the other build got there first, with the same sources.
+      if (!['ENOTEMPTY', 'EEXIST'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    });
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
 }
 
 async function newerFile(file: string, than: number): Promise<string | undefined> {
