@@ -5,8 +5,31 @@
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** `public`: open to the internet (provider callbacks, Connect). `admin`: IAM on AWS, bearer token locally. */
-export type AuthKind = 'public' | 'admin';
+/**
+ * `public`: open to the internet (provider callbacks, Connect). `admin`: IAM on AWS, bearer token locally.
+ * `connect`: the request must carry its own Atlassian Connect JWT (HS256 + qsh); the `jwt-authorizer`
+ * function decides, as an HTTP API Lambda REQUEST authorizer on AWS and the same way locally.
+ */
+export type AuthKind = 'public' | 'admin' | 'connect';
+
+/**
+ * How API Gateway calls the Connect authorizer, read by infra/aws (the HTTP API authorizer) and
+ * infra/local (which applies it to `connect` routes the same way).
+ */
+export const connectAuthorizer = {
+  /** The manifest function that decides. */
+  function: 'jwt-authorizer',
+  /**
+   * No identity source: the token rides in `Authorization: JWT ...` or in the `jwt` query parameter,
+   * and API Gateway would refuse (401, without calling the authorizer) a request lacking any listed
+   * source. Allowed because caching is off; the authorizer refuses a request without a token itself.
+   */
+  identitySource: [] as readonly string[],
+  /** Off: the qsh binds each token to one method, path and query, so no answer may serve another request. */
+  resultsCacheTtlSeconds: 0,
+  /** Payload format 2.0 with simple responses: `{isAuthorized, context}`. */
+  payloadFormatVersion: '2.0',
+} as const;
 
 export interface HttpRoute {
   readonly method: HttpMethod;

@@ -1,10 +1,11 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { type FunctionSpec, manifest as defaultManifest } from '../../functions/manifest.ts';
+import { connectAuthorizer, type FunctionSpec, manifest as defaultManifest } from '../../functions/manifest.ts';
 import { type Config, loadConfig } from '../../lib/runtime/config.ts';
 import { type Services, composeServices, setServices } from '../../lib/runtime/services.ts';
 import { type AdminAuth, loadAdminAuth } from './auth.ts';
+import { createConnectGate } from './connect-gate.ts';
 import { ListenError } from './errors.ts';
 import { createInvoker } from './functions.ts';
 import { type RouteEntry, createRouter } from './router.ts';
@@ -63,7 +64,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     markFailed = reject;
   });
   ready.catch(() => undefined); // requests waiting on it are closed with the server
-  const local = createLocalServer({ route, auth, invoke, ready, publicUrl: baseConfig.publicUrl });
+  const connect = createConnectGate(functions.find((fn) => fn.name === connectAuthorizer.function), invoke);
+  const local = createLocalServer({ route, auth, connect, invoke, ready, publicUrl: baseConfig.publicUrl });
   const port = await listen(local.server, options.port ?? baseConfig.port);
 
   let scheduler: RunningScheduler | undefined;
