@@ -68,8 +68,11 @@ export interface FunctionSpec {
   readonly entry: string;
   readonly http?: readonly HttpRoute[];
   readonly schedules?: readonly Schedule[];
-  /** Consumes an SQS queue (fan-out target); batch size per invocation. */
-  readonly queue?: { readonly batchSize: number };
+  /**
+   * Consumes an SQS queue (fan-out target): messages per invocation, and the age of the oldest
+   * waiting message that raises an alarm (the consumers are not keeping up).
+   */
+  readonly queue?: { readonly batchSize: number; readonly maxAgeMinutes?: number };
   readonly access: Access;
   readonly timeoutSeconds?: number;
   readonly memoryMb?: number;
@@ -118,12 +121,23 @@ export const manifest: readonly FunctionSpec[] = [
   },
   {
     name: 'cert-check-schedule',
-    description: 'Checks every certificate target (32 at a time), stores the latest result, emits EMF metrics, alerts on state changes.',
+    description: 'Hourly: sends every certificate target, in batches, to the cert-check-worker queue.',
     entry: 'functions/cert-check-schedule/handler.ts',
     schedules: [{ cron: '0 * * * *', description: 'Hourly certificate checks' }],
+    // Lists the targets and queues them; the checks, results and alerts are the worker's.
+    access: { table: 'read', queueTo: 'cert-check-worker' },
+    timeoutSeconds: 120,
+  },
+  {
+    name: 'cert-check-worker',
+    description: 'Checks the certificate targets of the queued batches (32 at a time), stores the latest results, emits EMF metrics, alerts on state changes.',
+    entry: 'functions/cert-check-worker/handler.ts',
+    // 4 messages of 16 endpoints: 64 checks, two rounds of 32 at worst. A queue older than 30 minutes
+    // means the hourly run will not finish before the next one starts.
+    queue: { batchSize: 4, maxAgeMinutes: 30 },
     access: { table: 'readwrite', alerts: true, outbound: true },
-    // Each endpoint has its own 10 s deadline; 32 in flight make ~1,000 endpoints fit well within this.
-    timeoutSeconds: 900,
+    // Two rounds of checks at their worst (10 s deadline plus at most 5 s of AIA download each), with room to spare.
+    timeoutSeconds: 60,
     memoryMb: 512,
   },
   {
@@ -160,7 +174,8 @@ export const manifest: readonly FunctionSpec[] = [
     name: 'token-refresh-worker',
     description: "Refreshes the OAuth grants the scheduled run queued when more were due than it could finish.",
     entry: 'functions/token-refresh-worker/handler.ts',
-    queue: { batchSize: 10 },
+    // An access token refreshed 15 minutes late may already have expired.
+    queue: { batchSize: 10, maxAgeMinutes: 15 },
     access: { secrets: { prefix: 'integrations/', write: true }, table: 'readwrite', alerts: true, outbound: true },
     // A batch of 10 refreshes at once: lease wait 12 s + token endpoint 15 s + store retries 20 s.
     timeoutSeconds: 90,

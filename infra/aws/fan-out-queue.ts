@@ -40,6 +40,16 @@ export class FanOutQueue extends Construct {
       this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }),
       `Messages for ${consumer.spec.name} failed ${MAX_RECEIVES} times and wait in its dead-letter queue.`,
     );
+    const maxAgeMinutes = consumer.spec.queue?.maxAgeMinutes;
+    if (maxAgeMinutes !== undefined) {
+      alerts.alarm(
+        this,
+        'AgeAlarm',
+        this.queue.metricApproximateAgeOfOldestMessage({ period: ALARM_PERIOD, statistic: 'Maximum' }),
+        `Messages for ${consumer.spec.name} have waited ${maxAgeMinutes} minutes: its consumers are not keeping up (throttled, failing or too few).`,
+        maxAgeMinutes * 60,
+      );
+    }
   }
 }
 

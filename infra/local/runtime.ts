@@ -8,6 +8,7 @@ import { type AdminAuth, loadAdminAuth } from './auth.ts';
 import { createConnectGate } from './connect-gate.ts';
 import { ListenError } from './errors.ts';
 import { createInvoker } from './functions.ts';
+import { withLocalQueues } from './queue.ts';
 import { type RouteEntry, createRouter } from './router.ts';
 import { type RunningScheduler, scheduledJobs, startScheduler } from './scheduler.ts';
 import { createLocalServer } from './server.ts';
@@ -71,7 +72,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   let scheduler: RunningScheduler | undefined;
   try {
     const config = effectiveConfig(baseConfig, port);
-    setServices(options.services ?? (await composeServices(config)));
+    setServices(withLocalQueues(options.services ?? (await composeServices(config)), functions, invoke));
     scheduler = startScheduler(scheduledJobs(functions), invoke);
     markReady();
     const runtime: LocalRuntime = {
