@@ -69,10 +69,11 @@ export interface FunctionSpec {
   readonly http?: readonly HttpRoute[];
   readonly schedules?: readonly Schedule[];
   /**
-   * Consumes an SQS queue (fan-out target): messages per invocation, and the age of the oldest
-   * waiting message that raises an alarm (the consumers are not keeping up).
+   * Consumes an SQS queue (fan-out target): messages per invocation; the age of the oldest waiting
+   * message that raises an alarm (the consumers are not keeping up); the most invocations the queue
+   * runs at once (so a large backlog cannot take the account's whole Lambda concurrency).
    */
-  readonly queue?: { readonly batchSize: number; readonly maxAgeMinutes?: number };
+  readonly queue?: { readonly batchSize: number; readonly maxAgeMinutes?: number; readonly maxConcurrency?: number };
   readonly access: Access;
   readonly timeoutSeconds?: number;
   readonly memoryMb?: number;
@@ -133,8 +134,9 @@ export const manifest: readonly FunctionSpec[] = [
     description: 'Checks the certificate targets of the queued batches (32 at a time), stores the latest results, emits EMF metrics, alerts on state changes.',
     entry: 'functions/cert-check-worker/handler.ts',
     // 4 messages of 16 endpoints: 64 checks, two rounds of 32 at worst. A queue older than 30 minutes
-    // means the hourly run will not finish before the next one starts.
-    queue: { batchSize: 4, maxAgeMinutes: 30 },
+    // means the hourly run will not finish before the next one starts. 50 at once leave the rest of
+    // the account's concurrency (1,000 by default) to the HTTP API and the refresh functions.
+    queue: { batchSize: 4, maxAgeMinutes: 30, maxConcurrency: 50 },
     access: { table: 'readwrite', alerts: true, outbound: true },
     // Two rounds of checks at their worst (10 s deadline plus at most 5 s of AIA download each), with room to spare.
     timeoutSeconds: 60,

@@ -33,7 +33,8 @@ export class FanOutQueue extends Construct {
       deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: MAX_RECEIVES },
     });
     // Partial batch responses: one failing item is retried alone, the rest of the batch is done.
-    consumer.addEventSource(new SqsEventSource(this.queue, { batchSize, reportBatchItemFailures: true }));
+    const maxConcurrency = consumer.spec.queue?.maxConcurrency;
+    consumer.addEventSource(new SqsEventSource(this.queue, { batchSize, reportBatchItemFailures: true, ...(maxConcurrency === undefined ? {} : { maxConcurrency }) }));
     alerts.alarm(
       this,
       'DeadLettersAlarm',

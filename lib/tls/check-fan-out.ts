@@ -1,8 +1,8 @@
 import { logger } from '../observe/logger.ts';
 import type { Clock, MetadataStore } from '../store/ports.ts';
-import { type CheckQueue, checkMessages, parseCheckMessage } from './check-queue.ts';
+import { type CheckQueue, checkMessages, ENDPOINTS_PER_MESSAGE, parseCheckMessage } from './check-queue.ts';
 import { mapBounded } from './concurrency.ts';
-import { createEndpointStore } from './endpoints.ts';
+import { createEndpointStore, type Endpoint, ENDPOINT_KIND } from './endpoints.ts';
 import { EndpointNotFoundError } from './errors.ts';
 import { checkAndRecord, type CheckDeps, DEFAULT_CONCURRENCY } from './scheduled-run.ts';
 
@@ -15,20 +15,34 @@ export interface FanOutSummary {
   readonly deferred: number;
 }
 
+/** Endpoints read per page while queueing (whole messages): one page's messages are sent before the next is read. */
+const LIST_PAGE_SIZE = ENDPOINTS_PER_MESSAGE * 64;
+
 /**
- * The scheduled run with a queue: lists every endpoint and sends them in messages of
- * ENDPOINTS_PER_MESSAGE, stamped with the run's start; the workers check them.
+ * The scheduled run with a queue: pages through every endpoint and sends them in messages of
+ * ENDPOINTS_PER_MESSAGE, stamped with the run's start; the workers check them. Memory stays one
+ * page whatever the number of endpoints.
  */
 export async function enqueueScheduledChecks(deps: { readonly metadata: MetadataStore; readonly clock: Clock }, queue: CheckQueue): Promise<FanOutSummary> {
-  const endpoints = await createEndpointStore(deps.metadata, deps.clock).list();
-  const messages = checkMessages(
-    endpoints.map((endpoint) => endpoint.id),
-    new Date(deps.clock.now()).toISOString(),
-  );
-  const { failed } = await queue.send(messages);
-  const deferred = failed.reduce((sum, message) => sum + message.endpointIds.length, 0);
+  const runAt = new Date(deps.clock.now()).toISOString();
+  let endpoints = 0;
+  let sent = 0;
+  let deferred = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await deps.metadata.list<Endpoint>(ENDPOINT_KIND, { limit: LIST_PAGE_SIZE, ...(cursor === undefined ? {} : { cursor }) });
+    const messages = checkMessages(
+      page.items.map((item) => item.data.id),
+      runAt,
+    );
+    const { failed } = messages.length === 0 ? { failed: [] } : await queue.send(messages);
+    endpoints += page.items.length;
+    sent += messages.length - failed.length;
+    deferred += failed.reduce((sum, message) => sum + message.endpointIds.length, 0);
+    cursor = page.cursor;
+  } while (cursor !== undefined);
   if (deferred > 0) logger.warn('Some certificate checks could not be queued; the next run checks them', { deferred });
-  return { endpoints: endpoints.length, messages: messages.length - failed.length, deferred };
+  return { endpoints, messages: sent, deferred };
 }
 
 /** One queued message as the worker receives it (an SQS record, or the local runtime's queue). */
@@ -77,7 +91,7 @@ export async function consumeCheckMessages(deps: CheckDeps & { readonly concurre
       throw error;
     });
     if (endpoint === undefined) return 'skipped';
-    const report = await checkAndRecord(deps, store, endpoint);
+    const report = await checkAndRecord(deps, store, endpoint, { previous });
     return report.verdict === 'ok' || report.verdict === 'expiring' ? 'ok' : 'failing';
   });
   let checked = 0;

@@ -36,6 +36,7 @@ describe('the hourly certificate run fanned out through SQS (cert-check-schedule
       EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
       BatchSize: workerSpec.queue!.batchSize,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: workerSpec.queue!.maxConcurrency },
     });
   });
 
