@@ -135,7 +135,7 @@ function javaOnFailure(error: TlsCheckError): string {
     return `Java will wait for its own timeout (${exception}) or hang.`;
   }
   if (error instanceof ProtocolMismatchError) return '';
-  if (error instanceof StartTlsRefusedError) return 'Java mail clients that require STARTTLS will refuse to continue.';
+  if (error instanceof StartTlsRefusedError) return 'Java clients that require STARTTLS will refuse to continue.';
   return 'Java will fail with javax.net.ssl.SSLHandshakeException.';
 }
 

@@ -29,7 +29,7 @@ const shown = (line: string) => line.replace(/[^\x20-\x7E]/g, '?').slice(0, 100)
 /** Throws ProtocolMismatchError when a STARTTLS dialogue's first line shows the server speaks another protocol. */
 export function assertSpeaks(kind: StartTlsKind, line: string, address: string): void {
   const spoken = identifyGreeting(line);
-  if (spoken !== undefined && spoken.kind !== kind) throw new ProtocolMismatchError(address, spoken.name, spoken.protocol, kind.toUpperCase(), shown(line));
+  if (spoken !== undefined && spoken.kind !== kind) throw new ProtocolMismatchError(address, spoken.name, spoken.protocol, kind.toUpperCase(), `greeted "${shown(line)}"`);
 }
 
 /**
@@ -67,5 +67,5 @@ export function sniffGreeting(host: string, port: number, waitMs: number, socket
 export function plainTextMismatch(line: string | undefined, address: string): ProtocolMismatchError | undefined {
   const spoken = line === undefined ? undefined : identifyGreeting(line);
   if (line === undefined || spoken === undefined) return undefined;
-  return new ProtocolMismatchError(address, `${spoken.name} in plain text`, spoken.protocol, 'TLS', shown(line));
+  return new ProtocolMismatchError(address, `${spoken.name} in plain text`, spoken.protocol, 'TLS', `greeted "${shown(line)}"`);
 }

@@ -3,9 +3,10 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { withDeadline, type Deadline } from './deadline.ts';
 import { plainTextMismatch, sniffGreeting } from './greeting.ts';
-import { ConnectFailedError, StartTlsRefusedError, TlsCheckError, TlsHandshakeError } from './errors.ts';
+import { ConnectFailedError, ProtocolMismatchError, StartTlsRefusedError, TlsCheckError, TlsHandshakeError } from './errors.ts';
 import { LineReader } from './line-reader.ts';
-import { startTlsKind, type Protocol } from './protocols.ts';
+import { defaultPort, implicitCounterpart, protocolLabel, startTlsCounterpart, startTlsKind, type Protocol } from './protocols.ts';
+import { speaksPlainLdap, speaksTls } from './sniff.ts';
 import { imapStartTls } from './starttls-imap.ts';
 import { ldapStartTls } from './starttls-ldap.ts';
 import { pop3StartTls } from './starttls-pop3.ts';
@@ -67,19 +68,49 @@ export function probe(target: ProbeTarget, options: ProbeOptions): Promise<Probe
     deadline.signal.addEventListener('abort', destroyAll, { once: true });
     try {
       const plain = await connect(target, address, sockets);
-      await startTls(target.protocol, plain, deadline, address);
+      try {
+        await startTls(target.protocol, plain, deadline, address);
+      } catch (error) {
+        // A refusal that an implicit-TLS port would also give: find out whether the port speaks TLS at once.
+        if (!(error instanceof StartTlsRefusedError)) throw error;
+        throw (await tlsMismatch(target, address, deadline, sockets)) ?? error;
+      }
       deadline.stage = 'handshake';
       try {
         return await handshake(plain, target, options, address, sockets);
       } catch (error) {
         // Plain text where TLS was expected: find out what the server speaks, to name the right --protocol.
         if (!(error instanceof TlsHandshakeError && error.plainText && startTlsKind(target.protocol) === undefined)) throw error;
-        throw plainTextMismatch(await sniffGreeting(target.host, target.port, deadline.remainingMs(), sockets), address) ?? error;
+        throw (await plainTextSpoken(target, address, deadline, sockets)) ?? withStartTlsFix(error, target.protocol);
       }
     } finally {
       destroyAll();
     }
   });
+}
+
+/** What an implicit-TLS check met instead of TLS: a greeting Trustline knows, or LDAP (which does not greet). */
+async function plainTextSpoken(target: ProbeTarget, address: string, deadline: Deadline, sockets: net.Socket[]): Promise<TlsCheckError | undefined> {
+  const greeted = plainTextMismatch(await sniffGreeting(target.host, target.port, deadline.remainingMs(), sockets), address);
+  if (greeted !== undefined || target.protocol !== 'ldaps') return greeted;
+  if (!(await speaksPlainLdap(target.host, target.port, deadline.remainingMs(), sockets))) return undefined;
+  return new ProtocolMismatchError(address, 'LDAP in plain text', 'ldap-starttls', 'TLS', 'answered an LDAP StartTLS request in plain text');
+}
+
+/** The mismatch for a STARTTLS check of a port that speaks TLS from the first byte, if it does. */
+async function tlsMismatch(target: ProbeTarget, address: string, deadline: Deadline, sockets: net.Socket[]): Promise<TlsCheckError | undefined> {
+  const implicit = implicitCounterpart(target.protocol);
+  if (implicit === undefined || !(await speaksTls(target.host, target.port, sniFor(target), deadline.remainingMs(), sockets))) return undefined;
+  return new ProtocolMismatchError(address, 'TLS from the first byte', implicit, protocolLabel(target.protocol), 'closed the plain-text conversation, and completed a TLS handshake on a new connection');
+}
+
+/** The plain-text handshake failure with the STARTTLS protocol of the one asked (ldaps: ldap-starttls). */
+function withStartTlsFix(error: TlsHandshakeError, protocol: Protocol): TlsHandshakeError {
+  const starttls = startTlsCounterpart(protocol);
+  if (starttls === undefined) return error;
+  const fixed = new TlsHandshakeError(error.address, typeof error.actual === 'string' ? error.actual : 'the server did not answer in TLS', `Use --protocol ${starttls} for this port, or the implicit-TLS port (${String(defaultPort(protocol))}).`, { cause: error.cause });
+  fixed.plainText = true;
+  return fixed;
 }
 
 function connect(target: ProbeTarget, address: string, sockets: net.Socket[]): Promise<net.Socket> {
