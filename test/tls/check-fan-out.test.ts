@@ -102,6 +102,18 @@ describe('the scheduled run, fanned out', () => {
     expect(await enqueueScheduledChecks({ metadata, clock }, queue)).toEqual({ endpoints: 20, messages: 1, deferred: ENDPOINTS_PER_MESSAGE });
   });
 
+  it('refuses to run on AWS without the worker queue rather than checking every endpoint in one invocation', async () => {
+    const config = loadConfig({ TRUSTLINE_BACKEND: 'aws' });
+    const base = { config, clock, metadata: memoryMetadata() } as unknown as Services;
+    setServices(base);
+    try {
+      const schedule = spec('cert-check-schedule');
+      await expect(createInvoker()(schedule, scheduledEvent({ fn: schedule, schedule: schedule.schedules![0]! }))).rejects.toThrow(/TRUSTLINE_QUEUE_URL_CERT_CHECK_WORKER/);
+    } finally {
+      setServices(undefined);
+    }
+  });
+
   it('sends the messages to SQS with SendMessageBatch (real SDK, loopback SQS)', async () => {
     const sqs = await startFakeSqs();
     try {
