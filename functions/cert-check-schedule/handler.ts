@@ -1,7 +1,10 @@
 import { logger } from '../../lib/observe/logger.ts';
 import { ConfigError } from '../../lib/runtime/config-error.ts';
 import { services } from '../../lib/runtime/services.ts';
-import { emfEndpointMetrics, enqueueScheduledChecks, type FanOutSummary, runScheduledChecks, type RunSummary } from '../../lib/tls/index.ts';
+// Not through lib/tls/index.ts: on AWS this function only queues, and a static import of the index
+// would load every check module at start (the inline fallback below loads them on use).
+import { enqueueScheduledChecks, type FanOutSummary } from '../../lib/tls/check-enqueue.ts';
+import type { RunSummary } from '../../lib/tls/index.ts';
 
 /**
  * Hourly: sends every configured endpoint, in batches, to the cert-check-worker's queue (SQS on
@@ -18,6 +21,7 @@ export async function handler(): Promise<FanOutSummary | RunSummary> {
   if (deps.config.backend === 'aws') {
     throw new ConfigError('Invalid setting TRUSTLINE_QUEUE_URL_CERT_CHECK_WORKER: the scheduled certificate run on AWS needs the cert-check-worker queue the stack sets.');
   }
+  const { emfEndpointMetrics, runScheduledChecks } = await import('../../lib/tls/index.ts');
   const summary = await runScheduledChecks({ ...deps, metrics: emfEndpointMetrics() });
   logger.info('Certificate check run finished', { ...summary });
   return summary;
