@@ -25,6 +25,7 @@ import {
   ENDPOINTS_PER_MESSAGE,
   enqueueScheduledChecks,
   type EndpointMetrics,
+  mapBounded,
   parseCheckMessage,
 } from '../../lib/tls/index.ts';
 import { createTrustContext, createTrustStore } from '../../lib/trust/index.ts';
@@ -67,13 +68,13 @@ async function countingServer(keyPem: string, certPem: string): Promise<{ port: 
 
 /** Writes endpoint records straight to the store (add() lists every target to enforce the cap). */
 async function seedEndpoints(metadata: MetadataStore, ports: readonly number[], count: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const id = `ep-${String(i).padStart(5, '0')}`;
-    const endpoint: Endpoint = { id, host: '127.0.0.1', port: ports[i % ports.length]!, protocol: 'https', servername: 'localhost', createdAt: new Date().toISOString() };
-    await metadata.put({ kind: ENDPOINT_KIND, id, data: endpoint });
-    ids.push(id);
-  }
+  const endpoints = Array.from(
+    { length: count },
+    (_, i): Endpoint => ({ id: `ep-${String(i).padStart(5, '0')}`, host: '127.0.0.1', port: ports[i % ports.length]!, protocol: 'https', servername: 'localhost', createdAt: new Date().toISOString() }),
+  );
+  // 100 writes in flight: the embedded store commits concurrent writes together.
+  await mapBounded(endpoints, 100, (endpoint) => metadata.put({ kind: ENDPOINT_KIND, id: endpoint.id, data: endpoint }));
+  const ids = endpoints.map((endpoint) => endpoint.id);
   return ids;
 }
 
@@ -207,7 +208,7 @@ describe('the hourly run through the local runtime: schedule -> local queue -> c
       await Promise.all(servers.map((s) => s.close()));
       await rm(dataDir, { recursive: true, force: true });
     };
-  }, 120_000);
+  }, 300_000);
   afterAll(() => close());
 
   it(`checks all ${ENDPOINTS} endpoints exactly once and stores every result`, async () => {
