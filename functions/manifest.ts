@@ -1,3 +1,5 @@
+import type { ItemSetName } from './table-items.ts';
+
 /**
  * THE list of Trustline's functions. The CDK stack (infra/aws) and the local runtime
  * (infra/local) are both generated from it: a capability adds its functions here and nowhere else.
@@ -44,11 +46,17 @@ export interface Schedule {
   readonly description: string;
 }
 
+/**
+ * The metadata-table stores a function uses (functions/table-items.ts) and how: on AWS it may touch
+ * only their item kinds (`dynamodb:LeadingKeys`), and write only those of the `readwrite` ones.
+ */
+export type TableAccess = { readonly [store in ItemSetName]?: 'read' | 'readwrite' };
+
 /** What a function may touch; infra/aws turns this into least-privilege IAM grants. */
 export interface Access {
   /** Secrets under `trustline/<prefix>`; `write` adds put/create/delete. */
   readonly secrets?: { readonly prefix: string; readonly write: boolean };
-  readonly table?: 'read' | 'readwrite';
+  readonly table?: TableAccess;
   /** Publish to the alert topic (SNS on AWS, the log locally). */
   readonly alerts?: boolean;
   /** Send to the fan-out queue of another function (SQS on AWS, in-process locally). */
@@ -105,7 +113,7 @@ export const manifest: readonly FunctionSpec[] = [
       { method: 'POST', path: '/admin/endpoints/{id}/check', auth: 'admin' },
     ],
     // A check publishes an alert when the endpoint's state changes; truststore entries are read from the table.
-    access: { table: 'readwrite', alerts: true, outbound: true },
+    access: { table: { endpoints: 'readwrite', trust: 'read' }, alerts: true, outbound: true },
     // One check: 10 s deadline plus at most 5 s of AIA download.
     timeoutSeconds: 30,
   },
@@ -118,7 +126,7 @@ export const manifest: readonly FunctionSpec[] = [
       { method: 'GET', path: '/admin/trust', auth: 'admin' },
       { method: 'DELETE', path: '/admin/trust/{fingerprintSha256}', auth: 'admin' },
     ],
-    access: { table: 'readwrite' },
+    access: { table: { trust: 'readwrite' } },
   },
   {
     name: 'cert-check-schedule',
@@ -126,7 +134,7 @@ export const manifest: readonly FunctionSpec[] = [
     entry: 'functions/cert-check-schedule/handler.ts',
     schedules: [{ cron: '0 * * * *', description: 'Hourly certificate checks' }],
     // Lists the targets and queues them; the checks, results and alerts are the worker's.
-    access: { table: 'read', queueTo: 'cert-check-worker' },
+    access: { table: { endpoints: 'read' }, queueTo: 'cert-check-worker' },
     timeoutSeconds: 120,
   },
   {
@@ -137,7 +145,7 @@ export const manifest: readonly FunctionSpec[] = [
     // means the hourly run will not finish before the next one starts. 50 at once leave the rest of
     // the account's concurrency (1,000 by default) to the HTTP API and the refresh functions.
     queue: { batchSize: 4, maxAgeMinutes: 30, maxConcurrency: 50 },
-    access: { table: 'readwrite', alerts: true, outbound: true },
+    access: { table: { endpoints: 'readwrite', trust: 'read' }, alerts: true, outbound: true },
     // Two rounds of checks at their worst (10 s deadline plus at most 5 s of AIA download each), with room to spare.
     timeoutSeconds: 60,
     memoryMb: 512,
@@ -158,7 +166,12 @@ export const manifest: readonly FunctionSpec[] = [
       { method: 'GET', path: '/admin/integrations/{id}/token', auth: 'admin' },
     ],
     // Secrets under trustline/integrations/; leases, states and truststore entries in the table.
-    access: { secrets: { prefix: 'integrations/', write: true }, table: 'readwrite', alerts: true, outbound: true },
+    access: {
+      secrets: { prefix: 'integrations/', write: true },
+      table: { integrations: 'readwrite', oauthStates: 'readwrite', leases: 'readwrite', trust: 'read' },
+      alerts: true,
+      outbound: true,
+    },
     // API Gateway answers within 30 s: a connection test's token call (15 s) and mail login (12 s) fit.
     timeoutSeconds: 30,
   },
@@ -168,7 +181,13 @@ export const manifest: readonly FunctionSpec[] = [
     entry: 'functions/token-refresh/handler.ts',
     schedules: [{ cron: '*/5 * * * *', description: 'Refresh OAuth access tokens expiring within 15 minutes or not refreshed for 24 hours' }],
     // Tokens under trustline/integrations/; integrations, leases and the due index in the table.
-    access: { secrets: { prefix: 'integrations/', write: true }, table: 'readwrite', alerts: true, queueTo: 'token-refresh-worker', outbound: true },
+    access: {
+      secrets: { prefix: 'integrations/', write: true },
+      table: { integrations: 'readwrite', leases: 'readwrite', trust: 'read' },
+      alerts: true,
+      queueTo: 'token-refresh-worker',
+      outbound: true,
+    },
     // Shorter than the 5-minute schedule, so runs do not overlap; 45 s of it are kept for the fan-out.
     timeoutSeconds: 180,
   },
@@ -178,7 +197,12 @@ export const manifest: readonly FunctionSpec[] = [
     entry: 'functions/token-refresh-worker/handler.ts',
     // An access token refreshed 15 minutes late may already have expired.
     queue: { batchSize: 10, maxAgeMinutes: 15 },
-    access: { secrets: { prefix: 'integrations/', write: true }, table: 'readwrite', alerts: true, outbound: true },
+    access: {
+      secrets: { prefix: 'integrations/', write: true },
+      table: { integrations: 'readwrite', leases: 'readwrite', trust: 'read' },
+      alerts: true,
+      outbound: true,
+    },
     // A batch of 10 refreshes at once: lease wait 12 s + token endpoint 15 s + store retries 20 s.
     timeoutSeconds: 90,
   },
@@ -187,7 +211,12 @@ export const manifest: readonly FunctionSpec[] = [
     description: "Public OAuth 2.0 redirect target: exchanges the code and stores the integration's tokens.",
     entry: 'functions/oauth-callback/handler.ts',
     http: [{ method: 'GET', path: '/oauth/callback/{redirectKey}', auth: 'public' }],
-    access: { secrets: { prefix: 'integrations/', write: true }, table: 'readwrite', outbound: true },
+    // Takes the pending authorization, marks its state used, stores the grant under the integration's lease.
+    access: {
+      secrets: { prefix: 'integrations/', write: true },
+      table: { oauthStates: 'readwrite', integrations: 'readwrite', leases: 'readwrite', trust: 'read' },
+      outbound: true,
+    },
     timeoutSeconds: 30,
   },
   {
@@ -208,7 +237,7 @@ export const manifest: readonly FunctionSpec[] = [
     ],
     // Shared secrets under trustline/connect/; the table holds the truststore the key-server fetch uses
     // and the lifecycle tokens already used (refused when replayed).
-    access: { secrets: { prefix: 'connect/', write: true }, table: 'readwrite', outbound: true },
+    access: { secrets: { prefix: 'connect/', write: true }, table: { lifecycleTokens: 'readwrite', trust: 'read' }, outbound: true },
   },
   {
     name: 'jwt-authorizer',

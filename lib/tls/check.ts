@@ -79,7 +79,7 @@ export async function checkEndpoint(target: ProbeTarget, options: CheckOptions):
   const sources: TrustSources = { managed: options.managedConsulted ?? true, caFile: extra.length > 0 };
   let probed;
   try {
-    probed = await probe(target, { timeoutMs, secureContext: secureContextFor(anchors) });
+    probed = await probe(target, { timeoutMs, secureContext: secureContextFor(anchors), outbound: options.trust.outbound });
   } catch (error) {
     if (!(error instanceof TlsCheckError)) throw error;
     return failureReport(base, error, now());

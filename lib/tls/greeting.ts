@@ -36,9 +36,9 @@ export function assertSpeaks(kind: StartTlsKind, line: string, address: string):
  * Opens a second plain connection and reads the server's first line, to tell why a TLS
  * handshake met plain text. Resolves undefined when the server says nothing in time.
  */
-export function sniffGreeting(host: string, port: number, waitMs: number, sockets: net.Socket[]): Promise<string | undefined> {
+export function sniffGreeting(host: string, port: number, waitMs: number, sockets: net.Socket[], lookup: net.LookupFunction): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
+    const socket = net.connect({ host, port, lookup });
     sockets.push(socket);
     let text = '';
     const done = (line: string | undefined) => {

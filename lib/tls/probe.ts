@@ -1,6 +1,8 @@
 import type { X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
+import { OutboundRefusedError } from '../trust/errors.ts';
+import type { OutboundPolicy } from '../trust/outbound-policy.ts';
 import { withDeadline, type Deadline } from './deadline.ts';
 import { plainTextMismatch, sniffGreeting } from './greeting.ts';
 import { ConnectFailedError, ProtocolMismatchError, StartTlsRefusedError, TlsCheckError, TlsHandshakeError } from './errors.ts';
@@ -25,6 +27,8 @@ export interface ProbeOptions {
   readonly timeoutMs: number;
   /** Anchors for Node's own verdict (kept for comparison; the analysis does not rely on it). */
   readonly secureContext?: tls.SecureContext;
+  /** THE outbound policy (the trust context's): no check reaches a link-local address or the Lambda runtime API. */
+  readonly outbound: OutboundPolicy;
 }
 
 /** What the server presented, in the order it sent it. */
@@ -67,13 +71,13 @@ export function probe(target: ProbeTarget, options: ProbeOptions): Promise<Probe
     };
     deadline.signal.addEventListener('abort', destroyAll, { once: true });
     try {
-      const plain = await connect(target, address, sockets);
+      const plain = await connect(target, address, sockets, options.outbound);
       try {
         await startTls(target.protocol, plain, deadline, address);
       } catch (error) {
         // A refusal that an implicit-TLS port would also give: find out whether the port speaks TLS at once.
         if (!(error instanceof StartTlsRefusedError)) throw error;
-        throw (await tlsMismatch(target, address, deadline, sockets)) ?? error;
+        throw (await tlsMismatch(target, address, deadline, sockets, options.outbound)) ?? error;
       }
       deadline.stage = 'handshake';
       try {
@@ -81,7 +85,7 @@ export function probe(target: ProbeTarget, options: ProbeOptions): Promise<Probe
       } catch (error) {
         // Plain text where TLS was expected: find out what the server speaks, to name the right --protocol.
         if (!(error instanceof TlsHandshakeError && error.plainText && startTlsKind(target.protocol) === undefined)) throw error;
-        throw (await plainTextSpoken(target, address, deadline, sockets)) ?? withStartTlsFix(error, target.protocol);
+        throw (await plainTextSpoken(target, address, deadline, sockets, options.outbound)) ?? withStartTlsFix(error, target.protocol);
       }
     } finally {
       destroyAll();
@@ -90,17 +94,19 @@ export function probe(target: ProbeTarget, options: ProbeOptions): Promise<Probe
 }
 
 /** What an implicit-TLS check met instead of TLS: a greeting Trustline knows, or LDAP (which does not greet). */
-async function plainTextSpoken(target: ProbeTarget, address: string, deadline: Deadline, sockets: net.Socket[]): Promise<TlsCheckError | undefined> {
-  const greeted = plainTextMismatch(await sniffGreeting(target.host, target.port, deadline.remainingMs(), sockets), address);
+async function plainTextSpoken(target: ProbeTarget, address: string, deadline: Deadline, sockets: net.Socket[], outbound: OutboundPolicy): Promise<TlsCheckError | undefined> {
+  const lookup = outbound.lookup('service', target.port);
+  const greeted = plainTextMismatch(await sniffGreeting(target.host, target.port, deadline.remainingMs(), sockets, lookup), address);
   if (greeted !== undefined || target.protocol !== 'ldaps') return greeted;
-  if (!(await speaksPlainLdap(target.host, target.port, deadline.remainingMs(), sockets))) return undefined;
+  if (!(await speaksPlainLdap(target.host, target.port, deadline.remainingMs(), sockets, lookup))) return undefined;
   return new ProtocolMismatchError(address, 'LDAP in plain text', 'ldap-starttls', 'TLS', 'answered an LDAP StartTLS request in plain text');
 }
 
 /** The mismatch for a STARTTLS check of a port that speaks TLS from the first byte, if it does. */
-async function tlsMismatch(target: ProbeTarget, address: string, deadline: Deadline, sockets: net.Socket[]): Promise<TlsCheckError | undefined> {
+async function tlsMismatch(target: ProbeTarget, address: string, deadline: Deadline, sockets: net.Socket[], outbound: OutboundPolicy): Promise<TlsCheckError | undefined> {
   const implicit = implicitCounterpart(target.protocol);
-  if (implicit === undefined || !(await speaksTls(target.host, target.port, sniFor(target), deadline.remainingMs(), sockets))) return undefined;
+  if (implicit === undefined) return undefined;
+  if (!(await speaksTls(target.host, target.port, sniFor(target), deadline.remainingMs(), sockets, outbound.lookup('service', target.port)))) return undefined;
   return new ProtocolMismatchError(address, 'TLS from the first byte', implicit, protocolLabel(target.protocol), 'closed the plain-text conversation, and completed a TLS handshake on a new connection');
 }
 
@@ -113,9 +119,18 @@ function withStartTlsFix(error: TlsHandshakeError, protocol: Protocol): TlsHands
   return fixed;
 }
 
-function connect(target: ProbeTarget, address: string, sockets: net.Socket[]): Promise<net.Socket> {
+/**
+ * Connects under the outbound policy: an address literal is checked here (Node does not look one
+ * up), a name through the policy's lookup, which keeps only the addresses it allows.
+ */
+function connect(target: ProbeTarget, address: string, sockets: net.Socket[], outbound: OutboundPolicy): Promise<net.Socket> {
+  const refusal = net.isIP(target.host) === 0 ? undefined : outbound.refusal(target.host, target.port, 'service');
+  if (refusal !== undefined) {
+    const refused = new OutboundRefusedError(address, refusal);
+    return Promise.reject(new ConnectFailedError(address, connectReason(refused), javaException(refused, target.host), { cause: refused }));
+  }
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: target.host, port: target.port });
+    const socket = net.connect({ host: target.host, port: target.port, lookup: outbound.lookup('service', target.port) });
     sockets.push(socket);
     socket.once('connect', () => {
       socket.off('error', onError);
@@ -129,6 +144,7 @@ function connect(target: ProbeTarget, address: string, sockets: net.Socket[]): P
 }
 
 function connectReason(error: NodeJS.ErrnoException): string {
+  if (error instanceof OutboundRefusedError) return `Trustline's outbound policy refuses it: ${error.reason}`;
   switch (error.code) {
     case 'ECONNREFUSED':
       return 'the connection was refused (nothing listens on that port)';
