@@ -8,10 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FunctionSpec, manifest } from '../../functions/manifest.ts';
 import { createInvoker } from '../../infra/local/functions.ts';
 import { LOCAL_MAX_RECEIVES, createLocalQueue, withLocalQueues } from '../../infra/local/queue.ts';
+import { startLocalRuntime } from '../../infra/local/runtime.ts';
 import { scheduledEvent } from '../../infra/local/scheduler.ts';
 import type { Alert, AlertSink } from '../../lib/observe/alerts.ts';
 import { loadConfig } from '../../lib/runtime/config.ts';
-import { type Services, setServices } from '../../lib/runtime/services.ts';
+import { type Services, services as currentServices, setServices } from '../../lib/runtime/services.ts';
 import { createLocalStores } from '../../lib/store/local/index.ts';
 import type { MetadataStore } from '../../lib/store/ports.ts';
 import { createSqsCheckQueue } from '../../lib/tls/check-queue-sqs.ts';
@@ -33,6 +34,7 @@ import { fakeCredentials, testRegion } from '../support/aws-test-credentials.ts'
 import { memoryMetadata } from '../support/tls/memory-metadata.ts';
 import { chain } from '../support/tls/pki.ts';
 import { startFakeSqs } from '../refresh/support/fake-sqs.ts';
+import { stubServices } from '../support/stub-services.ts';
 
 const clock = { now: () => Date.now() };
 const noMetrics: EndpointMetrics = { record: () => undefined };
@@ -239,5 +241,19 @@ describe('the hourly run through the local runtime: schedule -> local queue -> c
     expect(queue.deadLetters).toEqual([expect.objectContaining({ body: poison, receiveCount: LOCAL_MAX_RECEIVES })]);
     expect(deliveries.flat().filter((body) => body === poison)).toHaveLength(LOCAL_MAX_RECEIVES);
     expect(deliveries.flat().filter((body) => body === good)).toHaveLength(1);
+  });
+});
+
+describe('npm start (the local runtime)', () => {
+  it('gives the scheduled run its in-process queue to cert-check-worker', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'trustline-fan-out-rt-'));
+    const config = { ...loadConfig({ TRUSTLINE_DATA_DIR: dataDir }), adminToken: 'a'.repeat(32) };
+    const rt = await startLocalRuntime({ port: 0, config, services: stubServices(config), manifest, shutdownGraceMs: 500 });
+    try {
+      expect((await currentServices()).certCheckQueue).toBeDefined();
+    } finally {
+      await rt.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
