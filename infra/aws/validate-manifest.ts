@@ -1,4 +1,4 @@
-import type { FunctionSpec } from '../../functions/manifest.ts';
+import { connectAuthorizer, type FunctionSpec } from '../../functions/manifest.ts';
 import { scheduleExpression } from './schedule.ts';
 import { CronConversionError, ManifestError } from './errors.ts';
 
@@ -58,6 +58,14 @@ export function validateManifest(specs: readonly FunctionSpec[]): void {
         throw new ManifestError(spec.name, `the schedule "${schedule.cron}" cannot run on EventBridge Scheduler: ${error.problem}`, error.fix, { cause: error });
       }
     }
+  }
+  const authorizer = specs.find((s) => s.name === connectAuthorizer.function);
+  const guarded = specs.find((s) => s.http?.some((route) => route.auth === 'connect'));
+  if (guarded !== undefined && authorizer === undefined) {
+    throw new ManifestError(guarded.name, `a route has auth 'connect' but the manifest has no "${connectAuthorizer.function}" function to authorize it.`, `keep the "${connectAuthorizer.function}" entry of functions/manifest.ts.`);
+  }
+  if (authorizer?.http?.length) {
+    throw new ManifestError(authorizer.name, 'the Connect authorizer serves routes of its own.', 'remove its `http` routes: API Gateway calls it before the routes it protects.');
   }
   for (const spec of specs) {
     const target = spec.access.queueTo;

@@ -1,12 +1,14 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { type FunctionSpec, manifest as defaultManifest } from '../../functions/manifest.ts';
+import { connectAuthorizer, type FunctionSpec, manifest as defaultManifest } from '../../functions/manifest.ts';
 import { type Config, loadConfig } from '../../lib/runtime/config.ts';
 import { type Services, composeServices, setServices } from '../../lib/runtime/services.ts';
 import { type AdminAuth, loadAdminAuth } from './auth.ts';
+import { createConnectGate } from './connect-gate.ts';
 import { ListenError } from './errors.ts';
 import { createInvoker } from './functions.ts';
+import { withLocalQueues } from './queue.ts';
 import { type RouteEntry, createRouter } from './router.ts';
 import { type RunningScheduler, scheduledJobs, startScheduler } from './scheduler.ts';
 import { createLocalServer } from './server.ts';
@@ -71,13 +73,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     markFailed = reject;
   });
   ready.catch(() => undefined); // requests waiting on it are closed with the server
-  const local = createLocalServer({ route, auth, invoke, ready, publicUrl: baseConfig.publicUrl });
+  const connect = createConnectGate(functions.find((fn) => fn.name === connectAuthorizer.function), invoke);
+  const local = createLocalServer({ route, auth, connect, invoke, ready, publicUrl: baseConfig.publicUrl });
   const port = await listen(local.server, options.port ?? baseConfig.port);
 
   let scheduler: RunningScheduler | undefined;
   try {
     const config = effectiveConfig(baseConfig, port);
-    if (options.invoke === undefined) setServices(options.services ?? (await composeServices(config)));
+    // With an invoke of its own (aws-local: the built bundles), the functions compose their own services.
+    if (options.invoke === undefined) setServices(withLocalQueues(options.services ?? (await composeServices(config)), functions, invoke));
     scheduler = startScheduler(scheduledJobs(functions), invoke);
     markReady();
     const runtime: LocalRuntime = {
