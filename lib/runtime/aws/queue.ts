@@ -1,4 +1,5 @@
 import type { RefreshQueue } from '../../oauth/refresh-queue.ts';
+import { lambdaSdkSettings } from './sdk-settings.ts';
 
 /**
  * The token-refresh-worker's SQS queue. The client (and the SQS SDK) is loaded on the first send: a
@@ -9,7 +10,7 @@ export function createLazySqsRefreshQueue(region: string | undefined, queueUrl: 
   return {
     async send(integrationIds) {
       queue ??= Promise.all([import('@aws-sdk/client-sqs'), import('../../oauth/refresh-queue-sqs.ts')]).then(([{ SQSClient }, { createSqsRefreshQueue }]) =>
-        createSqsRefreshQueue({ client: new SQSClient(region === undefined ? {} : { region }), queueUrl }),
+        createSqsRefreshQueue({ client: new SQSClient({ ...lambdaSdkSettings(), ...(region === undefined ? {} : { region }) }), queueUrl }),
       );
       return (await queue).send(integrationIds);
     },
