@@ -47,11 +47,14 @@ export const bundleSettings = {
   external: [LMDB],
   // A Lambda function's credentials are in its environment: the SDK's default chain is replaced by the
   // environment provider, leaving out the other providers and the STS and SSO clients they would load.
-  // The SDK's `node:http` and `node:https` imports are served through `require` (lib/runtime/aws/node-http.ts says why).
+  // Node built-ins whose ES module facade evaluates costly lazy getters are served through `require`
+  // (lib/runtime/aws/node-http.ts and node-process.ts say why); a name one of them does not export
+  // fails the build. An alias also covers the module's subpaths, so modules that have some are left alone.
   alias: {
     '@aws-sdk/credential-provider-node': './lib/runtime/aws/lambda-credentials.ts',
     'node:http': './lib/runtime/aws/node-http.ts',
     'node:https': './lib/runtime/aws/node-https.ts',
+    'node:process': './lib/runtime/aws/node-process.ts',
   },
   outExtension: { '.js': '.mjs' },
   entryNames: 'index',
