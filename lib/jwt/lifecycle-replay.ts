@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConditionFailedError } from '../store/errors.ts';
+import type { ItemSet } from '../store/item-set.ts';
 import type { MetadataStore } from '../store/ports.ts';
 
 /**
@@ -8,6 +9,8 @@ import type { MetadataStore } from '../store/ports.ts';
  * `sharedSecret` until it expires. Each token is remembered, by its SHA-256, until then.
  */
 export const LIFECYCLE_TOKEN_KIND = 'connect-lifecycle-token';
+/** The table items of used lifecycle tokens. */
+export const LIFECYCLE_TOKEN_ITEMS: ItemSet = { kinds: [LIFECYCLE_TOKEN_KIND] };
 
 /** Records the token as used until `expiresAtMs`; false when it was already used. */
 export async function firstUse(metadata: MetadataStore, token: string, expiresAtMs: number): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConditionFailedError } from '../store/errors.ts';
+import type { ItemSet } from '../store/item-set.ts';
 import type { MetadataStore, StoredItem } from '../store/ports.ts';
 import { refreshDueAt } from './due.ts';
 import { IntegrationConflictError, IntegrationNameTakenError, IntegrationNotFoundError } from './errors.ts';
@@ -9,6 +10,8 @@ import { listAll } from '../store/list-all.ts';
 /** Metadata-store kinds: the integration, and one claim per name that keeps names unique. */
 export const INTEGRATION_KIND = 'integration';
 const NAME_KIND = 'integration-name';
+/** The table items of integrations; the scheduled refresh finds the due ones through the `due` index. */
+export const INTEGRATION_ITEMS: ItemSet = { kinds: [INTEGRATION_KIND, NAME_KIND], dueIndex: true };
 /** Far beyond any real installation, and keeps `list` finite. */
 const MAX_INTEGRATIONS = 10_000;
 const UPDATE_ATTEMPTS = 5;

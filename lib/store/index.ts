@@ -5,6 +5,7 @@
  */
 export type { Clock, Lease, LeaseStore, MetadataStore, NewItem, Page, PutCondition, SecretStore, SecretVersion, StoredItem } from './ports.ts';
 export { systemClock } from './ports.ts';
+export type { ItemSet } from './item-set.ts';
 export {
   ConditionFailedError,
   DataDirectoryOwnerError,
@@ -15,5 +16,5 @@ export {
   StoreError,
   StoreThrottledError,
 } from './errors.ts';
-export { createLeaseStore, LEASE_KIND } from './lease.ts';
+export { createLeaseStore, LEASE_ITEMS, LEASE_KIND } from './lease.ts';
 export { assertSecretName } from './secret-name.ts';

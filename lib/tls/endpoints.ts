@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import * as z from 'zod';
+import type { ItemSet } from '../store/item-set.ts';
 import type { Clock, MetadataStore } from '../store/ports.ts';
 import { EndpointNotFoundError, InvalidTargetError } from './errors.ts';
 import { defaultPort, PROTOCOLS, type Protocol } from './protocols.ts';
@@ -9,6 +10,8 @@ import { listAll } from '../store/list-all.ts';
 
 export const ENDPOINT_KIND = 'endpoint';
 export const RESULT_KIND = 'endpoint-result';
+/** The table items of certificate targets and their latest results. */
+export const ENDPOINT_ITEMS: ItemSet = { kinds: [ENDPOINT_KIND, RESULT_KIND] };
 /** Far above any real deployment; keeps listing and one scheduled run finite. */
 export const MAX_ENDPOINTS = 5000;
 

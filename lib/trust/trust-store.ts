@@ -1,3 +1,4 @@
+import type { ItemSet } from '../store/item-set.ts';
 import type { Clock, MetadataStore } from '../store/ports.ts';
 import { AliasTakenError } from './errors.ts';
 import { commonName, fingerprintSha256, parseSinglePem, toPem } from './pem.ts';
@@ -6,6 +7,8 @@ import { listAll } from '../store/list-all.ts';
 
 /** Metadata-store kind of truststore entries; the id is the SHA-256 fingerprint. */
 export const TRUST_KIND = 'trust';
+/** The table items the truststore keeps. */
+export const TRUST_ITEMS: ItemSet = { kinds: [TRUST_KIND] };
 /** A truststore of more than 10,000 anchors is a mistake; the bound keeps `list` finite. */
 const MAX_ENTRIES = 10_000;
 
