@@ -6,7 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { type FunctionSpec, manifest } from '../functions/manifest.ts';
-import { BUNDLE_ENTRY, functionBuildOptions, pruneUnreachableOutputs, repoRoot } from '../infra/aws/bundling.ts';
+import { assertNoLocalBackend, BUNDLE_ENTRY, functionBuildOptions, pruneUnreachableOutputs, repoRoot } from '../infra/aws/bundling.ts';
 import { type BundleGraph, bundleGraph } from './bundle-graph.ts';
 
 export interface Bundle {
@@ -27,6 +27,7 @@ export async function buildBundles(specs: readonly FunctionSpec[] = manifest, ou
       const dir = path.join(outDir, spec.name);
       const options = functionBuildOptions(spec, dir);
       const { metafile = { inputs: {}, outputs: {} } } = await build({ ...options, external: [...(options.external ?? []), ...external], absWorkingDir: repoRoot });
+      assertNoLocalBackend(spec.name, metafile, repoRoot, dir);
       pruneUnreachableOutputs(metafile, repoRoot, dir);
       const file = path.join(dir, BUNDLE_ENTRY);
       return { name: spec.name, spec, dir, file, graph: bundleGraph(metafile, path.relative(repoRoot, file)) };

@@ -3,10 +3,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions, Metafile } from 'esbuild';
 import type { Access, FunctionSpec } from '../../functions/manifest.ts';
+import { LocalCodeInBundleError } from './errors.ts';
 import { version } from '../../lib/runtime/version.ts';
 
 /** The repository root: manifest entries are relative to it. */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The embedded database of the local backend. */
+const LMDB = 'lmdb';
 
 /** The entry file of every bundle; Lambda's handler setting is `index.handler`. */
 export const BUNDLE_ENTRY = 'index.mjs';
@@ -38,14 +42,19 @@ export const bundleSettings = {
   mainFields: ['module', 'main'],
   // The AWS SDK is bundled: tree-shaken to the one client a chunk uses, it loads faster from one
   // file than the runtime's copy does from its many (`npm run bench -- cold-start` compares both).
-  external: [],
+  // lmdb, the local backend's database, is a native addon no Lambda uses: never bundled, and a
+  // bundle that would import it is refused (`assertNoLocalBackend`).
+  external: [LMDB],
   // A Lambda function's credentials are in its environment: the SDK's default chain is replaced by the
   // environment provider, leaving out the other providers and the STS and SSO clients they would load.
-  // The SDK's `node:http` and `node:https` imports are served through `require` (lib/runtime/aws/node-http.ts says why).
+  // Node built-ins whose ES module facade evaluates costly lazy getters are served through `require`
+  // (lib/runtime/aws/node-http.ts and node-process.ts say why); a name one of them does not export
+  // fails the build. An alias also covers the module's subpaths, so modules that have some are left alone.
   alias: {
     '@aws-sdk/credential-provider-node': './lib/runtime/aws/lambda-credentials.ts',
     'node:http': './lib/runtime/aws/node-http.ts',
     'node:https': './lib/runtime/aws/node-https.ts',
+    'node:process': './lib/runtime/aws/node-process.ts',
   },
   outExtension: { '.js': '.mjs' },
   entryNames: 'index',
@@ -109,4 +118,28 @@ export function pruneUnreachableOutputs(metafile: Metafile, workingDir: string, 
     rmSync(path.join(workingDir, file), { force: true });
     rmSync(path.join(workingDir, `${file}.map`), { force: true });
   }
+}
+
+/** Sources of the local backend: a Lambda bundle holding one of them carries code it can never run. */
+const LOCAL_BACKEND_SOURCES = ['lib/store/local/', 'lib/runtime/local-services.ts', 'node_modules/lmdb/', 'node_modules/@lmdb/'];
+
+/**
+ * The local-backend sources a bundle would load (from the entry, at start or lazily), and any import
+ * of lmdb left to run time; empty for a correct Lambda bundle.
+ */
+export function localBackendSources(metafile: Metafile, entryFile: string): string[] {
+  const unreachable = new Set(unreachableOutputs(metafile, entryFile));
+  const found = new Set<string>();
+  for (const [file, output] of Object.entries(metafile.outputs)) {
+    if (unreachable.has(file)) continue;
+    for (const source of Object.keys(output.inputs)) if (LOCAL_BACKEND_SOURCES.some((local) => source.includes(local))) found.add(source);
+    for (const edge of output.imports) if (edge.external && (edge.path === LMDB || edge.path.startsWith(`${LMDB}/`))) found.add(edge.path);
+  }
+  return [...found].sort();
+}
+
+/** Refuses a function's bundle that carries the local backend; paths are relative to `workingDir`, as esbuild reports them. */
+export function assertNoLocalBackend(functionName: string, metafile: Metafile, workingDir: string, outdir: string): void {
+  const found = localBackendSources(metafile, path.relative(workingDir, path.join(outdir, BUNDLE_ENTRY)));
+  if (found.length > 0) throw new LocalCodeInBundleError(functionName, found);
 }

@@ -5,7 +5,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { buildSync } from 'esbuild';
 import type { FunctionSpec } from '../../functions/manifest.ts';
-import { functionBuildOptions, pruneUnreachableOutputs, repoRoot } from './bundling.ts';
+import { assertNoLocalBackend, functionBuildOptions, pruneUnreachableOutputs, repoRoot } from './bundling.ts';
 
 export const DEFAULT_TIMEOUT_SECONDS = 15;
 export const DEFAULT_MEMORY_MB = 256;
@@ -66,7 +66,10 @@ function bundledCode(spec: FunctionSpec): Code {
       local: {
         tryBundle(outputDir) {
           const { metafile } = buildSync({ ...functionBuildOptions(spec, outputDir), absWorkingDir: repoRoot });
-          if (metafile !== undefined) pruneUnreachableOutputs(metafile, repoRoot, outputDir);
+          if (metafile !== undefined) {
+            assertNoLocalBackend(spec.name, metafile, repoRoot, outputDir);
+            pruneUnreachableOutputs(metafile, repoRoot, outputDir);
+          }
           return true;
         },
       },

@@ -1,7 +1,10 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { build, type Metafile } from 'esbuild';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { manifest } from '../../functions/manifest.ts';
-import { BUNDLE_ENTRY, functionBuildOptions, repoRoot, unreachableOutputs } from '../../infra/aws/bundling.ts';
+import { assertNoLocalBackend, BUNDLE_ENTRY, functionBuildOptions, localBackendSources, repoRoot, unreachableOutputs } from '../../infra/aws/bundling.ts';
+import { LocalCodeInBundleError } from '../../infra/aws/errors.ts';
 
 /** The source files a function's deployed bundle holds (unreachable chunks left out, as the build prunes them). */
 async function bundledSources(name: string): Promise<string[]> {
@@ -43,5 +46,40 @@ describe('Lambda bundles carry what the manifest access declares', () => {
   it('leaves out the chunks nothing reaches (the mail clients of a function that never tests a connection)', async () => {
     expect(has(await bundledSources('oauth-callback'), 'node_modules/imapflow/')).toBe(false);
     expect(has(await bundledSources('integrations'), 'node_modules/imapflow/')).toBe(true);
+  });
+});
+
+describe('Lambda bundles never carry the local backend', () => {
+  const fixtureDir = path.join(repoRoot, '.tmp-bundling-test', 'local-fixture');
+  afterAll(() => rm(fixtureDir, { recursive: true, force: true }));
+
+  it('holds for every function of the manifest (no lib/store/local, no lmdb)', async () => {
+    const results = await Promise.all(
+      manifest.map(async (spec) => {
+        const outdir = path.join(repoRoot, '.tmp-bundling-test', spec.name);
+        const { metafile } = await build({ ...functionBuildOptions(spec, outdir), absWorkingDir: repoRoot, write: false });
+        return { name: spec.name, found: localBackendSources(metafile as Metafile, path.relative(repoRoot, path.join(outdir, BUNDLE_ENTRY))) };
+      }),
+    );
+    expect(results).toEqual(manifest.map((spec) => ({ name: spec.name, found: [] })));
+  });
+
+  it('refuses a bundle whose handler reaches the local stores, naming lmdb and the local store modules', async () => {
+    await mkdir(fixtureDir, { recursive: true });
+    const entry = path.join(fixtureDir, 'handler.ts');
+    await writeFile(entry, "import { createLocalStores } from '../../lib/store/local/index.ts';\nexport const handler = () => typeof createLocalStores;\n");
+    const outdir = path.join(fixtureDir, 'out');
+    const spec = { name: 'reaches-local', description: 'fixture', entry: path.relative(repoRoot, entry), access: {} };
+    const { metafile } = await build({ ...functionBuildOptions(spec, outdir), absWorkingDir: repoRoot, write: false });
+    let refused: unknown;
+    try {
+      assertNoLocalBackend(spec.name, metafile as Metafile, repoRoot, outdir);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(LocalCodeInBundleError);
+    const { sources } = refused as LocalCodeInBundleError;
+    expect(sources).toContain('lmdb');
+    expect(sources.some((source) => source.startsWith('lib/store/local/'))).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import type { AlertSink } from '../../observe/alerts.ts';
+import { lambdaSdkSettings } from './sdk-settings.ts';
 
 /**
  * Alerts to the SNS topic. The client (and the SNS SDK) is loaded on the first alert: alerts follow
@@ -9,7 +10,7 @@ export function createLazySnsAlertSink(region: string | undefined, topicArn: str
   return {
     async publish(alert) {
       sink ??= Promise.all([import('@aws-sdk/client-sns'), import('../../observe/sns-alerts.ts')]).then(([{ SNSClient }, { createSnsAlertSink }]) =>
-        createSnsAlertSink({ client: new SNSClient(region === undefined ? {} : { region }), topicArn }),
+        createSnsAlertSink({ client: new SNSClient({ ...lambdaSdkSettings(), ...(region === undefined ? {} : { region }) }), topicArn }),
       );
       await (await sink).publish(alert);
     },

@@ -1,5 +1,6 @@
 import type { RefreshQueue } from '../../oauth/refresh-queue.ts';
 import type { CheckQueue } from '../../tls/check-queue.ts';
+import { lambdaSdkSettings } from './sdk-settings.ts';
 
 /**
  * The token-refresh-worker's SQS queue. The client (and the SQS SDK) is loaded on the first send: a
@@ -10,7 +11,7 @@ export function createLazySqsRefreshQueue(region: string | undefined, queueUrl: 
   return {
     async send(integrationIds) {
       queue ??= Promise.all([import('@aws-sdk/client-sqs'), import('../../oauth/refresh-queue-sqs.ts')]).then(([{ SQSClient }, { createSqsRefreshQueue }]) =>
-        createSqsRefreshQueue({ client: new SQSClient(region === undefined ? {} : { region }), queueUrl }),
+        createSqsRefreshQueue({ client: new SQSClient({ ...lambdaSdkSettings(), ...(region === undefined ? {} : { region }) }), queueUrl }),
       );
       return (await queue).send(integrationIds);
     },
@@ -23,7 +24,7 @@ export function createLazySqsCheckQueue(region: string | undefined, queueUrl: st
   return {
     async send(messages) {
       queue ??= Promise.all([import('@aws-sdk/client-sqs'), import('../../tls/check-queue-sqs.ts')]).then(([{ SQSClient }, { createSqsCheckQueue }]) =>
-        createSqsCheckQueue({ client: new SQSClient(region === undefined ? {} : { region }), queueUrl }),
+        createSqsCheckQueue({ client: new SQSClient({ ...lambdaSdkSettings(), ...(region === undefined ? {} : { region }) }), queueUrl }),
       );
       return (await queue).send(messages);
     },

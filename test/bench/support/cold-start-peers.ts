@@ -31,6 +31,10 @@ export async function startColdStartPeers(): Promise<ColdStartPeers> {
     environment: (spec) => ({
       TRUSTLINE_BACKEND: 'aws',
       AWS_REGION: testRegion,
+      // What Lambda tells every function about itself (read by the SDK and Powertools).
+      AWS_LAMBDA_FUNCTION_NAME: `trustline-${spec.name}`,
+      AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512',
+      AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${process.versions.node.split('.')[0]}.x`,
       // Lambda hands a function its role's credentials in these variables.
       AWS_ACCESS_KEY_ID: fakeCredentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: fakeCredentials.secretAccessKey,
