@@ -47,10 +47,17 @@ export interface Schedule {
 }
 
 /**
- * The metadata-table stores a function uses (functions/table-items.ts) and how: on AWS it may touch
- * only their item kinds (`dynamodb:LeadingKeys`), and write only those of the `readwrite` ones.
+ * How a function uses one store: `read`; `readwrite` (create and update); `readwrite-delete` (also
+ * remove or take items, a DeleteItem on AWS).
  */
-export type TableAccess = { readonly [store in ItemSetName]?: 'read' | 'readwrite' };
+export type TableLevel = 'read' | 'readwrite' | 'readwrite-delete';
+
+/**
+ * The metadata-table stores a function uses (functions/table-items.ts) and how: on AWS it may touch
+ * only their item kinds (`dynamodb:LeadingKeys`), write only those of the stores it writes, and
+ * delete only those of the `readwrite-delete` ones.
+ */
+export type TableAccess = { readonly [store in ItemSetName]?: TableLevel };
 
 /** What a function may touch; infra/aws turns this into least-privilege IAM grants. */
 export interface Access {
@@ -113,7 +120,7 @@ export const manifest: readonly FunctionSpec[] = [
       { method: 'POST', path: '/admin/endpoints/{id}/check', auth: 'admin' },
     ],
     // A check publishes an alert when the endpoint's state changes; truststore entries are read from the table.
-    access: { table: { endpoints: 'readwrite', trust: 'read' }, alerts: true, outbound: true },
+    access: { table: { endpoints: 'readwrite-delete', trust: 'read' }, alerts: true, outbound: true },
     // One check: 10 s deadline plus at most 5 s of AIA download.
     timeoutSeconds: 30,
   },
@@ -126,7 +133,7 @@ export const manifest: readonly FunctionSpec[] = [
       { method: 'GET', path: '/admin/trust', auth: 'admin' },
       { method: 'DELETE', path: '/admin/trust/{fingerprintSha256}', auth: 'admin' },
     ],
-    access: { table: { trust: 'readwrite' } },
+    access: { table: { trust: 'readwrite-delete' } },
   },
   {
     name: 'cert-check-schedule',
@@ -145,7 +152,7 @@ export const manifest: readonly FunctionSpec[] = [
     // means the hourly run will not finish before the next one starts. 50 at once leave the rest of
     // the account's concurrency (1,000 by default) to the HTTP API and the refresh functions.
     queue: { batchSize: 4, maxAgeMinutes: 30, maxConcurrency: 50 },
-    access: { table: { endpoints: 'readwrite', trust: 'read' }, alerts: true, outbound: true },
+    access: { table: { endpoints: 'readwrite-delete', trust: 'read' }, alerts: true, outbound: true },
     // Two rounds of checks at their worst (10 s deadline plus at most 5 s of AIA download each), with room to spare.
     timeoutSeconds: 60,
     memoryMb: 512,
@@ -168,7 +175,7 @@ export const manifest: readonly FunctionSpec[] = [
     // Secrets under trustline/integrations/; leases, states and truststore entries in the table.
     access: {
       secrets: { prefix: 'integrations/', write: true },
-      table: { integrations: 'readwrite', oauthStates: 'readwrite', leases: 'readwrite', trust: 'read' },
+      table: { integrations: 'readwrite-delete', oauthStates: 'readwrite', leases: 'readwrite', trust: 'read' },
       alerts: true,
       outbound: true,
     },
@@ -214,7 +221,7 @@ export const manifest: readonly FunctionSpec[] = [
     // Takes the pending authorization, marks its state used, stores the grant under the integration's lease.
     access: {
       secrets: { prefix: 'integrations/', write: true },
-      table: { oauthStates: 'readwrite', integrations: 'readwrite', leases: 'readwrite', trust: 'read' },
+      table: { oauthStates: 'readwrite-delete', integrations: 'readwrite', leases: 'readwrite', trust: 'read' },
       outbound: true,
     },
     timeoutSeconds: 30,

@@ -65,6 +65,7 @@ export class DataStores extends Construct {
     this.tableKey.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey');
     if (grant.write.length === 0) return;
     grantee.grantPrincipal.addToPrincipalPolicy(itemStatement(TABLE_OPERATIONS.write, [this.table.tableArn], grant.write));
+    if (grant.delete.length > 0) grantee.grantPrincipal.addToPrincipalPolicy(itemStatement(TABLE_OPERATIONS.delete, [this.table.tableArn], grant.delete));
     this.tableKey.grant(grantee, 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*');
   }
 

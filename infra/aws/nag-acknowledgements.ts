@@ -25,7 +25,7 @@ export function acknowledgeFunctionRole(role: IConstruct, spec: FunctionSpec): v
     'IAM5[Resource::*]',
     'X-Ray tracing (Tracing.ACTIVE) needs xray:PutTraceSegments and xray:PutTelemetryRecords, which have no resource-level permissions.',
   );
-  const writesTable = spec.access.table !== undefined && Object.values(spec.access.table).includes('readwrite');
+  const writesTable = spec.access.table !== undefined && Object.values(spec.access.table).some((level) => level !== 'read');
   if (writesTable) {
     acknowledgeNag(
       role,

@@ -137,7 +137,8 @@ describe.each([
       expect(secretStatements).toEqual([]);
     }
     expect(actions.includes('dynamodb:GetItem')).toBe(fn.access.table !== undefined);
-    expect(actions.includes('dynamodb:UpdateItem')).toBe(Object.values(fn.access.table ?? {}).includes('readwrite'));
+    expect(actions.includes('dynamodb:UpdateItem')).toBe(Object.values(fn.access.table ?? {}).some((level) => level !== 'read'));
+    expect(actions.includes('dynamodb:DeleteItem')).toBe(Object.values(fn.access.table ?? {}).includes('readwrite-delete'));
     expect(actions.includes('sns:Publish')).toBe(fn.access.alerts === true);
     expect(actions.includes('sqs:SendMessage')).toBe(fn.access.queueTo !== undefined);
   });
@@ -190,21 +191,30 @@ describe.each([
     'limits %s to the item kinds of the stores it names, writing only those of its readwrite stores',
     (name, access) => {
       const dueIndex = (Object.keys(access) as ItemSetName[]).some((store) => tableItemSets[store].dueIndex === true);
-      const expected = [
+      const expected: { Effect: string; Action: string | string[]; Resource: unknown; Condition: unknown }[] = [
         {
           Effect: 'Allow',
           Action: ['dynamodb:GetItem', 'dynamodb:Query'],
           Resource: dueIndex ? [tableArn, dueIndexArn] : tableArn,
-          Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': kindsOf(access, ['read', 'readwrite']) } },
+          Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': kindsOf(access, ['read', 'readwrite', 'readwrite-delete']) } },
         },
       ];
-      const written = kindsOf(access, ['readwrite']);
+      const written = kindsOf(access, ['readwrite', 'readwrite-delete']);
       if (written.length > 0) {
         expected.push({
           Effect: 'Allow',
-          Action: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          Action: 'dynamodb:UpdateItem',
           Resource: tableArn,
           Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': written } },
+        });
+      }
+      const deleted = kindsOf(access, ['readwrite-delete']);
+      if (deleted.length > 0) {
+        expected.push({
+          Effect: 'Allow',
+          Action: 'dynamodb:DeleteItem',
+          Resource: tableArn,
+          Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': deleted } },
         });
       }
       expect(tableStatements(name)).toEqual(expected);
@@ -232,7 +242,8 @@ describe('per-kind table access of the real functions (issue 12)', () => {
   });
 
   it('lets the public Connect lifecycle write only used lifecycle tokens', () => {
-    expect(kinds('connect-lifecycle', 'dynamodb:DeleteItem')).toEqual([['connect-lifecycle-token']]);
+    expect(kinds('connect-lifecycle', 'dynamodb:UpdateItem')).toEqual([['connect-lifecycle-token']]);
+    expect(kinds('connect-lifecycle', 'dynamodb:DeleteItem')).toEqual([]);
     expect(kinds('connect-lifecycle', 'dynamodb:Query')).toEqual([['connect-lifecycle-token', 'trust']]);
   });
 

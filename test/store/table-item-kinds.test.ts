@@ -61,8 +61,8 @@ describe('the DynamoDB adapter on the wire', () => {
     if (lease !== undefined) await leases.release(lease);
 
     const requests = proxy.requests();
-    expect(new Set(requests.map((r) => r.operation))).toEqual(new Set([...TABLE_OPERATIONS.read, ...TABLE_OPERATIONS.write]));
-    const granted = new Set<string>([...TABLE_OPERATIONS.read, ...TABLE_OPERATIONS.write]);
+    expect(new Set(requests.map((r) => r.operation))).toEqual(new Set([...TABLE_OPERATIONS.read, ...TABLE_OPERATIONS.write, ...TABLE_OPERATIONS.delete]));
+    const granted = new Set<string>([...TABLE_OPERATIONS.read, ...TABLE_OPERATIONS.write, ...TABLE_OPERATIONS.delete]);
     for (const request of requests) {
       expect(granted.has(request.operation), request.operation).toBe(true);
       const keys = leadingKeys(request);

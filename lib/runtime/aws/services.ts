@@ -21,12 +21,12 @@ declare const __TRUSTLINE_BUNDLE_OUTBOUND__: boolean | undefined;
 
 /** Every port: what a process running from source (tests, scripts) composes when no access is given. */
 const EVERY_STORE = {
-  integrations: 'readwrite',
-  oauthStates: 'readwrite',
-  leases: 'readwrite',
-  trust: 'readwrite',
-  endpoints: 'readwrite',
-  lifecycleTokens: 'readwrite',
+  integrations: 'readwrite-delete',
+  oauthStates: 'readwrite-delete',
+  leases: 'readwrite-delete',
+  trust: 'readwrite-delete',
+  endpoints: 'readwrite-delete',
+  lifecycleTokens: 'readwrite-delete',
 } as const satisfies Required<TableAccess>;
 const EVERY_PORT: Access = {
   secrets: { prefix: '', write: true },
@@ -52,7 +52,7 @@ export async function createAwsServices(config: Config, clock: Clock, access: Ac
       ? (await import('./table-stores.ts')).createAwsTableStores({ region, tableName, dynamoEndpoint, clock })
       : undefined;
   const metadata = tableStores?.metadata ?? undeclaredPort<MetadataStore>('the table', '`table`');
-  const leases = tableStores !== undefined && access.table?.leases === 'readwrite' ? tableStores.leases : undeclaredPort<LeaseStore>('the table (leases)', "`table: { leases: 'readwrite' }`");
+  const leases = tableStores !== undefined && access.table?.leases !== undefined && access.table.leases !== 'read' ? tableStores.leases : undeclaredPort<LeaseStore>('the table (leases)', "`table: { leases: 'readwrite' }`");
   const alerts =
     (typeof __TRUSTLINE_BUNDLE_ALERTS__ === 'undefined' || __TRUSTLINE_BUNDLE_ALERTS__) && access.alerts === true && alertTopicArn !== undefined
       ? (await import('./alerts.ts')).createLazySnsAlertSink(region, alertTopicArn)

@@ -32,7 +32,8 @@ export const TABLE_SCHEMA = {
  */
 export const TABLE_OPERATIONS = {
   read: ['GetItem', 'Query'],
-  write: ['UpdateItem', 'DeleteItem'],
+  write: ['UpdateItem'],
+  delete: ['DeleteItem'],
 } as const;
 
 /** CreateTable input for the schema above (local tooling and tests; CDK declares the same). */
