@@ -232,7 +232,8 @@ export const manifest: readonly FunctionSpec[] = [
     entry: 'functions/jwt-validate/handler.ts',
     // Admin: the answers reveal which Connect clients are installed and would make a free signature oracle.
     http: [{ method: 'POST', path: '/jwt/validate', auth: 'admin' }],
-    access: { secrets: { prefix: 'connect/', write: false } },
+    // The OIDC profile fetches the issuer's discovery document and keys, trusting the managed truststore.
+    access: { secrets: { prefix: 'connect/', write: false }, table: { trust: 'read' }, outbound: true },
   },
   {
     name: 'connect-lifecycle',

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { manifest } from '../../functions/manifest.ts';
 import type { ScheduledInvocation } from '../../infra/aws/stack.ts';
 import { type AwsLocal, startAwsLocal } from '../../infra/local/aws/start.ts';
@@ -11,6 +11,7 @@ import { representativeEvent } from '../bench/lambda-events.ts';
 import { startKeyServer, type KeyServer } from '../jwt/support/key-server.ts';
 import { CLIENT_KEY, SHARED_SECRET, installKeyPair, lifecycleToken, requestToken } from '../jwt/support/tokens.ts';
 import { type AuthorizationServer, startAuthorizationServer } from '../oauth/fixtures/authorization-server.ts';
+import { startJwtIssuer } from '../support/oidc-jwt-issuer.ts';
 import { signInAtProvider } from '../oauth/fixtures/browser.ts';
 import { judgeCall } from '../support/iam-simulation.ts';
 import { freePort } from '../support/ports.ts';
@@ -160,8 +161,9 @@ describe('npm run start:aws-local: the built bundles on the AWS adapters', () =>
       expect(local.alerts.map((a) => a.subject)).toContainEqual(expect.stringContaining('TLS check failing (self-signed)'));
 
       expect((await call('POST', '/admin/trust', { pem: server.pem, alias: 'aws-local-test' })).status).toBe(201);
+      // The scheduled run queues the endpoint; cert-check-worker checks it from the SQS emulator.
       await local.invoke('cert-check-schedule', scheduled('cert-check-schedule'));
-      expect(local.alerts.map((a) => a.subject)).toContainEqual(expect.stringContaining('Recovered'));
+      await vi.waitFor(() => { expect(local.alerts.map((a) => a.subject)).toContainEqual(expect.stringContaining('Recovered')); }, { timeout: 30_000, interval: 100 });
       const listed = await call<{ endpoints: { id: string; lastResult?: { verdict: string } }[] }>('GET', '/admin/endpoints');
       expect(listed.body.endpoints.find((e) => e.id === added.body.id)?.lastResult?.verdict).toBe('ok');
     });
@@ -192,6 +194,16 @@ describe('npm run start:aws-local: the built bundles on the AWS adapters', () =>
       expect(await local.invoke('jwt-authorizer', representativeEvent(spec, () => token))).toMatchObject({ isAuthorized: true });
     });
 
+    it('validates an OIDC access token in jwt-validate, fetching the issuer\'s discovery document and keys through the outbound policy', async () => {
+      const idp = await startJwtIssuer();
+      try {
+        const answer = await call<{ valid: boolean; claims?: { iss?: string } }>('POST', '/jwt/validate', { profile: 'oidc', token: await idp.token(), issuer: idp.issuer, audience: idp.audience });
+        expect(answer.body).toMatchObject({ valid: true, claims: { iss: idp.issuer } });
+      } finally {
+        await idp.close();
+      }
+    });
+
     it('uninstalls by deleting the shared secret (warm validators forget it when their 60 s cache ends)', async () => {
       expect((await lifecycle('uninstalled')).status).toBe(204);
       const deleted = local.calls.filter((c) => c.function === 'connect-lifecycle' && c.action === 'secretsmanager:DeleteSecret');
@@ -212,7 +224,7 @@ describe('npm run start:aws-local: the built bundles on the AWS adapters', () =>
 
     it('came from every function the flows reach, each with credentials of its own', () => {
       const callers = new Set(local.calls.map((c) => c.function));
-      const expected = ['integrations', 'oauth-callback', 'token-refresh', 'token-refresh-worker', 'endpoints', 'cert-check-schedule', 'trust', 'connect-lifecycle', 'jwt-validate', 'jwt-authorizer'];
+      const expected = ['integrations', 'oauth-callback', 'token-refresh', 'token-refresh-worker', 'endpoints', 'cert-check-schedule', 'cert-check-worker', 'trust', 'connect-lifecycle', 'jwt-validate', 'jwt-authorizer'];
       expect([...callers].sort()).toEqual(expected.sort());
     });
 

@@ -1,7 +1,8 @@
 import type { Access, TableAccess } from '../../../functions/manifest.ts';
 import { type AlertSink, logAlertSink } from '../../observe/alerts.ts';
-import type { Clock, LeaseStore, MetadataStore, SecretStore } from '../../store/ports.ts';
+import type { Clock, LeaseStore, MetadataStore, NewItem, PutCondition, SecretStore } from '../../store/ports.ts';
 import type { TrustContext } from '../../trust/ports.ts';
+import { createLeaseStore } from '../../store/lease.ts';
 import { createTrustStore } from '../../trust/trust-store.ts';
 import { outboundPolicyOptions, type Config } from '../config.ts';
 import type { Services } from '../services.ts';
@@ -47,12 +48,15 @@ export async function createAwsServices(config: Config, clock: Clock, access: Ac
     (typeof __TRUSTLINE_BUNDLE_SECRETS__ === 'undefined' || __TRUSTLINE_BUNDLE_SECRETS__) && access.secrets !== undefined
       ? (await import('./secret-store.ts')).createAwsSecretStore({ region, secretsEndpoint, secretsKmsKeyId })
       : undeclaredPort<SecretStore>('Secrets Manager', '`secrets`');
-  const tableStores =
+  // The build-time flag stays inline in each condition: esbuild drops the branch only when it sees it there.
+  const metadata =
     (typeof __TRUSTLINE_BUNDLE_TABLE__ === 'undefined' || __TRUSTLINE_BUNDLE_TABLE__) && access.table !== undefined
-      ? (await import('./table-stores.ts')).createAwsTableStores({ region, tableName, dynamoEndpoint, clock })
-      : undefined;
-  const metadata = tableStores?.metadata ?? undeclaredPort<MetadataStore>('the table', '`table`');
-  const leases = tableStores !== undefined && access.table?.leases !== undefined && access.table.leases !== 'read' ? tableStores.leases : undeclaredPort<LeaseStore>('the table (leases)', "`table: { leases: 'readwrite' }`");
+      ? lazyMetadata(async () => (await import('./table-stores.ts')).createAwsTableStores({ region, tableName, dynamoEndpoint, clock }).metadata)
+      : undeclaredPort<MetadataStore>('the table', '`table`');
+  const leases =
+    access.table?.leases !== undefined && access.table.leases !== 'read'
+      ? createLeaseStore(metadata, clock)
+      : undeclaredPort<LeaseStore>('the table (leases)', "`table: { leases: 'readwrite' }`");
   const alerts =
     (typeof __TRUSTLINE_BUNDLE_ALERTS__ === 'undefined' || __TRUSTLINE_BUNDLE_ALERTS__) && access.alerts === true && alertTopicArn !== undefined
       ? (await import('./alerts.ts')).createLazySnsAlertSink(region, alertTopicArn)
@@ -73,4 +77,34 @@ export async function createAwsServices(config: Config, clock: Clock, access: Ac
       ? (await import('../../trust/tls-context.ts')).createTrustContext(trustStore, { outbound: outboundPolicyOptions(config) })
       : undeclaredPort<TrustContext>('outbound connections', '`outbound: true`');
   return { config, secrets, metadata, leases, alerts, trustStore, trust, clock, refreshQueue, certCheckQueue };
+}
+
+/**
+ * The metadata store, its DynamoDB client built on the first call: a function that declares the
+ * table for a path most requests never take (jwt-validate reads the truststore only for an OIDC
+ * issuer's keys) does not load the client for the others.
+ */
+function lazyMetadata(load: () => Promise<MetadataStore>): MetadataStore {
+  let store: Promise<MetadataStore> | undefined;
+  const ready = () => (store ??= load());
+  return {
+    async get<T>(kind: string, id: string) {
+      return (await ready()).get<T>(kind, id);
+    },
+    async put<T>(item: NewItem<T>, condition?: PutCondition) {
+      return (await ready()).put<T>(item, condition);
+    },
+    async delete(kind, id, condition) {
+      return (await ready()).delete(kind, id, condition);
+    },
+    async take<T>(kind: string, id: string) {
+      return (await ready()).take<T>(kind, id);
+    },
+    async list<T>(kind: string, options?: { limit?: number; cursor?: string }) {
+      return (await ready()).list<T>(kind, options);
+    },
+    async queryDue<T>(kind: string, dueBy: number, options?: { limit?: number; cursor?: string }) {
+      return (await ready()).queryDue<T>(kind, dueBy, options);
+    },
+  };
 }
