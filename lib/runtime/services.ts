@@ -1,8 +1,9 @@
 import type { Access } from '../../functions/manifest.ts';
 import type { AlertSink } from '../observe/alerts.ts';
 import type { RefreshQueue } from '../oauth/refresh-queue.ts';
-import type { Clock, LeaseStore, MetadataStore, SecretStore } from '../store/ports.ts';
-import { systemClock } from '../store/ports.ts';
+import type { LeaseStore, MetadataStore, SecretStore } from '../store/ports.ts';
+import type { Clock } from '../clock.ts';
+import { systemClock } from '../clock.ts';
 import type { TrustContext, TrustStore } from '../trust/ports.ts';
 import { ConfigError } from './config-error.ts';
 import { type Config, loadConfig } from './config.ts';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import * as z from 'zod';
-import type { Clock, MetadataStore } from '../store/ports.ts';
+import type { MetadataStore } from '../store/ports.ts';
+import type { Clock } from '../clock.ts';
 import { EndpointNotFoundError, InvalidTargetError } from './errors.ts';
 import { defaultPort, PROTOCOLS, type Protocol } from './protocols.ts';
 import type { CheckReport } from './report.ts';

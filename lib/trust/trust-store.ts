@@ -1,4 +1,5 @@
-import type { Clock, MetadataStore } from '../store/ports.ts';
+import type { MetadataStore } from '../store/ports.ts';
+import type { Clock } from '../clock.ts';
 import { AliasTakenError } from './errors.ts';
 import { commonName, fingerprintSha256, parseSinglePem, toPem } from './pem.ts';
 import type { TrustEntry, TrustStore } from './ports.ts';

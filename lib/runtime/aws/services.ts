@@ -1,6 +1,7 @@
 import type { Access } from '../../../functions/manifest.ts';
 import { type AlertSink, logAlertSink } from '../../observe/alerts.ts';
-import type { Clock, LeaseStore, MetadataStore, SecretStore } from '../../store/ports.ts';
+import type { LeaseStore, MetadataStore, SecretStore } from '../../store/ports.ts';
+import type { Clock } from '../../clock.ts';
 import type { TrustContext } from '../../trust/ports.ts';
 import { createTrustStore } from '../../trust/trust-store.ts';
 import { outboundPolicyOptions, type Config } from '../config.ts';
