@@ -2,6 +2,7 @@
  * `npm start`: the local runtime on 127.0.0.1:PORT over the embedded stores. Ctrl-C or
  * SIGTERM stops it cleanly (schedules first, then the server after requests in progress).
  */
+import { ManifestError } from '../../functions/manifest-errors.ts';
 import { ConfigError, loadConfig } from '../../lib/runtime/config.ts';
 import { banner } from './banner.ts';
 import { LocalRuntimeError } from './errors.ts';
@@ -12,7 +13,7 @@ async function run(): Promise<void> {
   try {
     runtime = await startLocalRuntime({ config: loadConfig() });
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof LocalRuntimeError) {
+    if (error instanceof ConfigError || error instanceof LocalRuntimeError || error instanceof ManifestError) {
       console.error(`Trustline did not start: ${error.message}`);
       process.exitCode = error instanceof ConfigError ? 2 : 1;
       return;

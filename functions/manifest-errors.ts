@@ -1,13 +1,8 @@
-import { TrustlineError } from '../../lib/errors.ts';
-
-/** Base of the errors raised while building the AWS stack from the manifest. */
-export class InfraError extends TrustlineError {
-  readonly code: string = 'INFRA_ERROR';
-}
+import { TrustlineError } from '../lib/errors.ts';
 
 /** A manifest schedule is not valid five-field Unix cron, or EventBridge Scheduler cannot express it. */
-export class CronConversionError extends InfraError {
-  override readonly code = 'CRON_NOT_CONVERTIBLE';
+export class CronConversionError extends TrustlineError {
+  readonly code = 'CRON_NOT_CONVERTIBLE';
   constructor(
     override readonly actual: string,
     readonly problem: string,
@@ -19,8 +14,8 @@ export class CronConversionError extends InfraError {
 }
 
 /** The manifest is inconsistent (a `queueTo` naming no queue-consuming function, a duplicate route...). */
-export class ManifestError extends InfraError {
-  override readonly code = 'MANIFEST_INVALID';
+export class ManifestError extends TrustlineError {
+  readonly code = 'MANIFEST_INVALID';
   constructor(
     readonly functionName: string,
     readonly problem: string,
