@@ -1,7 +1,6 @@
 import * as z from 'zod';
-import { HttpProblem, httpHandler, json, readJson } from '../../lib/http/index.ts';
+import { httpHandler, json, readJson } from '../../lib/http/index.ts';
 import { connectVerifierFor } from '../../lib/jwt/compose.ts';
-import { OidcRequestError } from '../../lib/jwt/oidc-errors.ts';
 import { verifyOidcToken } from '../../lib/jwt/oidc-profile.ts';
 import { connectValidateInput, oidcValidateInput } from '../../lib/jwt/validate-input.ts';
 import { toVerifyDocument } from '../../lib/jwt/verify-document.ts';
@@ -25,13 +24,8 @@ export const handler = httpHandler({
       const { token, issuer, audience, jwksUrl } = readJson(event, oidcValidateInput);
       registerSecret(token);
       const { config, trust, clock } = await services();
-      try {
-        const document = await verifyOidcToken(token, { issuer, audience, ...(jwksUrl === undefined ? {} : { jwksUrl }) }, { fetch: trust.fetch, allowLoopbackHttp: config.allowLoopbackHttp, clock });
-        return json(200, document);
-      } catch (error) {
-        if (error instanceof OidcRequestError) throw new HttpProblem(400, error.code, error.message, { fix: error.fix });
-        throw error;
-      }
+      const document = await verifyOidcToken(token, { issuer, audience, ...(jwksUrl === undefined ? {} : { jwksUrl }) }, { fetch: trust.fetch, allowLoopbackHttp: config.allowLoopbackHttp, clock });
+      return json(200, document);
     }
     const { token, method, url } = readJson(event, connectValidateInput);
     registerSecret(token);
