@@ -1,4 +1,4 @@
-import { logger } from '../../lib/observe/logger.ts';
+import { logger } from '../../lib/observe/index.ts';
 import { services } from '../../lib/runtime/services.ts';
 import { emfEndpointMetrics, runScheduledChecks, type RunSummary } from '../../lib/tls/index.ts';
 

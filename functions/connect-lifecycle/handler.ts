@@ -1,11 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { httpHandler, noContent, readJson, toProblem, type HttpResult } from '../../lib/http/index.ts';
-import { installKeysFor } from '../../lib/jwt/compose.ts';
-import { JwtError, MissingTokenError } from '../../lib/jwt/errors.ts';
-import { handleLifecycle, installedPayloadSchema, uninstalledPayloadSchema } from '../../lib/jwt/lifecycle.ts';
-import { tokenFromRequest } from '../../lib/jwt/token-source.ts';
-import { logger } from '../../lib/observe/logger.ts';
+import { installKeysFor, JwtError, MissingTokenError, handleLifecycle, installedPayloadSchema, uninstalledPayloadSchema, tokenFromRequest } from '../../lib/jwt/index.ts';
+import { logger } from '../../lib/observe/index.ts';
 import { services } from '../../lib/runtime/services.ts';
 
 /**

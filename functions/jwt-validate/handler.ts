@@ -1,10 +1,7 @@
 import * as z from 'zod';
 import { httpHandler, json, readJson } from '../../lib/http/index.ts';
-import { connectVerifierFor } from '../../lib/jwt/compose.ts';
-import { verifyOidcToken } from '../../lib/jwt/oidc-profile.ts';
-import { connectValidateInput, oidcValidateInput } from '../../lib/jwt/validate-input.ts';
-import { toVerifyDocument } from '../../lib/jwt/verify-document.ts';
-import { registerSecret } from '../../lib/observe/redact.ts';
+import { connectVerifierFor, verifyOidcToken, connectValidateInput, oidcValidateInput, toVerifyDocument } from '../../lib/jwt/index.ts';
+import { registerSecret } from '../../lib/observe/index.ts';
 import { services } from '../../lib/runtime/services.ts';
 
 const profileOf = z.object({ profile: z.enum(['connect', 'oidc']).optional() });

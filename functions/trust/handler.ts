@@ -1,6 +1,6 @@
 import { httpHandler, HttpProblem, json, noContent, notFound, pathParam, readJson } from '../../lib/http/index.ts';
 import { services } from '../../lib/runtime/services.ts';
-import { trustAddInput } from '../../lib/trust/add-input.ts';
+import { trustAddInput } from '../../lib/trust/index.ts';
 
 /** Admin routes of the managed truststore: add a PEM, list, remove by SHA-256 fingerprint. */
 export const handler = httpHandler({

@@ -1,7 +1,7 @@
 import { Cron } from 'croner';
 import type { FunctionSpec, Schedule } from '../../functions/manifest.ts';
 import { type ScheduledInvocation, scheduledInvocation } from '../../functions/scheduled-event.ts';
-import { logger } from '../../lib/observe/logger.ts';
+import { logger } from '../../lib/observe/index.ts';
 import { InvalidScheduleError } from './errors.ts';
 
 export interface ScheduledJob {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { logger } from '../observe/logger.ts';
+import { logger } from '../observe/index.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { handleApi } from './api.ts';
 import { buildAssets, type ConsoleAssets } from './assets.ts';

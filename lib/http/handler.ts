@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { logger } from '../observe/logger.ts';
+import { logger } from '../observe/index.ts';
 import { HttpProblem, problemResult, toProblem } from './problem.ts';
 import type { HttpResult } from './response.ts';
 

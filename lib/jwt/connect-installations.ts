@@ -1,5 +1,5 @@
-import { registerSecret } from '../observe/redact.ts';
-import type { SecretStore } from '../store/ports.ts';
+import { registerSecret } from '../observe/index.ts';
+import type { SecretStore } from '../store/index.ts';
 import type { Clock } from '../clock.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { TrustlineError } from '../errors.ts';
-import { redactString } from '../observe/redact.ts';
-import { OutboundRefusedError } from '../trust/errors.ts';
+import { redactString } from '../observe/index.ts';
+import { OutboundRefusedError } from '../trust/index.ts';
 import type { MailServer } from './types.ts';
 
 /** Base of every error of lib/mail: a stable `code`, plain words, and what to do. */

@@ -16,3 +16,4 @@ export {
 } from './errors.ts';
 export { createLeaseStore, LEASE_KIND } from './lease.ts';
 export { assertSecretName } from './secret-name.ts';
+export { listAll } from './list-all.ts';

@@ -3,7 +3,7 @@ import { api } from '../api.ts';
 import { CopyButton, ErrorNote, useAction, when } from '../components.tsx';
 import { REDIRECT_FIX, redirectWarnings } from '../redirect-warnings.ts';
 import type { Integration, TestReport } from '../types.ts';
-import { nextStep, statusBadge } from './integrations.tsx';
+import { nextStep, statusBadge } from './integration-status.tsx';
 
 /** How often the page asks whether the sign-in in the other tab has completed. */
 const POLL_MS = 1500;
