@@ -1,3 +1,5 @@
+import type { ItemSetName } from './table-items.ts';
+
 /**
  * THE list of Trustline's functions. The CDK stack (infra/aws) and the local runtime
  * (infra/local) are both generated from it: a capability adds its functions here and nowhere else.
@@ -21,11 +23,17 @@ export interface Schedule {
   readonly description: string;
 }
 
+/**
+ * The metadata-table stores a function uses (functions/table-items.ts) and how: on AWS it may touch
+ * only their item kinds (`dynamodb:LeadingKeys`), and write only those of the `readwrite` ones.
+ */
+export type TableAccess = { readonly [store in ItemSetName]?: 'read' | 'readwrite' };
+
 /** What a function may touch; infra/aws turns this into least-privilege IAM grants. */
 export interface Access {
   /** Secrets under `trustline/<prefix>`; `write` adds put/create/delete. */
   readonly secrets?: { readonly prefix: string; readonly write: boolean };
-  readonly table?: 'read' | 'readwrite';
+  readonly table?: TableAccess;
   /** Publish to the alert topic (SNS on AWS, the log locally). */
   readonly alerts?: boolean;
   /** Send to the fan-out queue of another function (SQS on AWS, in-process locally). */
@@ -78,7 +86,7 @@ export const manifest: readonly FunctionSpec[] = [
       { method: 'POST', path: '/admin/endpoints/{id}/check', auth: 'admin' },
     ],
     // A check publishes an alert when the endpoint's state changes; truststore entries are read from the table.
-    access: { table: 'readwrite', alerts: true, outbound: true },
+    access: { table: { endpoints: 'readwrite', trust: 'read' }, alerts: true, outbound: true },
     // One check: 10 s deadline plus at most 5 s of AIA download.
     timeoutSeconds: 30,
   },
@@ -91,14 +99,14 @@ export const manifest: readonly FunctionSpec[] = [
       { method: 'GET', path: '/admin/trust', auth: 'admin' },
       { method: 'DELETE', path: '/admin/trust/{fingerprintSha256}', auth: 'admin' },
     ],
-    access: { table: 'readwrite' },
+    access: { table: { trust: 'readwrite' } },
   },
   {
     name: 'cert-check-schedule',
     description: 'Checks every certificate target (32 at a time), stores the latest result, emits EMF metrics, alerts on state changes.',
     entry: 'functions/cert-check-schedule/handler.ts',
     schedules: [{ cron: '0 * * * *', description: 'Hourly certificate checks' }],
-    access: { table: 'readwrite', alerts: true, outbound: true },
+    access: { table: { endpoints: 'readwrite', trust: 'read' }, alerts: true, outbound: true },
     // Each endpoint has its own 10 s deadline; 32 in flight make ~1,000 endpoints fit well within this.
     timeoutSeconds: 900,
     memoryMb: 512,
@@ -119,7 +127,12 @@ export const manifest: readonly FunctionSpec[] = [
       { method: 'GET', path: '/admin/integrations/{id}/token', auth: 'admin' },
     ],
     // Secrets under trustline/integrations/; leases, states and truststore entries in the table.
-    access: { secrets: { prefix: 'integrations/', write: true }, table: 'readwrite', alerts: true, outbound: true },
+    access: {
+      secrets: { prefix: 'integrations/', write: true },
+      table: { integrations: 'readwrite', oauthStates: 'readwrite', leases: 'readwrite', trust: 'read' },
+      alerts: true,
+      outbound: true,
+    },
     // API Gateway answers within 30 s: a connection test's token call (15 s) and mail login (12 s) fit.
     timeoutSeconds: 30,
   },
@@ -129,7 +142,13 @@ export const manifest: readonly FunctionSpec[] = [
     entry: 'functions/token-refresh/handler.ts',
     schedules: [{ cron: '*/5 * * * *', description: 'Refresh OAuth access tokens expiring within 15 minutes or not refreshed for 24 hours' }],
     // Tokens under trustline/integrations/; integrations, leases and the due index in the table.
-    access: { secrets: { prefix: 'integrations/', write: true }, table: 'readwrite', alerts: true, queueTo: 'token-refresh-worker', outbound: true },
+    access: {
+      secrets: { prefix: 'integrations/', write: true },
+      table: { integrations: 'readwrite', leases: 'readwrite', trust: 'read' },
+      alerts: true,
+      queueTo: 'token-refresh-worker',
+      outbound: true,
+    },
     // Shorter than the 5-minute schedule, so runs do not overlap; 45 s of it are kept for the fan-out.
     timeoutSeconds: 180,
   },
@@ -138,7 +157,12 @@ export const manifest: readonly FunctionSpec[] = [
     description: "Refreshes the OAuth grants the scheduled run queued when more were due than it could finish.",
     entry: 'functions/token-refresh-worker/handler.ts',
     queue: { batchSize: 10 },
-    access: { secrets: { prefix: 'integrations/', write: true }, table: 'readwrite', alerts: true, outbound: true },
+    access: {
+      secrets: { prefix: 'integrations/', write: true },
+      table: { integrations: 'readwrite', leases: 'readwrite', trust: 'read' },
+      alerts: true,
+      outbound: true,
+    },
     // A batch of 10 refreshes at once: lease wait 12 s + token endpoint 15 s + store retries 20 s.
     timeoutSeconds: 90,
   },
@@ -147,7 +171,12 @@ export const manifest: readonly FunctionSpec[] = [
     description: "Public OAuth 2.0 redirect target: exchanges the code and stores the integration's tokens.",
     entry: 'functions/oauth-callback/handler.ts',
     http: [{ method: 'GET', path: '/oauth/callback/{redirectKey}', auth: 'public' }],
-    access: { secrets: { prefix: 'integrations/', write: true }, table: 'readwrite', outbound: true },
+    // Takes the pending authorization, marks its state used, stores the grant under the integration's lease.
+    access: {
+      secrets: { prefix: 'integrations/', write: true },
+      table: { oauthStates: 'readwrite', integrations: 'readwrite', leases: 'readwrite', trust: 'read' },
+      outbound: true,
+    },
     timeoutSeconds: 30,
   },
   {
@@ -168,7 +197,7 @@ export const manifest: readonly FunctionSpec[] = [
     ],
     // Shared secrets under trustline/connect/; the table holds the truststore the key-server fetch uses
     // and the lifecycle tokens already used (refused when replayed).
-    access: { secrets: { prefix: 'connect/', write: true }, table: 'readwrite', outbound: true },
+    access: { secrets: { prefix: 'connect/', write: true }, table: { lifecycleTokens: 'readwrite', trust: 'read' }, outbound: true },
   },
   {
     name: 'jwt-authorizer',

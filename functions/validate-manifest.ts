@@ -20,9 +20,9 @@ export function manifestWarnings(specs: readonly FunctionSpec[]): string[] {
 }
 
 /**
- * Checks what the types cannot: names, unique routes, queue targets, secret prefixes and schedules
- * EventBridge Scheduler can run. `cdk synth` and the local runtime's start both call it, so a
- * manifest that runs locally also deploys.
+ * Checks what the types cannot: names, unique routes, queue targets, secret prefixes, table stores
+ * and schedules EventBridge Scheduler can run. `cdk synth` and the local runtime's start both call
+ * it, so a manifest that runs locally also deploys.
  */
 export function validateManifest(specs: readonly FunctionSpec[]): void {
   const names = new Set<string>();
@@ -42,6 +42,17 @@ export function validateManifest(specs: readonly FunctionSpec[]): void {
     const prefix = spec.access.secrets?.prefix;
     if (prefix !== undefined && !/^[A-Za-z0-9/_+=.@-]+$/.test(prefix)) {
       throw new ManifestError(spec.name, `the secrets prefix "${prefix}" is empty or holds characters outside a secret name.`, 'use a prefix such as "oauth/" (letters, digits, / _ + = . @ -).');
+    }
+    const stores = Object.keys(spec.access.table ?? {});
+    if (spec.access.table !== undefined && stores.length === 0) {
+      throw new ManifestError(spec.name, 'access.table names no store.', "name the stores it uses (functions/table-items.ts), e.g. `table: { trust: 'read' }`, or remove `table`.");
+    }
+    if (spec.access.outbound === true && spec.access.table?.trust === undefined) {
+      throw new ManifestError(
+        spec.name,
+        'access.outbound is set, but the function may not read the managed truststore that every outbound connection trusts.',
+        "add `trust: 'read'` to its access.table.",
+      );
     }
     for (const schedule of spec.schedules ?? []) {
       try {

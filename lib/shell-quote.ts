@@ -11,3 +11,13 @@ export function shellQuote(word: string): string {
   if (SAFE_WORD.test(word)) return word;
   return `'${word.replaceAll("'", `'\\''`)}'`;
 }
+
+/**
+ * A Trustline command line as the README runs it, each argument quoted: for messages written
+ * away from the CLI (errors, alerts, pages), which cannot know how the reader runs it.
+ *
+ * @example trustlineCommand('integrations', 'authorize', 'Support mailbox') // "npx trustline integrations authorize 'Support mailbox'"
+ */
+export function trustlineCommand(...args: readonly string[]): string {
+  return ['npx trustline', ...args.map(shellQuote)].join(' ');
+}

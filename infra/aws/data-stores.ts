@@ -3,8 +3,9 @@ import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/
 import { Effect, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import type { Access } from '../../functions/manifest.ts';
-import { TABLE_SCHEMA } from '../../lib/store/aws/table-schema.ts';
+import type { Access, TableAccess } from '../../functions/manifest.ts';
+import { TABLE_OPERATIONS, TABLE_SCHEMA } from '../../lib/store/aws/table-schema.ts';
+import { tableGrant } from './table-grants.ts';
 
 const SECRET_READ = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'];
 const SECRET_WRITE = [
@@ -49,10 +50,22 @@ export class DataStores extends Construct {
     });
   }
 
-  /** Grants the table access the manifest names (`read` or `readwrite`). */
-  grantTable(grantee: IGrantable, level: NonNullable<Access['table']>): void {
-    if (level === 'readwrite') this.table.grantReadWriteData(grantee);
-    else this.table.grantReadData(grantee);
+  /**
+   * Grants the adapter's operations on the items of the stores the manifest names, and no others:
+   * every statement holds a `dynamodb:LeadingKeys` condition listing exactly those kinds (the
+   * partition key is the kind), so the public callback cannot write a truststore entry.
+   */
+  grantTable(grantee: IGrantable, access: TableAccess): void {
+    const grant = tableGrant(access);
+    const dueIndexArn = `${this.table.tableArn}/index/${TABLE_SCHEMA.dueIndex.name}`;
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      itemStatement(TABLE_OPERATIONS.read, grant.dueIndex ? [this.table.tableArn, dueIndexArn] : [this.table.tableArn], grant.read),
+    );
+    // The key the table is encrypted with, as Table.grantReadData / grantReadWriteData give it.
+    this.tableKey.grant(grantee, 'kms:Decrypt', 'kms:DescribeKey');
+    if (grant.write.length === 0) return;
+    grantee.grantPrincipal.addToPrincipalPolicy(itemStatement(TABLE_OPERATIONS.write, [this.table.tableArn], grant.write));
+    this.tableKey.grant(grantee, 'kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*');
   }
 
   /** Grants the secrets under `trustline/<prefix>` only, plus the key, used through Secrets Manager only. */
@@ -74,6 +87,20 @@ export class DataStores extends Construct {
       }),
     );
   }
+}
+
+/**
+ * Allows `operations` on `resources` for items whose partition key is one of `kinds`.
+ * ForAllValues: every partition key a request names must be listed (each operation the adapter
+ * sends names one). StringEquals, not StringLike: a kind is the whole key, never a pattern.
+ */
+function itemStatement(operations: readonly string[], resources: string[], kinds: readonly string[]): PolicyStatement {
+  return new PolicyStatement({
+    effect: Effect.ALLOW,
+    actions: operations.map((operation) => `dynamodb:${operation}`),
+    resources,
+    conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [...kinds] } },
+  });
 }
 
 /** The ARN pattern of Trustline's secrets under a manifest prefix (Secrets Manager appends a random suffix). */

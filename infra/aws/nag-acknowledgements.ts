@@ -18,23 +18,21 @@ export function arnToken(resource: IConstruct): string {
 }
 
 /** The findings a function's role carries, given what the manifest lets it touch. */
-export function acknowledgeFunctionRole(role: IConstruct, spec: FunctionSpec, table: IConstruct): void {
+export function acknowledgeFunctionRole(role: IConstruct, spec: FunctionSpec): void {
   // This id also matches any other Resource::* on the role; test/infra/stack.test.ts guards secrets and table actions.
   acknowledgeNag(
     role,
     'IAM5[Resource::*]',
     'X-Ray tracing (Tracing.ACTIVE) needs xray:PutTraceSegments and xray:PutTelemetryRecords, which have no resource-level permissions.',
   );
-  if (spec.access.table) {
-    acknowledgeNag(role, `IAM5[Resource::${arnToken(table)}/index/*]`, "Queries use the table's own indexes (the `due` GSI); the grant covers this one table's indexes only.");
+  const writesTable = spec.access.table !== undefined && Object.values(spec.access.table).includes('readwrite');
+  if (writesTable) {
     acknowledgeNag(
       role,
       'IAM5[Action::kms:GenerateDataKey*]',
-      "Added by the DynamoDB (and SNS, for alerts) grants for Trustline's own customer-managed keys; the resources are those keys only.",
+      "Added by the DynamoDB write grant (and SNS, for alerts) for Trustline's own customer-managed keys; the resources are those keys only.",
     );
-    if (spec.access.table === 'readwrite') {
-      acknowledgeNag(role, 'IAM5[Action::kms:ReEncrypt*]', "Writes to the table re-encrypt with the table's own customer-managed key; scoped to that one key.");
-    }
+    acknowledgeNag(role, 'IAM5[Action::kms:ReEncrypt*]', "Writes to the table re-encrypt with the table's own customer-managed key; scoped to that one key.");
   } else if (spec.access.alerts) {
     acknowledgeNag(role, 'IAM5[Action::kms:GenerateDataKey*]', "Publishing to the encrypted alert topic needs data keys from the topic's own key; scoped to that one key.");
   }

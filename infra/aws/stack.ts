@@ -40,7 +40,7 @@ export class TrustlineStack extends Stack {
       if (spec.access.table) data.grantTable(fn, spec.access.table);
       if (spec.access.secrets) data.grantSecrets(fn, spec.access.secrets);
       if (spec.access.alerts) alerts.topic.grantPublish(fn);
-      acknowledgeFunctionRole(fn.executionRole, spec, data.table);
+      acknowledgeFunctionRole(fn.executionRole, spec);
       if (spec.http?.length) api.addFunctionRoutes(fnId, fn, spec.http);
       if (spec.schedules?.length) this.addSchedules(fnId, fn);
       alerts.alarm(fn, 'ErrorsAlarm', fn.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }), `Trustline ${spec.name} failed (Lambda Errors).`);

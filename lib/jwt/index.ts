@@ -33,5 +33,6 @@ export { handleLifecycle, verifyLifecycleToken, installedPayloadSchema, uninstal
 export { connectVerifierFor, installKeysFor } from './compose.ts';
 export { verifyOidcToken } from './oidc-profile.ts';
 export { connectValidateInput, oidcValidateInput, jwtValidateInput } from './validate-input.ts';
+export { LIFECYCLE_TOKEN_ITEMS } from './lifecycle-replay.ts';
 export * from './errors.ts';
 export { OidcRequestError } from './oidc-errors.ts';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConditionFailedError, type MetadataStore } from '../store/index.ts';
+import { ConditionFailedError, type ItemSet, type MetadataStore } from '../store/index.ts';
 
 /**
  * Table item kind of a lifecycle token already used. The signature of a lifecycle token covers
@@ -7,6 +7,8 @@ import { ConditionFailedError, type MetadataStore } from '../store/index.ts';
  * `sharedSecret` until it expires. Each token is remembered, by its SHA-256, until then.
  */
 export const LIFECYCLE_TOKEN_KIND = 'connect-lifecycle-token';
+/** The table items of used lifecycle tokens. */
+export const LIFECYCLE_TOKEN_ITEMS: ItemSet = { kinds: [LIFECYCLE_TOKEN_KIND] };
 
 /** Records the token as used until `expiresAtMs`; false when it was already used. */
 export async function firstUse(metadata: MetadataStore, token: string, expiresAtMs: number): Promise<boolean> {

@@ -2,6 +2,7 @@ import { TrustlineError } from '../errors.ts';
 import { redactString } from '../observe/index.ts';
 import { OutboundRefusedError } from '../trust/index.ts';
 import type { MailServer } from './types.ts';
+import { trustlineCommand } from '../shell-quote.ts';
 
 /** Base of every error of lib/mail: a stable `code`, plain words, and what to do. */
 export class MailError extends TrustlineError {
@@ -14,6 +15,9 @@ export class MailError extends TrustlineError {
     super(message, details, options);
   }
 }
+
+/** `--protocol` for certs check and trust add --from: how this mail server speaks TLS. */
+const protocolArgs = (server: MailServer): string[] => ['--protocol', server.security === 'starttls' ? `${server.protocol}-starttls` : `${server.protocol}s`];
 
 const where = (server: MailServer): string => `${server.protocol.toUpperCase()} server ${server.host}:${server.port}`;
 
@@ -36,7 +40,7 @@ export class MailTimeoutError extends MailError {
 export class MailTlsError extends MailError {
   constructor(server: MailServer, reason: string, options?: ErrorOptions) {
     super('MAIL_TLS_FAILED', `Trustline does not trust the TLS certificate of the ${where(server)} (${reason}).`, {
-      fix: `Inspect it with \`trustline certs check ${server.host}:${server.port}\`; if the certificate is right, add its CA with \`trustline trust add --from ${server.host}:${server.port}\`.`,
+      fix: `Inspect it with \`${trustlineCommand('certs', 'check', `${server.host}:${server.port}`, ...protocolArgs(server))}\`; if the certificate is right, add its CA with \`${trustlineCommand('trust', 'add', '--from', `${server.host}:${server.port}`, ...protocolArgs(server))}\`.`,
     }, options);
   }
 }

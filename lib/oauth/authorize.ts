@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as client from 'openid-client';
 import { registerSecret } from '../observe/index.ts';
+import type { ItemSet } from '../store/index.ts';
 import type { OAuthServices } from './deps.ts';
 import { requireIntegration } from './integration-store.ts';
 import { presetFor } from './presets/index.ts';
@@ -10,6 +11,8 @@ import { redirectUrl } from './redirect-key.ts';
 /** Metadata-store kinds of pending authorizations and of used `state` values. */
 export const STATE_KIND = 'oauth-state';
 export const USED_STATE_KIND = 'oauth-state-used';
+/** The table items of pending authorizations (written here, taken by the callback) and of used `state` values. */
+export const OAUTH_STATE_ITEMS: ItemSet = { kinds: [STATE_KIND, USED_STATE_KIND] };
 /** How long the admin has to finish the provider's sign-in. */
 export const STATE_TTL_MS = 10 * 60_000;
 /** Pending and used states stay readable this long, so a late or replayed answer gets the right explanation. */

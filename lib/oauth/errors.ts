@@ -6,6 +6,7 @@
 
 import { type ErrorCategory, TrustlineError } from '../errors.ts';
 import { isLoopbackHttp } from './loopback.ts';
+import { trustlineCommand } from '../shell-quote.ts';
 
 export interface OAuthErrorDetails {
   readonly expected?: string;
@@ -32,7 +33,7 @@ const withField = (fields: Readonly<Record<string, unknown>>, field: string) => 
 export class IntegrationNotFoundError extends OAuthError {
   constructor(readonly integrationId: string) {
     super('INTEGRATION_NOT_FOUND', 'not-found', `There is no OAuth 2.0 integration with id "${integrationId}".`, {
-      fix: 'List the integrations with `trustline integrations list`.',
+      fix: `List the integrations with \`${trustlineCommand('integrations', 'list')}\`.`,
     });
   }
 }
@@ -91,7 +92,7 @@ export class NotAuthorizedError extends OAuthError {
     super('NOT_AUTHORIZED', 'conflict', `The integration "${integrationId}" holds no usable tokens (status ${status}).`, {
       expected: 'status authorized',
       actual: status,
-      fix: `Authorize it: \`trustline integrations authorize ${integrationId}\`, then open the printed URL and sign in at the provider.`,
+      fix: `Authorize it: \`${trustlineCommand('integrations', 'authorize', integrationId)}\`, then open the printed URL and sign in at the provider.`,
     });
   }
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConditionFailedError, type MetadataStore, type StoredItem, listAll } from '../store/index.ts';
+import { ConditionFailedError, type ItemSet, type MetadataStore, type StoredItem, listAll } from '../store/index.ts';
 import { refreshDueAt } from './due.ts';
 import { IntegrationConflictError, IntegrationNameTakenError, IntegrationNotFoundError } from './errors.ts';
 import type { Integration } from './integration.ts';
@@ -7,6 +7,8 @@ import type { Integration } from './integration.ts';
 /** Metadata-store kinds: the integration, and one claim per name that keeps names unique. */
 export const INTEGRATION_KIND = 'integration';
 const NAME_KIND = 'integration-name';
+/** The table items of integrations; the scheduled refresh finds the due ones through the `due` index. */
+export const INTEGRATION_ITEMS: ItemSet = { kinds: [INTEGRATION_KIND, NAME_KIND], dueIndex: true };
 /** Far beyond any real installation, and keeps `list` finite. */
 const MAX_INTEGRATIONS = 10_000;
 const UPDATE_ATTEMPTS = 5;

@@ -4,6 +4,7 @@ import type { TrustContext } from '../trust/index.ts';
 import { assertSecureEndpoint, isLoopbackHttp } from './endpoint-policy.ts';
 import { TokenEndpointError } from './errors.ts';
 import type { Integration } from './integration.ts';
+import { trustlineCommand } from '../shell-quote.ts';
 
 /** Seconds allowed for one token-endpoint call. */
 const TOKEN_ENDPOINT_TIMEOUT_SECONDS = 15;
@@ -100,7 +101,7 @@ export function tokenEndpointError(error: unknown, tokenEndpoint: string): Token
     }, { cause: error });
   }
   return new TokenEndpointError('unreachable', `Trustline could not reach the token endpoint ${host} (${describeNetworkError(error)}).`, undefined, undefined, {
-    fix: 'Check the URL, DNS and firewall; if the provider uses a private CA, add it with `trustline trust add`.',
+    fix: `Check the URL, DNS and firewall; if the provider uses a private CA, add it with \`${trustlineCommand('trust', 'add', '--from', host)}\`.`,
   }, { cause: error });
 }
 

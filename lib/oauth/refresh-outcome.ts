@@ -6,6 +6,7 @@ import type { Integration, IntegrationStatus, LastError } from './integration.ts
 import { type UpdateOptions, updateIntegration } from './integration-store.ts';
 import { type FailureClass, type RefreshPolicy, backoffMs, classifyFailure, needsHuman, retryAfterMs } from './refresh-policy.ts';
 import type { StoredTokens } from './token-store.ts';
+import { trustlineCommand } from '../shell-quote.ts';
 
 type OutcomeDeps = Pick<OAuthServices, 'metadata' | 'clock' | 'alerts'>;
 
@@ -104,7 +105,7 @@ export function statusAlert(integration: Integration, failureClass: FailureClass
         key,
         severity: 'critical',
         subject: `OAuth integration "${integration.name}" needs re-authorization`,
-        message: `The provider no longer accepts this integration's grant, so mail stops until someone signs in again.${last} Fix: \`trustline integrations authorize ${integration.id}\`.`,
+        message: `The provider no longer accepts this integration's grant, so mail stops until someone signs in again.${last} Fix: \`${trustlineCommand('integrations', 'authorize', integration.name)}\`.`,
         details,
       };
     case 'refresh-failing':

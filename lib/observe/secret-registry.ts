@@ -130,15 +130,27 @@ export function replaceSecrets(text: string, replacement: string): string {
 /** Characters that every encoding below leaves as they are (typical of tokens and generated secrets). */
 const UNENCODED = /^[A-Za-z0-9_.-]+$/;
 
+/** A surrogate without its pair (in `u` mode a pair is one code point, so only lone halves match). */
+const LONE_SURROGATE = /\p{Cs}/gu;
+/** What form encoding escapes beyond encodeURIComponent, and the space it writes as `+`. */
+const FORM_ONLY = /[!'()~]|%20/g;
+
 function encodings(value: string): string[] {
   if (UNENCODED.test(value)) return [value];
-  const all = [
-    value,
-    encodeURIComponent(value),
-    new URLSearchParams({ v: value }).toString().slice(2),
-    JSON.stringify(value).slice(1, -1),
-  ];
+  // Percent-encoding writes UTF-8, which has no lone surrogate: URLSearchParams writes U+FFFD for one,
+  // where encodeURIComponent would throw, and a throw here would break every later log line.
+  const uri = encodeURIComponent(value.replace(LONE_SURROGATE, '\uFFFD'));
+  const all = [value, uri, formEncoded(uri), JSON.stringify(value).slice(1, -1)];
   return [...new Set(all)].filter((form) => form.length >= MIN_SECRET_LENGTH);
+}
+
+/**
+ * application/x-www-form-urlencoded, as URLSearchParams writes it, from the encodeURIComponent
+ * form: cheaper than a URLSearchParams per value; test/observe/secret-registry.test.ts holds the two
+ * equal on arbitrary strings.
+ */
+function formEncoded(uriComponent: string): string {
+  return uriComponent.replace(FORM_ONLY, (match) => (match === '%20' ? '+' : `%${match.charCodeAt(0).toString(16).toUpperCase()}`));
 }
 
 function addToIndex(form: string): void {

@@ -4,6 +4,7 @@
  * `./aws/index.ts` (Secrets Manager + DynamoDB).
  */
 export type { Lease, LeaseStore, MetadataStore, NewItem, Page, PutCondition, SecretStore, SecretVersion, StoredItem } from './ports.ts';
+export type { ItemSet } from './item-set.ts';
 export {
   ConditionFailedError,
   DataDirectoryOwnerError,
@@ -14,6 +15,6 @@ export {
   StoreError,
   StoreThrottledError,
 } from './errors.ts';
-export { createLeaseStore, LEASE_KIND } from './lease.ts';
+export { createLeaseStore, LEASE_ITEMS, LEASE_KIND } from './lease.ts';
 export { assertSecretName } from './secret-name.ts';
 export { listAll } from './list-all.ts';

@@ -1,9 +1,12 @@
 import { ConditionFailedError, LeaseLostError } from './errors.ts';
+import type { ItemSet } from './item-set.ts';
 import type { Lease, LeaseStore, MetadataStore, StoredItem } from './ports.ts';
 import type { Clock } from '../clock.ts';
 
 /** Metadata kind of lease items. */
 export const LEASE_KIND = 'lease';
+/** The table items the lease store keeps. */
+export const LEASE_ITEMS: ItemSet = { kinds: [LEASE_KIND] };
 
 /**
  * Lease items outlive their lease by this much, and release writes an expired lease instead of

@@ -78,7 +78,7 @@ export async function checkEndpoint(target: ProbeTarget, options: CheckOptions):
   const sources: TrustSources = { managed: options.managedConsulted ?? true, caFile: extra.length > 0 };
   let probed;
   try {
-    probed = await probe(target, { timeoutMs, secureContext: secureContextFor(anchors) });
+    probed = await probe(target, { timeoutMs, secureContext: secureContextFor(anchors), outbound: options.trust.outbound });
   } catch (error) {
     if (!(error instanceof TlsCheckError)) throw error;
     return failureReport(base, error, now());
@@ -134,7 +134,7 @@ function javaOnFailure(error: TlsCheckError): string {
     return `Java will wait for its own timeout (${exception}) or hang.`;
   }
   if (error instanceof ProtocolMismatchError) return '';
-  if (error instanceof StartTlsRefusedError) return 'Java mail clients that require STARTTLS will refuse to continue.';
+  if (error instanceof StartTlsRefusedError) return 'Java clients that require STARTTLS will refuse to continue.';
   return 'Java will fail with javax.net.ssl.SSLHandshakeException.';
 }
 

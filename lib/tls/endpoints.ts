@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import * as z from 'zod';
-import { type MetadataStore, listAll } from '../store/index.ts';
+import { type ItemSet, type MetadataStore, listAll } from '../store/index.ts';
 import type { Clock } from '../clock.ts';
 import { EndpointNotFoundError, InvalidTargetError } from './errors.ts';
 import { defaultPort, PROTOCOLS, type Protocol } from './protocols.ts';
@@ -9,6 +9,8 @@ import type { CheckReport } from './report.ts';
 
 export const ENDPOINT_KIND = 'endpoint';
 export const RESULT_KIND = 'endpoint-result';
+/** The table items of certificate targets and their latest results. */
+export const ENDPOINT_ITEMS: ItemSet = { kinds: [ENDPOINT_KIND, RESULT_KIND] };
 /** Far above any real deployment; keeps listing and one scheduled run finite. */
 export const MAX_ENDPOINTS = 5000;
 

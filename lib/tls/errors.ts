@@ -36,11 +36,12 @@ export class ProtocolMismatchError extends TlsCheckError {
     /** The `--protocol` that matches it. */
     readonly suggested: Protocol,
     asked: string,
-    greeting: string,
+    /** What the server did that shows it, as the end of "it …": `greeted "* OK IMAP ready"`. */
+    evidence: string,
   ) {
-    super(`${address} speaks ${spoken}, not ${asked}: it greeted "${greeting}".`, {
+    super(`${address} speaks ${spoken}, not ${asked}: it ${evidence}.`, {
       expected: asked,
-      actual: greeting,
+      actual: evidence,
       fix: `Check it with --protocol ${suggested}.`,
     });
   }

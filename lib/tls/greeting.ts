@@ -29,16 +29,16 @@ const shown = (line: string) => line.replace(/[^\x20-\x7E]/g, '?').slice(0, 100)
 /** Throws ProtocolMismatchError when a STARTTLS dialogue's first line shows the server speaks another protocol. */
 export function assertSpeaks(kind: StartTlsKind, line: string, address: string): void {
   const spoken = identifyGreeting(line);
-  if (spoken !== undefined && spoken.kind !== kind) throw new ProtocolMismatchError(address, spoken.name, spoken.protocol, kind.toUpperCase(), shown(line));
+  if (spoken !== undefined && spoken.kind !== kind) throw new ProtocolMismatchError(address, spoken.name, spoken.protocol, kind.toUpperCase(), `greeted "${shown(line)}"`);
 }
 
 /**
  * Opens a second plain connection and reads the server's first line, to tell why a TLS
  * handshake met plain text. Resolves undefined when the server says nothing in time.
  */
-export function sniffGreeting(host: string, port: number, waitMs: number, sockets: net.Socket[]): Promise<string | undefined> {
+export function sniffGreeting(host: string, port: number, waitMs: number, sockets: net.Socket[], lookup: net.LookupFunction): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
+    const socket = net.connect({ host, port, lookup });
     sockets.push(socket);
     let text = '';
     const done = (line: string | undefined) => {
@@ -67,5 +67,5 @@ export function sniffGreeting(host: string, port: number, waitMs: number, socket
 export function plainTextMismatch(line: string | undefined, address: string): ProtocolMismatchError | undefined {
   const spoken = line === undefined ? undefined : identifyGreeting(line);
   if (line === undefined || spoken === undefined) return undefined;
-  return new ProtocolMismatchError(address, `${spoken.name} in plain text`, spoken.protocol, 'TLS', shown(line));
+  return new ProtocolMismatchError(address, `${spoken.name} in plain text`, spoken.protocol, 'TLS', `greeted "${shown(line)}"`);
 }

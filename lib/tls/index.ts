@@ -10,6 +10,7 @@ export { PROTOCOLS, defaultPort, isProtocol, protocolLabel, startTlsKind, type P
 export { VERDICTS, type Verdict, type CheckReport, type ChainEntry, type JvmFix } from './report.ts';
 export {
   createEndpointStore,
+  ENDPOINT_ITEMS,
   endpointInput,
   MAX_ENDPOINTS,
   type Endpoint,

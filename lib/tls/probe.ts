@@ -1,11 +1,13 @@
 import type { X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
+import { OutboundRefusedError, type OutboundPolicy } from '../trust/index.ts';
 import { withDeadline, type Deadline } from './deadline.ts';
 import { plainTextMismatch, sniffGreeting } from './greeting.ts';
-import { ConnectFailedError, StartTlsRefusedError, TlsCheckError, TlsHandshakeError } from './errors.ts';
+import { ConnectFailedError, ProtocolMismatchError, StartTlsRefusedError, TlsCheckError, TlsHandshakeError } from './errors.ts';
 import { LineReader } from './line-reader.ts';
-import { startTlsKind, type Protocol } from './protocols.ts';
+import { defaultPort, implicitCounterpart, protocolLabel, startTlsCounterpart, startTlsKind, type Protocol } from './protocols.ts';
+import { speaksPlainLdap, speaksTls } from './sniff.ts';
 import { imapStartTls } from './starttls-imap.ts';
 import { ldapStartTls } from './starttls-ldap.ts';
 import { pop3StartTls } from './starttls-pop3.ts';
@@ -24,6 +26,8 @@ export interface ProbeOptions {
   readonly timeoutMs: number;
   /** Anchors for Node's own verdict (kept for comparison; the analysis does not rely on it). */
   readonly secureContext?: tls.SecureContext;
+  /** THE outbound policy (the trust context's): no check reaches a link-local address or the Lambda runtime API. */
+  readonly outbound: OutboundPolicy;
 }
 
 /** What the server presented, in the order it sent it. */
@@ -66,15 +70,21 @@ export function probe(target: ProbeTarget, options: ProbeOptions): Promise<Probe
     };
     deadline.signal.addEventListener('abort', destroyAll, { once: true });
     try {
-      const plain = await connect(target, address, sockets);
-      await startTls(target.protocol, plain, deadline, address);
+      const plain = await connect(target, address, sockets, options.outbound);
+      try {
+        await startTls(target.protocol, plain, deadline, address);
+      } catch (error) {
+        // A refusal that an implicit-TLS port would also give: find out whether the port speaks TLS at once.
+        if (!(error instanceof StartTlsRefusedError)) throw error;
+        throw (await tlsMismatch(target, address, deadline, sockets, options.outbound)) ?? error;
+      }
       deadline.stage = 'handshake';
       try {
         return await handshake(plain, target, options, address, sockets);
       } catch (error) {
         // Plain text where TLS was expected: find out what the server speaks, to name the right --protocol.
         if (!(error instanceof TlsHandshakeError && error.plainText && startTlsKind(target.protocol) === undefined)) throw error;
-        throw plainTextMismatch(await sniffGreeting(target.host, target.port, deadline.remainingMs(), sockets), address) ?? error;
+        throw (await plainTextSpoken(target, address, deadline, sockets, options.outbound)) ?? withStartTlsFix(error, target.protocol);
       }
     } finally {
       destroyAll();
@@ -82,9 +92,44 @@ export function probe(target: ProbeTarget, options: ProbeOptions): Promise<Probe
   });
 }
 
-function connect(target: ProbeTarget, address: string, sockets: net.Socket[]): Promise<net.Socket> {
+/** What an implicit-TLS check met instead of TLS: a greeting Trustline knows, or LDAP (which does not greet). */
+async function plainTextSpoken(target: ProbeTarget, address: string, deadline: Deadline, sockets: net.Socket[], outbound: OutboundPolicy): Promise<TlsCheckError | undefined> {
+  const lookup = outbound.lookup('service', target.port);
+  const greeted = plainTextMismatch(await sniffGreeting(target.host, target.port, deadline.remainingMs(), sockets, lookup), address);
+  if (greeted !== undefined || target.protocol !== 'ldaps') return greeted;
+  if (!(await speaksPlainLdap(target.host, target.port, deadline.remainingMs(), sockets, lookup))) return undefined;
+  return new ProtocolMismatchError(address, 'LDAP in plain text', 'ldap-starttls', 'TLS', 'answered an LDAP StartTLS request in plain text');
+}
+
+/** The mismatch for a STARTTLS check of a port that speaks TLS from the first byte, if it does. */
+async function tlsMismatch(target: ProbeTarget, address: string, deadline: Deadline, sockets: net.Socket[], outbound: OutboundPolicy): Promise<TlsCheckError | undefined> {
+  const implicit = implicitCounterpart(target.protocol);
+  if (implicit === undefined) return undefined;
+  if (!(await speaksTls(target.host, target.port, sniFor(target), deadline.remainingMs(), sockets, outbound.lookup('service', target.port)))) return undefined;
+  return new ProtocolMismatchError(address, 'TLS from the first byte', implicit, protocolLabel(target.protocol), 'closed the plain-text conversation, and completed a TLS handshake on a new connection');
+}
+
+/** The plain-text handshake failure with the STARTTLS protocol of the one asked (ldaps: ldap-starttls). */
+function withStartTlsFix(error: TlsHandshakeError, protocol: Protocol): TlsHandshakeError {
+  const starttls = startTlsCounterpart(protocol);
+  if (starttls === undefined) return error;
+  const fixed = new TlsHandshakeError(error.address, typeof error.actual === 'string' ? error.actual : 'the server did not answer in TLS', `Use --protocol ${starttls} for this port, or the implicit-TLS port (${String(defaultPort(protocol))}).`, { cause: error.cause });
+  fixed.plainText = true;
+  return fixed;
+}
+
+/**
+ * Connects under the outbound policy: an address literal is checked here (Node does not look one
+ * up), a name through the policy's lookup, which keeps only the addresses it allows.
+ */
+function connect(target: ProbeTarget, address: string, sockets: net.Socket[], outbound: OutboundPolicy): Promise<net.Socket> {
+  const refusal = net.isIP(target.host) === 0 ? undefined : outbound.refusal(target.host, target.port, 'service');
+  if (refusal !== undefined) {
+    const refused = new OutboundRefusedError(address, refusal);
+    return Promise.reject(new ConnectFailedError(address, connectReason(refused), javaException(refused, target.host), { cause: refused }));
+  }
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host: target.host, port: target.port });
+    const socket = net.connect({ host: target.host, port: target.port, lookup: outbound.lookup('service', target.port) });
     sockets.push(socket);
     socket.once('connect', () => {
       socket.off('error', onError);
@@ -98,6 +143,7 @@ function connect(target: ProbeTarget, address: string, sockets: net.Socket[]): P
 }
 
 function connectReason(error: NodeJS.ErrnoException): string {
+  if (error instanceof OutboundRefusedError) return `Trustline's outbound policy refuses it: ${error.reason}`;
   switch (error.code) {
     case 'ECONNREFUSED':
       return 'the connection was refused (nothing listens on that port)';

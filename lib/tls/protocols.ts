@@ -56,6 +56,11 @@ export function implicitCounterpart(protocol: Protocol): Protocol | undefined {
   return kind === 'smtp' ? 'smtps' : kind === 'imap' ? 'imaps' : kind === 'pop3' ? 'pop3s' : 'ldaps';
 }
 
+/** The STARTTLS protocol of an implicit-TLS one (ldaps -> ldap-starttls), for a server that answers in plain text. */
+export function startTlsCounterpart(protocol: Protocol): Protocol | undefined {
+  return PROTOCOLS.find((candidate) => implicitCounterpart(candidate) === protocol);
+}
+
 export function isProtocol(value: string): value is Protocol {
   return (PROTOCOLS as readonly string[]).includes(value);
 }

@@ -122,7 +122,7 @@ export function judge(
     const where = ORIGIN_WORDS[anchor?.anchor ?? 'root-store'];
     const java =
       anchor?.anchor !== undefined && anchor.anchor !== 'root-store'
-        ? ' Java trusts it only if its own truststore holds the same entry (see `trustline trust export`).'
+        ? ' Java trusts it only if its own truststore holds the same entry (see `npx trustline trust export`).'
         : '';
     const expiry = earliest === undefined ? '' : `; the first certificate to expire is ${quote(earliest)} in ${String(earliest.daysLeft)} days (${day(earliest.notAfter)})`;
     const message = `The chain is trusted (anchor ${anchor === undefined ? '' : quote(anchor)} from ${where}) and matches "${analysis.hostname.name}"${expiry}.${java}`;

@@ -64,7 +64,11 @@ export class AliasTakenError extends TrustError {
 /** An outbound connection the outbound policy does not allow (lib/trust/outbound-policy.ts). */
 export class OutboundRefusedError extends TrustError {
   override readonly code = 'OUTBOUND_REFUSED';
-  constructor(readonly target: string, reason: string) {
+  constructor(
+    readonly target: string,
+    /** Why, in words that follow "refused because". */
+    readonly reason: string,
+  ) {
     super(`Trustline does not connect to ${target}: ${reason}.`, {
       expected: 'a public or private-network address',
       actual: target,

@@ -1,4 +1,4 @@
-import { type MetadataStore, listAll } from '../store/index.ts';
+import { type ItemSet, type MetadataStore, listAll } from '../store/index.ts';
 import type { Clock } from '../clock.ts';
 import { AliasTakenError } from './errors.ts';
 import { commonName, fingerprintSha256, parseSinglePem, toPem } from './pem.ts';
@@ -6,6 +6,8 @@ import type { TrustEntry, TrustStore } from './ports.ts';
 
 /** Metadata-store kind of truststore entries; the id is the SHA-256 fingerprint. */
 export const TRUST_KIND = 'trust';
+/** The table items the truststore keeps. */
+export const TRUST_ITEMS: ItemSet = { kinds: [TRUST_KIND] };
 /** A truststore of more than 10,000 anchors is a mistake; the bound keeps `list` finite. */
 const MAX_ENTRIES = 10_000;
 

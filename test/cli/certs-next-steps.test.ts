@@ -176,28 +176,31 @@ describe('certs check: failures in Java words, bad input is exit 2', () => {
 });
 
 describe('certs check --nagios', () => {
-  const line = /^SSL_CERT (OK|WARNING|CRITICAL|UNKNOWN) - [^|\n]+( \| days=(\d+|U);\d+;;)?\n$/;
+  /** The status line, then the plugin's long output when the managed truststore could not be read. */
+  const line = /^SSL_CERT (OK|WARNING|CRITICAL|UNKNOWN) - [^|\n]+( \| days=(\d+|U);\d+;;)?\n(Note: [^\n]+\n)?$/;
 
   it('OK and exit 0 for a trusted certificate, with days and the warning threshold as performance data', async () => {
     const ca = path.join(dir, 'nagios-ca.pem');
     await writeFile(ca, server.pem);
     const checked = await runCli(['certs', 'check', `127.0.0.1:${String(peer.port)}`, '--servername', 'localhost', '--ca-file', ca, '--nagios']);
     expect(checked.stdout).toMatch(line);
-    expect(checked.stdout).toMatch(/^SSL_CERT OK - .* \| days=36[45];30;;\n$/);
+    expect(checked.stdout).toMatch(/^SSL_CERT OK - .* \| days=36[45];30;;\n(Note: .+ and --ca-file only\.\n)?$/);
     expect(checked.code).toBe(0);
   });
 
   it('WARNING and exit 1 when the certificate expires within --warn-days', async () => {
     const ca = path.join(dir, 'nagios-ca.pem');
     const checked = await runCli(['certs', 'check', `127.0.0.1:${String(peer.port)}`, '--servername', 'localhost', '--ca-file', ca, '--warn-days', '400', '--nagios']);
-    expect(checked.stdout).toMatch(/^SSL_CERT WARNING - .*expiring.* \| days=\d+;400;;\n$/);
+    expect(checked.stdout).toMatch(/^SSL_CERT WARNING - .*expiring.* \| days=\d+;400;;\n(Note: .+\n)?$/);
     expect(checked.code).toBe(1);
   });
 
   it('CRITICAL and exit 2 for a failed verdict', async () => {
     const env = { TRUSTLINE_URL: `http://127.0.0.1:${String(await closedPort())}`, TRUSTLINE_ADMIN_TOKEN: 'x'.repeat(20) };
     const checked = await runCli(['certs', 'check', `127.0.0.1:${String(peer.port)}`, '--servername', 'localhost', '--nagios'], env);
-    expect(checked.stdout).toMatch(/^SSL_CERT CRITICAL - 127\.0\.0\.1:\d+ self-signed: .* \| days=\d+;30;;\n$/);
+    // Trustline is not running, so the managed truststore could not be read: said as long output, on stdout, where the monitoring system looks.
+    expect(checked.stdout).toMatch(/^SSL_CERT CRITICAL - 127\.0\.0\.1:\d+ self-signed: .* \| days=\d+;30;;\nNote: the managed truststore was not consulted \(.+\); this check trusts Node's root store only\.\n$/);
+    expect(checked.stderr).toBe('');
     expect(checked.code).toBe(2);
   });
 

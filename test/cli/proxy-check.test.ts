@@ -34,7 +34,7 @@ describe('trustline jwt proxy-check', () => {
     const run = await runCli(['jwt', 'proxy-check', file]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`${file}:4: ProxyPass / http://localhost:8090/`);
-    expect(run.stdout).toMatch(/fix: Add "nocanon" to the ProxyPass line/);
+    expect(run.stdout).toContain('fix: Add "nocanon" at the end of the line: "ProxyPass / http://localhost:8090/ nocanon"');
   });
 
   it('passes the fixed vhost with exit 0 and notes the 404 Apache answers on %2F', async () => {
@@ -52,7 +52,7 @@ describe('trustline jwt proxy-check', () => {
     const document = JSON.parse(run.stdout) as { kind: string; findings: Record<string, unknown>[]; notes: unknown[] };
     expect(document.kind).toBe('apache');
     expect(document.findings).toEqual([
-      { file, line: 4, directive: 'ProxyPass / http://localhost:8090/', problem: expect.stringContaining('without "nocanon"') as string, fix: expect.stringContaining('nocanon') as string },
+      { file, line: 4, directive: 'ProxyPass / http://localhost:8090/', problem: expect.stringContaining('without "nocanon"') as string, fix: expect.stringContaining('"ProxyPass / http://localhost:8090/ nocanon"') as string, change: { action: 'replace', lines: ['ProxyPass / http://localhost:8090/ nocanon'] } },
     ]);
     expect(document.notes).toHaveLength(1);
   });
@@ -65,7 +65,7 @@ describe('trustline jwt proxy-check', () => {
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout)).toMatchObject({
       kind: 'nginx',
-      findings: [{ file: path.join(dir, 'nginx/sites/app.conf'), line: 4, directive: 'proxy_pass http://127.0.0.1:3000/', fix: expect.stringContaining('proxy_pass http://127.0.0.1:3000;') as string }],
+      findings: [{ file: path.join(dir, 'nginx/sites/app.conf'), line: 4, directive: 'proxy_pass http://127.0.0.1:3000/', fix: expect.stringContaining('"proxy_pass http://127.0.0.1:3000;"') as string }],
     });
   });
 

@@ -170,7 +170,8 @@ describe('the console in a real browser', () => {
     const [created] = (await h.admin<{ integrations: { redirectUrl: string; status: string }[] }>('GET', '/admin/integrations')).body.integrations;
     expect(await redirect.inputValue()).toBe(created?.redirectUrl);
     const warnings = page.getByRole('list', { name: 'Redirect URL warnings' });
-    expect(await warnings.textContent()).toContain('Plain http');
+    // The API's own warning: the local runtime's redirect URLs are on a loopback address, which Google refuses.
+    expect(await warnings.textContent()).toContain('a loopback IP address: Google refuses redirect URLs on private or loopback IP addresses');
     await page.getByRole('button', { name: 'Copy redirect URL' }).click();
     await page.getByText('Copied.').waitFor();
     expect(await inPage(page, 'navigator.clipboard.readText()')).toBe(created?.redirectUrl);

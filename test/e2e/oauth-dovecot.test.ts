@@ -133,7 +133,7 @@ describe('mail logins against Dovecot with passdb oauth2', () => {
     ).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'MAIL_TLS_FAILED' });
     expect((error as Error).message).toContain('does not trust the TLS certificate');
-    expect((error as { fix: string }).fix).toContain(`trustline trust add --from 127.0.0.1:${both.imapsPort}`);
+    expect((error as { fix: string }).fix).toContain(`\`npx trustline trust add --from 127.0.0.1:${both.imapsPort} --protocol imaps\``);
   });
   // Last: revoking the access token revokes the whole grant at oidc-provider.
   it('Dovecot refuses a revoked access token over IMAP and POP3', async () => {

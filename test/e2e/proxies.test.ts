@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../../infra/local/functions.ts';
 import { CAUSES, type SettingId } from '../../lib/jwt/diagnosis/catalogue.ts';
-import { checkProxyConfig, type ProxyCheckReport } from '../../lib/jwt/proxy-config/index.ts';
+import { checkProxyConfig, type ProxyCheckReport, type ProxyFinding } from '../../lib/jwt/proxy-config/index.ts';
 import { requestToken, SHARED_SECRET } from '../jwt/support/tokens.ts';
 import { rawHttp } from '../support/raw-http.ts';
 import { type ProbeAnswer, type ProbeBackend, startProbeBackend } from './fixtures/probe-backend.ts';
@@ -59,11 +59,11 @@ const CONFIGS: readonly Config[] = [
 /** Each catalogue fix as the test applies it, and the words of the fix that say so. */
 const FIXES: Readonly<Record<SettingId, { says: string; apply: (setup: ProxySetup) => ProxySetup }>> = {
   'apache/proxypass-canon': { says: 'nocanon', apply: (s) => ({ ...s, proxy: 'proxypass-nocanon' }) as ProxySetup },
-  'apache/rewrite-proxy': { says: 'RewriteRule ^ http://127.0.0.1:3000%1 [P,NE]', apply: (s) => ({ ...s, proxy: 'rewrite-request-line' }) as ProxySetup },
-  'apache/rewrite-proxy-noescape': { says: 'RewriteRule ^ http://127.0.0.1:3000%1 [P,NE]', apply: (s) => ({ ...s, proxy: 'rewrite-request-line' }) as ProxySetup },
+  'apache/rewrite-proxy': { says: 'RewriteCond %{THE_REQUEST}', apply: (s) => ({ ...s, proxy: 'rewrite-request-line' }) as ProxySetup },
+  'apache/rewrite-proxy-noescape': { says: 'RewriteCond %{THE_REQUEST}', apply: (s) => ({ ...s, proxy: 'rewrite-request-line' }) as ProxySetup },
   'apache/encoded-slashes-on': { says: 'AllowEncodedSlashes NoDecode', apply: (s) => ({ ...s, encodedSlashes: 'NoDecode' }) as ProxySetup },
   'apache/encoded-slashes-off': { says: 'AllowEncodedSlashes NoDecode', apply: (s) => ({ ...s, encodedSlashes: 'NoDecode' }) as ProxySetup },
-  'nginx/proxy-pass-uri': { says: 'proxy_pass http://127.0.0.1:3000;', apply: (s) => ({ ...s, uriPart: false }) as ProxySetup },
+  'nginx/proxy-pass-uri': { says: 'Drop the URI part', apply: (s) => ({ ...s, uriPart: false }) as ProxySetup },
   'nginx/rewrite': { says: 'Remove the rewrite', apply: (s) => ({ ...s, rewrite: false }) as ProxySetup },
   'nginx/proxy-cache-head': { says: 'proxy_cache_convert_head off', apply: (s) => s },
 };
@@ -180,6 +180,22 @@ describe('Connect JWTs through real Apache httpd and nginx', () => {
     expect(fixed.findings).toEqual([]);
   });
 
+  const FLAGGED = CONFIGS.filter(({ setup }) => settingsOf(setup).findings.length + settingsOf(setup).notes.length > 0);
+
+  it.each(FLAGGED)('$id $what: the lines proxy-check prints, pasted over the lines it flags, make every request pass', async ({ id, setup }) => {
+    const proxy = await proxyFor(setup);
+    const report = await checkProxyConfig(proxy.configFile);
+    const changes = [...report.findings, ...report.notes];
+    expect(changes.map((c) => c.file)).toEqual(changes.map(() => proxy.siteFile));
+    const fixed = await startProxy(setup, backend.address, pasted(await readFile(proxy.siteFile, 'utf8'), changes));
+    try {
+      expect(await checkProxyConfig(fixed.configFile)).toMatchObject({ findings: [], notes: [] });
+      for (const request of CORPUS) expect((await send(fixed, request.url)).kind, `${id} ${request.url} after the printed fix`).toBe('valid');
+    } finally {
+      await fixed.close();
+    }
+  });
+
   it("proxy-check reads Debian's own configuration trees, every include followed, and detects their kind", async () => {
     // Parse errors throw; the findings depend on what this machine's admin enabled.
     expect((await checkProxyConfig('/etc/apache2/apache2.conf')).kind).toBe('apache');
@@ -193,6 +209,20 @@ describe('Connect JWTs through real Apache httpd and nginx', () => {
     expect(recorded, `README.md should hold, between the proxy-matrix markers:\n${table}`).toBe(table);
   });
 });
+
+/**
+ * `text` edited as an admin following proxy-check would: each change's lines, as printed, in
+ * place of the flagged line or after it, indented like their neighbours.
+ */
+function pasted(text: string, findings: readonly ProxyFinding[]): string {
+  const lines = text.split('\n');
+  for (const { line, change } of [...findings].sort((a, b) => b.line - a.line)) {
+    const indent = (at: number) => /^\s*/.exec(lines[at] ?? '')?.[0] ?? '';
+    if (change.action === 'replace') lines.splice(line - 1, 1, ...change.lines.map((l) => indent(line - 1) + l));
+    else lines.splice(line, 0, ...change.lines.map((l) => indent(line) + l));
+  }
+  return lines.join('\n');
+}
 
 /** Requests down, configurations across; a cell is ok, the transformation the diagnosis named, or the status of a refusal. */
 function matrixTable(matrix: ReadonlyMap<string, ReadonlyMap<string, string>>): string {

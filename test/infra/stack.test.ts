@@ -1,7 +1,8 @@
 import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type FunctionSpec, manifest } from '../../functions/manifest.ts';
+import { type FunctionSpec, manifest, type TableAccess } from '../../functions/manifest.ts';
+import { type ItemSetName, tableItemSets } from '../../functions/table-items.ts';
 import { TABLE_SCHEMA, createTableInput } from '../../lib/store/aws/table-schema.ts';
 import { queueUrlVariable } from '../../infra/aws/fan-out-queue.ts';
 import { scheduleExpression } from '../../infra/aws/schedule.ts';
@@ -135,7 +136,7 @@ describe.each([
       expect(secretStatements).toEqual([]);
     }
     expect(actions.includes('dynamodb:GetItem')).toBe(fn.access.table !== undefined);
-    expect(actions.includes('dynamodb:PutItem')).toBe(fn.access.table === 'readwrite');
+    expect(actions.includes('dynamodb:UpdateItem')).toBe(Object.values(fn.access.table ?? {}).includes('readwrite'));
     expect(actions.includes('sns:Publish')).toBe(fn.access.alerts === true);
     expect(actions.includes('sqs:SendMessage')).toBe(fn.access.queueTo !== undefined);
   });
@@ -165,6 +166,83 @@ describe.each([
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: `trustline-${name}`, [queueUrlVariable(target)]: { Ref: Match.stringLikeRegexp('Queue') } }) },
     });
+  });
+});
+
+/** The kinds of the named stores, straight from their declarations (functions/table-items.ts). */
+function kindsOf(access: TableAccess, levels: readonly string[]): string[] {
+  const stores = (Object.entries(access) as [ItemSetName, string][]).filter(([, level]) => levels.includes(level));
+  return [...new Set(stores.flatMap(([store]) => tableItemSets[store].kinds))].sort();
+}
+
+describe.each([
+  ['functions/manifest.ts', manifest],
+  ['the synthetic manifest', syntheticManifest],
+])('per-kind table access in the stack built from %s (issue 12)', (_label, specs) => {
+  const { stack, template } = synthesize(specs);
+  const tableStatements = (name: string) => statementsOf(stack, template, name).filter((s) => actionsOf(s).some((action) => action.startsWith('dynamodb:')));
+  const tableId = logicalId(stack, stack.node.findChild('Data').node.findChild('Table'));
+  const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
+  const dueIndexArn = { 'Fn::Join': ['', [tableArn, `/index/${TABLE_SCHEMA.dueIndex.name}`]] };
+
+  it.each(specs.filter((fn) => fn.access.table).map((fn) => [fn.name, fn.access.table!] as const))(
+    'limits %s to the item kinds of the stores it names, writing only those of its readwrite stores',
+    (name, access) => {
+      const dueIndex = (Object.keys(access) as ItemSetName[]).some((store) => tableItemSets[store].dueIndex === true);
+      const expected = [
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+          Resource: dueIndex ? [tableArn, dueIndexArn] : tableArn,
+          Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': kindsOf(access, ['read', 'readwrite']) } },
+        },
+      ];
+      const written = kindsOf(access, ['readwrite']);
+      if (written.length > 0) {
+        expected.push({
+          Effect: 'Allow',
+          Action: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          Resource: tableArn,
+          Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': written } },
+        });
+      }
+      expect(tableStatements(name)).toEqual(expected);
+    },
+  );
+
+  it.each(specs.filter((fn) => !fn.access.table).map((fn) => [fn.name] as const))('gives %s, which names no table store, no table action and not the table key', (name) => {
+    const statements = statementsOf(stack, template, name);
+    expect(tableStatements(name)).toEqual([]);
+    const tableKeyId = logicalId(stack, stack.node.findChild('Data').node.findChild('TableKey'));
+    expect(statements.filter((s) => JSON.stringify(s.Resource).includes(tableKeyId))).toEqual([]);
+  });
+});
+
+describe('per-kind table access of the real functions (issue 12)', () => {
+  const { stack, template } = synthesize(manifest);
+  const kinds = (name: string, action: string) =>
+    statementsOf(stack, template, name)
+      .filter((s) => actionsOf(s).includes(action))
+      .map((s) => (s.Condition as { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': string[] } })['ForAllValues:StringEquals']['dynamodb:LeadingKeys']);
+
+  it('lets the public OAuth callback write its states, integrations and leases, but never a truststore entry', () => {
+    expect(kinds('oauth-callback', 'dynamodb:UpdateItem')).toEqual([['integration', 'integration-name', 'lease', 'oauth-state', 'oauth-state-used']]);
+    expect(kinds('oauth-callback', 'dynamodb:GetItem')).toEqual([['integration', 'integration-name', 'lease', 'oauth-state', 'oauth-state-used', 'trust']]);
+  });
+
+  it('lets the public Connect lifecycle write only used lifecycle tokens', () => {
+    expect(kinds('connect-lifecycle', 'dynamodb:DeleteItem')).toEqual([['connect-lifecycle-token']]);
+    expect(kinds('connect-lifecycle', 'dynamodb:Query')).toEqual([['connect-lifecycle-token', 'trust']]);
+  });
+
+  it('lets only the trust function write truststore entries', () => {
+    const writers = manifest.filter((fn) => kinds(fn.name, 'dynamodb:UpdateItem').flat().includes('trust')).map((fn) => fn.name);
+    expect(writers).toEqual(['trust']);
+  });
+
+  it('grants no table operation the adapter does not send (no Scan, no batch, no PutItem)', () => {
+    const actions = manifest.flatMap((fn) => statementsOf(stack, template, fn.name).flatMap(actionsOf)).filter((action) => action.startsWith('dynamodb:'));
+    expect([...new Set(actions)].sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
   });
 });
 

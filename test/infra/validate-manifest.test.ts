@@ -51,6 +51,16 @@ describe('validateManifest', () => {
     expect(rejection([fn({ access: { secrets: { prefix: '*', write: false } } })]).message).toMatch(/secrets prefix "\*"/);
   });
 
+  it('rejects a table access that names no store', () => {
+    expect(rejection([fn({ access: { table: {} } })]).message).toMatch(/access\.table names no store/);
+  });
+
+  it('rejects outbound access without reading the managed truststore every outbound connection trusts', () => {
+    const error = rejection([fn({ access: { outbound: true, table: { endpoints: 'readwrite' } } })]);
+    expect(error.message).toMatch(/may not read the managed truststore/);
+    expect(error.fix).toBe("add `trust: 'read'` to its access.table.");
+  });
+
   it('warns about an HTTP function whose timeout outlives API Gateway', () => {
     const http = [{ method: 'GET', path: '/slow', auth: 'admin' }] as const;
     expect(manifestWarnings([fn({ http, timeoutSeconds: 60 }), fn({ name: 'quick', http, timeoutSeconds: 30 })])).toEqual([

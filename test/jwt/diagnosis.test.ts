@@ -103,7 +103,8 @@ describe('qsh mismatch diagnosis', () => {
     expect(diagnosis?.matchedTransformation).toBe('normalised-path/unrecoverable');
     expect(diagnosis?.explanation).toMatch(/dot segments.*or doubled slashes.*cannot be undone/);
     expect(diagnosis?.fix).toMatch(/nocanon/);
-    expect(diagnosis?.fix).toMatch(/proxy_pass http:\/\/127\.0\.0\.1:3000;/);
+    expect(diagnosis?.fix).toMatch(/"proxy_pass http:\/\/BACKEND;" instead of "proxy_pass http:\/\/BACKEND\/;"/);
+    expect(diagnosis?.fix).toContain('npx trustline jwt proxy-check');
     expect(diagnosis?.fix).toMatch(/merge_slashes off/);
   });
 

@@ -85,6 +85,50 @@ describe('proxy configuration rules', () => {
     });
   });
 
+  describe('the fix, written from the flagged directive', () => {
+    const changes = async (text: string, kind: 'apache' | 'nginx') => {
+      const report = await check(text, kind);
+      return [...report.findings, ...report.notes].map((f) => ({ line: f.line, ...f.change, quotedInFix: f.change.lines.every((l) => f.fix.includes(`"${l}"`)) }));
+    };
+
+    it("keeps the KB's own backend when adding nocanon, not Trustline's address", async () => {
+      const text = ['<VirtualHost *:80>', '    ProxyPass / http://localhost:8090/', '    ProxyPassReverse / http://localhost:8090/', '</VirtualHost>'].join('\n');
+      expect(await changes(text, 'apache')).toEqual([
+        { line: 2, action: 'replace', lines: ['ProxyPass / http://localhost:8090/ nocanon'], quotedInFix: true },
+        { line: 1, action: 'insert-after', lines: ['AllowEncodedSlashes NoDecode'], quotedInFix: true },
+      ]);
+    });
+
+    it('rewrites a proxying RewriteRule to the raw request line, keeping its pattern and backend', async () => {
+      const text = ['RewriteEngine On', 'RewriteRule ^/jira/(.*)$ http://jira.internal:8080/jira/$1 [P]', 'AllowEncodedSlashes On'].join('\n');
+      expect(await changes(text, 'apache')).toEqual([
+        { line: 2, action: 'replace', lines: ['RewriteCond %{THE_REQUEST} "^\\S+ (/[^? ]*)"', 'RewriteRule ^/jira/(.*)$ http://jira.internal:8080%1 [P,NE]'], quotedInFix: true },
+        { line: 3, action: 'replace', lines: ['AllowEncodedSlashes NoDecode'], quotedInFix: true },
+      ]);
+    });
+
+    it("drops nginx's URI part keeping the upstream, and says when the location's prefix then reaches the app", async () => {
+      const text = ['server {', '  location / { proxy_pass http://127.0.0.1:8090/; }', '  location /app/ { proxy_pass http://app:9000/; }', '}'].join('\n');
+      const report = await check(text, 'nginx');
+      expect(report.findings.map((f) => [f.line, f.change.lines])).toEqual([
+        [2, ['proxy_pass http://127.0.0.1:8090;']],
+        [3, ['proxy_pass http://app:9000;']],
+      ]);
+      expect(report.findings[0]?.fix).not.toContain('context path');
+      expect(report.findings[1]?.fix).toContain('paths starting with "/app/" instead of "/"');
+    });
+
+    it("deletes an nginx rewrite, naming the proxy_pass that would keep the raw URI, and adds proxy_cache_convert_head", async () => {
+      const text = ['server {', '  location /y { rewrite ^/y/(.*)$ /$1 break; proxy_cache c; proxy_pass http://up:81; }', '}'].join('\n');
+      const report = await check(text, 'nginx');
+      expect(report.findings.map((f) => f.change)).toEqual([
+        { action: 'replace', lines: [] },
+        { action: 'insert-after', lines: ['proxy_cache_convert_head off;'] },
+      ]);
+      expect(report.findings[0]?.fix).toContain('"proxy_pass http://up:81$request_uri;"');
+    });
+  });
+
   describe('nginx', () => {
     it('flags proxy_pass with a URI part, but not without one, with $request_uri, or with a variable host', async () => {
       const text = [

@@ -70,7 +70,8 @@ describe('SMTP login with XOAUTH2 (nodemailer against smtp-server)', () => {
       (caught: unknown) => caught,
     );
     expect(error).toMatchObject({ code: 'MAIL_TLS_FAILED' });
-    expect((error as { fix: string }).fix).toContain(`trustline trust add --from 127.0.0.1:${implicit.port}`);
+    expect((error as { fix: string }).fix).toContain(`\`npx trustline certs check 127.0.0.1:${implicit.port} --protocol smtps\``);
+    expect((error as { fix: string }).fix).toContain(`\`npx trustline trust add --from 127.0.0.1:${implicit.port} --protocol smtps\``);
   });
 
   it('reports a closed port as MAIL_CONNECT_FAILED', async () => {

@@ -65,7 +65,7 @@ describe('token access', () => {
     const answer = await h.admin<{ code: string; fix: string }>('GET', `/admin/integrations/${fresh.id}/token`);
     expect(answer.status).toBe(409);
     expect(answer.body.code).toBe('NOT_AUTHORIZED');
-    expect(answer.body.fix).toContain('trustline integrations authorize');
+    expect(answer.body.fix).toMatch(/`npx trustline integrations authorize [0-9a-f-]{36}`/);
   });
 
   it('answers 404 for an unknown integration', async () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { forgetSecrets, pinSecret, registerSecret, replaceSecrets } from '../../lib/observe/secret-registry.ts';
 
@@ -23,6 +24,26 @@ describe('secret registry', () => {
     for (const value of values) {
       for (const form of encodedForms(value)) expect(replaceSecrets(`before ${form} after`, R)).toBe(`before ${R} after`);
     }
+  });
+
+  it('keeps redacting after a value with a lone surrogate was registered (it once made every later log line throw)', () => {
+    const value = `abc\ud800${token()}`;
+    registerSecret(value);
+    expect(replaceSecrets(`a line ${value} more`, R)).toBe(`a line ${R} more`);
+    expect(replaceSecrets(`the next line ${encodeURIComponent(value.replace('\ud800', '\ufffd'))}`, R)).toBe(`the next line ${R}`);
+  });
+
+  it('blanks any string in the forms URLSearchParams and JSON write it (differential, lone surrogates included)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.nat({ max: 0xffff }).map((code) => String.fromCharCode(code)), minLength: 6, maxLength: 30 }), (value) => {
+        forgetSecrets();
+        registerSecret(value);
+        for (const form of [value, new URLSearchParams({ v: value }).toString().slice(2), JSON.stringify(value).slice(1, -1)]) {
+          expect(replaceSecrets(`<${form}>`, R)).toBe(`<${R}>`);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('blanks a value registered after an earlier redaction', () => {

@@ -78,9 +78,17 @@ describe('createAwsServices', () => {
   });
 
   it('gives a function declaring alerts the log sink when no topic is configured', async () => {
-    const services = await createAwsServices(awsConfig(), new ManualClock(), { table: 'read', alerts: true });
+    const services = await createAwsServices(awsConfig(), new ManualClock(), { table: { trust: 'read' }, alerts: true });
     await expect(services.alerts.publish({ key: 'k', severity: 'info', subject: 's', message: 'm' })).resolves.toBeUndefined();
     expect(services.refreshQueue).toBeUndefined();
     expect(await services.trustStore.list()).toEqual([]);
+  });
+
+  it('builds the lease store only for a function that declares leases readwrite', async () => {
+    const services = await createAwsServices(awsConfig(), new ManualClock(), { table: { trust: 'read', leases: 'read' } });
+    await expect(services.leases.acquire('job', 'me', 1_000)).rejects.toMatchObject({
+      code: 'UNDECLARED_ACCESS',
+      fix: "Add `table: { leases: 'readwrite' }` to the function's access in functions/manifest.ts.",
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,13 +99,13 @@ describe('the local data directory', () => {
     expect((await stat(path.join(dataDir, KEY_FILE))).mode & 0o777).toBe(0o600);
   });
 
-  it.runIf(process.getuid?.() === 0)("refuses a data directory or key file that belongs to another user, naming it", async () => {
+  it("refuses a data directory or key file that belongs to another user, naming it", async () => {
     await createLocalStores({ dataDir, clock }).secrets.put('trustline/x', 'value');
     const key = path.join(dataDir, KEY_FILE);
-    await chown(key, 65534, 65534);
+    await ownedByAnotherUser(key, '/etc/hostname');
     expect(await runStoreProcess(dataDir)).toMatch(new RegExp(`DATA_DIRECTORY_NOT_OWNED.*${key}`));
-    await chown(key, 0, 0);
-    await chown(dataDir, 65534, 65534);
+    await rm(dataDir, { recursive: true });
+    await ownedByAnotherUser(dataDir, '/');
     expect(await runStoreProcess(dataDir)).toMatch(new RegExp(`DATA_DIRECTORY_NOT_OWNED.*${dataDir}`));
   });
 
@@ -145,6 +145,21 @@ describe('a process killed in the middle of a burst of creates', () => {
 });
 
 /** Opens the stores in a separate process (so the directory checks run again) and returns its stderr. */
+/**
+ * Makes `file` another user's: as root by handing it to nobody; as anyone else (who cannot
+ * chown) by making it a link to `rootOwned`, which the checks follow as the store does.
+ */
+async function ownedByAnotherUser(file: string, rootOwned: string): Promise<void> {
+  if (process.getuid?.() === 0) {
+    if (!(await stat(file).catch(() => undefined))) await mkdir(file, { mode: 0o700 });
+    await chown(file, 65534, 65534);
+    return;
+  }
+  await rm(file, { force: true });
+  await symlink(rootOwned, file);
+  expect((await stat(file)).uid).not.toBe(process.getuid?.());
+}
+
 async function runStoreProcess(dir: string): Promise<string> {
   const script = `import { createLocalStores } from './lib/store/local/index.ts';
     const { secrets } = createLocalStores({ dataDir: ${JSON.stringify(dir)}, clock: { now: () => Date.now() } });

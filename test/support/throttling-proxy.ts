@@ -2,11 +2,19 @@ import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { closeServer } from './close-server.ts';
 
+/** One request the proxy received: its `X-Amz-Target` operation and its JSON body. */
+export interface ProxiedRequest {
+  readonly operation: string;
+  readonly body: Record<string, unknown>;
+}
+
 /** A loopback proxy in front of a DynamoDB peer that can answer requests with throttling errors. */
 export interface ThrottlingProxy {
   readonly endpoint: string;
   /** Requests received, throttled or forwarded. */
   readonly requestCount: () => number;
+  /** Every request received so far, in order. */
+  readonly requests: () => readonly ProxiedRequest[];
   /** Answers the next `count` requests with ProvisionedThroughputExceededException. */
   throttleNext(count: number): void;
   close(): Promise<void>;
@@ -22,8 +30,15 @@ export async function startThrottlingProxy(target: string): Promise<ThrottlingPr
   const upstream = new URL(target);
   let throttled = 0;
   let count = 0;
+  const received: ProxiedRequest[] = [];
   const server = createServer((incoming, outgoing) => {
     count += 1;
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      const target = String(incoming.headers['x-amz-target'] ?? '');
+      received.push({ operation: target.slice(target.indexOf('.') + 1), body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown> });
+    });
     if (throttled > 0) {
       throttled -= 1;
       incoming.resume();
@@ -45,6 +60,7 @@ export async function startThrottlingProxy(target: string): Promise<ThrottlingPr
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requestCount: () => count,
+    requests: () => received,
     throttleNext(n) {
       throttled = n;
     },

@@ -2,7 +2,7 @@ import tls from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import { analyzeChain, judge, probe } from '../../lib/tls/index.ts';
 import { anchorSet } from '../../lib/tls/anchors.ts';
-import { createTrustContext, fixedTrustStore } from '../../lib/trust/index.ts';
+import { createOutboundPolicy, createTrustContext, fixedTrustStore } from '../../lib/trust/index.ts';
 import { chain, issue, selfSigned } from '../support/tls/pki.ts';
 import { serve } from './helpers.ts';
 
@@ -12,7 +12,7 @@ async function both(anchorPems: string[], keyPem: string, ...pems: string[]) {
   const port = await serve(keyPem, ...pems);
   const probed = await probe(
     { host: '127.0.0.1', port, protocol: 'https', servername: 'localhost' },
-    { timeoutMs: 5000, secureContext: tls.createSecureContext({ ca, allowPartialTrustChain: true }) },
+    { timeoutMs: 5000, secureContext: tls.createSecureContext({ ca, allowPartialTrustChain: true }), outbound: createOutboundPolicy() },
   );
   // Verify every signature ourselves here: the comparison must not lean on OpenSSL's answer.
   const analysis = await analyzeChain({ presented: probed.presented, hostname: 'localhost', anchors: anchorSet(ca), now: Date.now() });

@@ -1,6 +1,8 @@
+import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { chain } from '../support/tls/pki.ts';
 import { imapServer, ldapServer, pop3Server, smtpServer, type ServerIdentity } from '../support/tls/starttls-servers.ts';
+import { listen, tlsServer } from '../support/tls/servers.ts';
 import { check, track } from './helpers.ts';
 
 async function pki() {
@@ -89,5 +91,31 @@ describe('STARTTLS', () => {
     expect(report.verdict).toBe('tls-failed');
     expect(report.message).toContain('speaks SMTP in plain text, not TLS');
     expect(report.error).toMatchObject({ code: 'PROTOCOL_MISMATCH', protocol: 'smtp-starttls', fix: 'Check it with --protocol smtp-starttls.' });
+  });
+
+  it('names ldap-starttls when LDAPS is tried on a plain LDAP port (LDAP has no greeting to read)', async () => {
+    const { identity, anchors } = await pki();
+    const server = track(await ldapServer(identity));
+    const report = await check(server.port, anchors, { protocol: 'ldaps' });
+    expect(report.verdict).toBe('tls-failed');
+    expect(report.message).toContain('speaks LDAP in plain text, not TLS: it answered an LDAP StartTLS request in plain text');
+    expect(report.error).toMatchObject({ code: 'PROTOCOL_MISMATCH', protocol: 'ldap-starttls', fix: 'Check it with --protocol ldap-starttls.' });
+  });
+
+  it('names ldaps when StartTLS is tried on an implicit-TLS port, instead of blaming the server', async () => {
+    const { identity, anchors } = await pki();
+    const server = track(await tlsServer(identity.keyPem, identity.certPem));
+    const report = await check(server.port, anchors, { protocol: 'ldap-starttls' });
+    expect(report.verdict).toBe('starttls-refused');
+    expect(report.message).toContain('speaks TLS from the first byte, not LDAP with StartTLS');
+    expect(report.error).toMatchObject({ code: 'PROTOCOL_MISMATCH', protocol: 'ldaps', fix: 'Check it with --protocol ldaps.' });
+  });
+
+  it('names the STARTTLS protocol of the one asked when a plain-text port says nothing Trustline knows', async () => {
+    const { anchors } = await pki();
+    const server = track(await listen(net.createServer((socket) => socket.once('data', () => socket.write('WHAT IS THIS?\r\n')))));
+    const report = await check(server.port, anchors, { protocol: 'imaps' });
+    expect(report.verdict).toBe('tls-failed');
+    expect(report.error).toMatchObject({ code: 'TLS_FAILED', fix: 'Use --protocol imap-starttls for this port, or the implicit-TLS port (993).' });
   });
 });

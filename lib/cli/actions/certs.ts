@@ -116,9 +116,11 @@ export async function checkCommand(target: string, options: CheckOptions): Promi
   const { host, port } = parseTarget(target, options.protocol);
   const extraCa = await readCaFile(options.caFile);
   const managed = await readManagedTrust();
-  if (!managed.consulted) {
-    process.stderr.write(`Note: the managed truststore was not consulted (${managed.reason.replace(/\.$/, '')}); this check trusts Node's root store${extraCa.length > 0 ? ' and --ca-file' : ''} only.\n`);
-  }
+  const note = managed.consulted
+    ? undefined
+    : `Note: the managed truststore was not consulted (${managed.reason.replace(/\.$/, '')}); this check trusts Node's root store${extraCa.length > 0 ? ' and --ca-file' : ''} only.`;
+  // A monitoring system reads stdout only: under --nagios the note is the plugin's long output instead.
+  if (note !== undefined && options.nagios !== true) process.stderr.write(`${note}\n`);
   const trust = createTrustContext(fixedTrustStore(managed.consulted ? managed.pems.join('\n') : ''), { outbound: standaloneOutboundPolicyOptions() });
   const address = addressOf({ host, port });
   const checked = await withSpinner(`Checking ${address}…`, () =>
@@ -130,7 +132,7 @@ export async function checkCommand(target: string, options: CheckOptions): Promi
   const report = options.savePem === undefined ? checked : await savePem(checked, options.savePem);
   if (options.nagios === true) {
     const { line, exitCode } = nagiosLine(report, options.warnDays);
-    return { document: report, text: line, exitCode };
+    return { document: report, text: note === undefined ? line : `${line}\n${note}`, exitCode };
   }
   return { document: report, text: checkReportText(report, nextSteps(report, options)), exitCode: report.verdict === 'ok' ? EXIT.ok : EXIT.failed };
 }

@@ -37,8 +37,8 @@ function parsedKind(kind: string | undefined): ProxyKind | undefined {
   throw new ProxyCheckInputError('USAGE', `--kind must be apache or nginx, not "${kind}".`, 'leave it out to detect the kind from the file.');
 }
 
-function contractFields({ file, line, directive, problem, fix }: ProxyFinding) {
-  return { file, line, directive, problem, fix };
+function contractFields({ file, line, directive, problem, fix, change }: ProxyFinding) {
+  return { file, line, directive, problem, fix, change };
 }
 
 function describe(report: ProxyCheckReport): string {

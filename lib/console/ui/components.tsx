@@ -1,6 +1,6 @@
 import { cloneElement, type ComponentChildren, type VNode } from 'preact';
-import { useId, useState } from 'preact/hooks';
-import { ApiError } from './api.ts';
+import { useCallback, useEffect, useId, useState } from 'preact/hooks';
+import { api, ApiError } from './api.ts';
 
 /** A failed request in plain words, with its fix; announced to screen readers. */
 export function ErrorNote({ error }: { error: unknown }) {
@@ -93,4 +93,35 @@ export function when(iso: string | undefined | null): string {
   if (iso === undefined || iso === null) return '—';
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
+}
+
+/** The list the admin API answers at `path` under `key`, loaded on first render; `reload` fetches it again. */
+export function useApiList<T>(path: string, key: string) {
+  const [items, setItems] = useState<readonly T[]>();
+  const load = useAction();
+  const reload = useCallback(
+    () =>
+      load.run(async () => {
+        setItems((await api<Record<string, T[]>>('GET', path))[key]);
+      }),
+    [path, key],
+  );
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+  return { items, setItems, reload, load };
+}
+
+/** A page's title, with its one action button while `action` is given. */
+export function PageHeading({ title, action }: { title: string; action?: { label: string; onClick: () => void } | undefined }) {
+  return (
+    <div class="heading">
+      <h1>{title}</h1>
+      {action === undefined ? null : (
+        <button type="button" class="primary" onClick={action.onClick}>
+          {action.label}
+        </button>
+      )}
+    </div>
+  );
 }

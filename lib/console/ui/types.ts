@@ -35,6 +35,12 @@ export interface Integration {
   readonly notice?: string;
 }
 
+/** Something providers will refuse about the redirect base (GET /admin/integrations/{id} `warnings`). */
+export interface RedirectWarning {
+  readonly code: string;
+  readonly message: string;
+}
+
 export interface TestStep {
   readonly name: string;
   readonly ok: boolean;

@@ -39,9 +39,12 @@ const APACHE_CANON =
   'Apache decodes the path, resolves dot segments ("/./", "/../"), merges doubled slashes and re-encodes the result its own way ' +
   "(%7E %21 %24 %27 %28 %29 %2A %2B %2C %3A %3B %3D %40 arrive decoded, other escapes in upper case)";
 
+/** Where a fix names the app's address it cannot know: `jwt proxy-check` prints the line with the real one. */
+const EXACT_LINE = '`npx trustline jwt proxy-check <your configuration file>` prints the exact line for your configuration.';
+
 const RAW_REWRITE =
   'Take the path from the request line, not from the decoded URL: "RewriteCond %{THE_REQUEST} "^\\S+ (/[^? ]*)"" followed by ' +
-  '"RewriteRule ^ http://127.0.0.1:3000%1 [P,NE]" (or proxy with "ProxyPass / http://127.0.0.1:3000/ nocanon").';
+  `"RewriteRule ^ http://BACKEND%1 [P,NE]" (or proxy with "ProxyPass / http://BACKEND/ nocanon"), BACKEND being the app's host:port as your rule has it.`;
 
 export const SETTINGS: Readonly<Record<SettingId, ProxySetting>> = {
   'apache/proxypass-canon': {
@@ -49,7 +52,7 @@ export const SETTINGS: Readonly<Record<SettingId, ProxySetting>> = {
     kind: 'apache',
     directive: 'ProxyPass',
     problem: `A ProxyPass line without "nocanon": ${APACHE_CANON}. With "AllowEncodedSlashes NoDecode" it also refuses a path holding %25 with 400.`,
-    fix: 'Add "nocanon" to the ProxyPass line, for example "ProxyPass / http://127.0.0.1:3000/ nocanon" (keep the ProxyPassReverse line).',
+    fix: `Add "nocanon" at the end of the ProxyPass line, after its backend URL: "ProxyPass / http://BACKEND/ nocanon" (keep the ProxyPassReverse line).`,
     effect: 'breaks-qsh',
   },
   'apache/rewrite-proxy': {
@@ -94,8 +97,8 @@ export const SETTINGS: Readonly<Record<SettingId, ProxySetting>> = {
       'proxy_pass with a URI part (even a lone "/") sends the normalised path: decoded, dot segments resolved, doubled slashes merged (unless merge_slashes is off), ' +
       'and re-escaped only where nginx must (space, %, non-ASCII in upper case), so %7E %21 %28 %29 %5B %5D and the like arrive decoded.',
     fix:
-      'Drop the URI part so nginx forwards the request line untouched: "proxy_pass http://127.0.0.1:3000;" (or pass it explicitly: "proxy_pass http://127.0.0.1:3000$request_uri;"). ' +
-      '"merge_slashes off" alone keeps doubled slashes but nothing else.',
+      'Drop the URI part so nginx forwards the request line untouched: "proxy_pass http://BACKEND;" instead of "proxy_pass http://BACKEND/;" ' +
+      '(or pass it explicitly: "proxy_pass http://BACKEND$request_uri;"), BACKEND being the upstream as your line has it. "merge_slashes off" alone keeps doubled slashes but nothing else.',
     effect: 'breaks-qsh',
   },
   'nginx/rewrite': {
@@ -104,7 +107,7 @@ export const SETTINGS: Readonly<Record<SettingId, ProxySetting>> = {
     directive: 'rewrite',
     problem:
       'A rewrite before proxy_pass makes nginx send the rewritten, normalised path: decoded, dot segments resolved, doubled slashes merged, re-escaped nginx\'s way.',
-    fix: 'Remove the rewrite so proxy_pass forwards the request line untouched; if it must stay, pass the original URI: "proxy_pass http://127.0.0.1:3000$request_uri;".',
+    fix: `Remove the rewrite so proxy_pass forwards the request line untouched; if it must stay, pass the original URI on: "proxy_pass http://BACKEND$request_uri;".`,
     effect: 'breaks-qsh',
   },
   'nginx/proxy-cache-head': {
@@ -145,7 +148,8 @@ export function fixFor(transformation: string): string {
     ...byKind('apache').map((fix) => `Apache httpd: ${fix}`),
     ...byKind('nginx').map((fix) => `nginx: ${fix}`),
   ];
-  return parts.join(' ');
+  // The fixes name the app's address as BACKEND: once, say where the exact line comes from.
+  return [...parts, ...(parts.some((part) => part.includes('BACKEND')) ? [EXACT_LINE] : [])].join(' ');
 }
 
 /** The settings behind a transformation, for readers that hold a configuration. */

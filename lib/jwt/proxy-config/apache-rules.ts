@@ -1,4 +1,5 @@
 import { type Directive, named, walk } from './directive.ts';
+import { addNocanon, encodedSlashesNoDecode, rawPathRewrite } from './apache-fixes.ts';
 import { finding, type ProxyFinding } from './finding.ts';
 
 /**
@@ -9,21 +10,24 @@ import { finding, type ProxyFinding } from './finding.ts';
 export function apacheFindings(config: readonly Directive[]): ProxyFinding[] {
   const findings: ProxyFinding[] = [];
   for (const directive of walk(config)) {
-    if (named(directive, 'ProxyPass', 'ProxyPassMatch') && proxies(directive) && !hasNocanon(directive)) findings.push(finding('apache/proxypass-canon', directive));
+    if (named(directive, 'ProxyPass', 'ProxyPassMatch') && proxies(directive) && !hasNocanon(directive)) findings.push(finding('apache/proxypass-canon', directive, addNocanon(directive)));
     if (named(directive, 'RewriteRule')) {
       const rule = rewriteProxy(directive);
-      if (rule === 'canon') findings.push(finding('apache/rewrite-proxy', directive));
-      if (rule === 'decoded-backreference') findings.push(finding('apache/rewrite-proxy-noescape', directive));
+      if (rule === 'canon') findings.push(finding('apache/rewrite-proxy', directive, rawPathRewrite(directive)));
+      if (rule === 'decoded-backreference') findings.push(finding('apache/rewrite-proxy-noescape', directive, rawPathRewrite(directive)));
     }
   }
   if (findings.length > 0) {
     // With every path re-encoded somewhere, a decoded %2F goes out as "/".
     for (const directive of walk(config)) {
-      if (named(directive, 'AllowEncodedSlashes') && directive.args[0]?.toLowerCase() === 'on') findings.push(finding('apache/encoded-slashes-on', directive));
+      if (named(directive, 'AllowEncodedSlashes') && directive.args[0]?.toLowerCase() === 'on') findings.push(finding('apache/encoded-slashes-on', directive, encodedSlashesNoDecode(directive, KEEPS_SLASHES)));
     }
   }
   return findings;
 }
+
+const KEEPS_SLASHES = 'so Apache keeps %2F as it came (and add "nocanon" to ProxyPass)';
+const ACCEPTS_SLASHES = "if the app's URLs can contain %2F";
 
 /**
  * Settings that make Apache answer some requests itself: every server that proxies without
@@ -33,13 +37,13 @@ export function apacheNotes(config: readonly Directive[]): ProxyFinding[] {
   const global = lastValue(config);
   const notes: ProxyFinding[] = [];
   const mainProxy = [...outsideHosts(config)].find((d) => isProxying(d));
-  if (mainProxy !== undefined && (global?.args[0]?.toLowerCase() ?? 'off') === 'off') notes.push(finding('apache/encoded-slashes-off', global ?? mainProxy, notSet(global)));
+  if (mainProxy !== undefined && (global?.args[0]?.toLowerCase() ?? 'off') === 'off') notes.push(finding('apache/encoded-slashes-off', global ?? mainProxy, encodedSlashesNoDecode(global ?? mainProxy, ACCEPTS_SLASHES), notSet(global)));
   for (const host of walk(config)) {
     if (!named(host, 'VirtualHost') || host.children === undefined) continue;
     const proxy = [...walk(host.children)].find((d) => isProxying(d));
     if (proxy === undefined) continue;
     const own = lastValue(host.children) ?? global;
-    if ((own?.args[0]?.toLowerCase() ?? 'off') === 'off') notes.push(finding('apache/encoded-slashes-off', own ?? host, notSet(own)));
+    if ((own?.args[0]?.toLowerCase() ?? 'off') === 'off') notes.push(finding('apache/encoded-slashes-off', own ?? host, encodedSlashesNoDecode(own ?? host, ACCEPTS_SLASHES), notSet(own)));
   }
   return notes;
 }

@@ -1,4 +1,4 @@
-import type { Access } from '../../../functions/manifest.ts';
+import type { Access, TableAccess } from '../../../functions/manifest.ts';
 import { type AlertSink, logAlertSink } from '../../observe/alerts.ts';
 import type { LeaseStore, MetadataStore, SecretStore } from '../../store/ports.ts';
 import type { Clock } from '../../clock.ts';
@@ -21,7 +21,21 @@ declare const __TRUSTLINE_BUNDLE_QUEUE__: boolean | undefined;
 declare const __TRUSTLINE_BUNDLE_OUTBOUND__: boolean | undefined;
 
 /** Every port: what a process running from source (tests, scripts) composes when no access is given. */
-const EVERY_PORT: Access = { secrets: { prefix: '', write: true }, table: 'readwrite', alerts: true, queueTo: 'any', outbound: true };
+const EVERY_STORE = {
+  integrations: 'readwrite',
+  oauthStates: 'readwrite',
+  leases: 'readwrite',
+  trust: 'readwrite',
+  endpoints: 'readwrite',
+  lifecycleTokens: 'readwrite',
+} as const satisfies Required<TableAccess>;
+const EVERY_PORT: Access = {
+  secrets: { prefix: '', write: true },
+  table: EVERY_STORE,
+  alerts: true,
+  queueTo: 'any',
+  outbound: true,
+};
 
 /**
  * The services on AWS, built from a function's manifest access: Secrets Manager and DynamoDB stores,
@@ -34,10 +48,12 @@ export async function createAwsServices(config: Config, clock: Clock, access: Ac
     (typeof __TRUSTLINE_BUNDLE_SECRETS__ === 'undefined' || __TRUSTLINE_BUNDLE_SECRETS__) && access.secrets !== undefined
       ? (await import('./secret-store.ts')).createAwsSecretStore({ region, secretsEndpoint, secretsKmsKeyId })
       : undeclaredPort<SecretStore>('Secrets Manager', '`secrets`');
-  const { metadata, leases } =
+  const tableStores =
     (typeof __TRUSTLINE_BUNDLE_TABLE__ === 'undefined' || __TRUSTLINE_BUNDLE_TABLE__) && access.table !== undefined
       ? (await import('./table-stores.ts')).createAwsTableStores({ region, tableName, dynamoEndpoint, clock })
-      : { metadata: undeclaredPort<MetadataStore>('the table', '`table`'), leases: undeclaredPort<LeaseStore>('the table (leases)', "`table: 'readwrite'`") };
+      : undefined;
+  const metadata = tableStores?.metadata ?? undeclaredPort<MetadataStore>('the table', '`table`');
+  const leases = tableStores !== undefined && access.table?.leases === 'readwrite' ? tableStores.leases : undeclaredPort<LeaseStore>('the table (leases)', "`table: { leases: 'readwrite' }`");
   const alerts =
     (typeof __TRUSTLINE_BUNDLE_ALERTS__ === 'undefined' || __TRUSTLINE_BUNDLE_ALERTS__) && access.alerts === true && alertTopicArn !== undefined
       ? (await import('./alerts.ts')).createLazySnsAlertSink(region, alertTopicArn)

@@ -25,6 +25,16 @@ export const TABLE_SCHEMA = {
   dueIndex: { name: 'due', partitionKey: 'dueKind', sortKey: 'dueAt' },
 } as const;
 
+/**
+ * The DynamoDB operations dynamodb-metadata-store.ts sends, by what they do: the IAM grants are
+ * exactly these (a put is an UpdateItem, `take` a DeleteItem returning the old item). Each names
+ * its partition key, so a `dynamodb:LeadingKeys` condition bounds every one of them.
+ */
+export const TABLE_OPERATIONS = {
+  read: ['GetItem', 'Query'],
+  write: ['UpdateItem', 'DeleteItem'],
+} as const;
+
 /** CreateTable input for the schema above (local tooling and tests; CDK declares the same). */
 export function createTableInput(tableName: string): CreateTableCommandInput {
   const { partitionKey, sortKey, dueIndex } = TABLE_SCHEMA;

@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { PROTOCOLS } from '../../../tls/protocols.ts';
 import { api, download } from '../api.ts';
-import { Badge, CopyButton, ErrorNote, Field, useAction, when } from '../components.tsx';
+import { Badge, CopyButton, ErrorNote, Field, PageHeading, useAction, useApiList, when } from '../components.tsx';
 import type { CheckReport, Endpoint } from '../types.ts';
 import { ExpiryChart } from './expiry-chart.tsx';
 
@@ -13,30 +13,12 @@ export function verdictBadge(verdict: string | undefined) {
 
 /** Certificates: the endpoints Trustline watches, a days-to-expiry chart, Add endpoint, and per endpoint Check now with the whole explanation. */
 export function CertificatesPage() {
-  const [endpoints, setEndpoints] = useState<readonly Endpoint[]>();
   const [adding, setAdding] = useState(false);
   const [reports, setReports] = useState<Record<string, CheckReport>>({});
-  const load = useAction();
-  const reload = useCallback(
-    () =>
-      load.run(async () => {
-        setEndpoints((await api<{ endpoints: Endpoint[] }>('GET', '/admin/endpoints')).endpoints);
-      }),
-    [],
-  );
-  useEffect(() => {
-    void reload();
-  }, [reload]);
+  const { items: endpoints, reload, load } = useApiList<Endpoint>('/admin/endpoints', 'endpoints');
   return (
     <>
-      <div class="heading">
-        <h1>Certificates</h1>
-        {adding ? null : (
-          <button type="button" class="primary" onClick={() => { setAdding(true); }}>
-            Add endpoint
-          </button>
-        )}
-      </div>
+      <PageHeading title="Certificates" action={adding ? undefined : { label: 'Add endpoint', onClick: () => { setAdding(true); } }} />
       <p class="lead">TLS endpoints Trustline checks every day: would a Java client trust them, and when does the first certificate expire?</p>
       {adding ? (
         <EndpointForm

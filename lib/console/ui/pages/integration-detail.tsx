@@ -1,8 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { CopyButton, ErrorNote, useAction, when } from '../components.tsx';
-import { REDIRECT_FIX, redirectWarnings } from '../redirect-warnings.ts';
-import type { Integration, TestReport } from '../types.ts';
+import type { Integration, RedirectWarning, TestReport } from '../types.ts';
 import { nextStep, statusBadge } from './integration-status.tsx';
 
 /** How often the page asks whether the sign-in in the other tab has completed. */
@@ -20,7 +19,19 @@ export function IntegrationDetail({ integration, onChange, onEdit, onDeleted }: 
   const [confirming, setConfirming] = useState(false);
   const [waiting, setWaiting] = useState(false);
   const statusAtStart = useRef(integration.authorizedAt);
-  const warnings = redirectWarnings(integration.redirectUrl, integration.provider);
+  const [warnings, setWarnings] = useState<readonly RedirectWarning[]>([]);
+
+  // The API judges the redirect base (it knows TRUSTLINE_PUBLIC_URL and the port); the list does not carry that.
+  useEffect(() => {
+    api<{ warnings?: RedirectWarning[] }>('GET', `/admin/integrations/${integration.id}`).then(
+      (document) => {
+        setWarnings(document.warnings ?? []);
+      },
+      () => {
+        setWarnings([]);
+      },
+    );
+  }, [integration.id]);
 
   useEffect(() => {
     if (!waiting) return undefined;
@@ -92,10 +103,9 @@ export function IntegrationDetail({ integration, onChange, onEdit, onDeleted }: 
         <div class="notice warn">
           <ul aria-label="Redirect URL warnings">
             {warnings.map((warning) => (
-              <li key={warning}>{warning}</li>
+              <li key={warning.code}>{warning.message}</li>
             ))}
           </ul>
-          <p>{REDIRECT_FIX}</p>
         </div>
       )}
 

@@ -1,6 +1,5 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import { api } from '../api.ts';
-import { ErrorNote, useAction } from '../components.tsx';
+import { useState } from 'preact/hooks';
+import { ErrorNote, PageHeading, useApiList } from '../components.tsx';
 import type { Integration } from '../types.ts';
 import { IntegrationDetail } from './integration-detail.tsx';
 import { IntegrationForm } from './integration-form.tsx';
@@ -8,20 +7,9 @@ import { nextStep, statusBadge } from './integration-status.tsx';
 
 /** Integrations: the list with status and next step, the seed's form, and one integration's details. */
 export function IntegrationsPage() {
-  const [integrations, setIntegrations] = useState<readonly Integration[]>();
   const [selected, setSelected] = useState<string>();
   const [mode, setMode] = useState<'list' | 'add' | 'edit'>('list');
-  const load = useAction();
-  const reload = useCallback(
-    () =>
-      load.run(async () => {
-        setIntegrations((await api<{ integrations: Integration[] }>('GET', '/admin/integrations')).integrations);
-      }),
-    [],
-  );
-  useEffect(() => {
-    void reload();
-  }, [reload]);
+  const { items: integrations, setItems: setIntegrations, load } = useApiList<Integration>('/admin/integrations', 'integrations');
   const current = integrations?.find((integration) => integration.id === selected);
   const replace = (updated: Integration) => {
     setIntegrations((list) => {
@@ -31,14 +19,7 @@ export function IntegrationsPage() {
   };
   return (
     <>
-      <div class="heading">
-        <h1>Integrations</h1>
-        {mode === 'list' ? (
-          <button type="button" class="primary" onClick={() => { setMode('add'); }}>
-            Add integration
-          </button>
-        ) : null}
-      </div>
+      <PageHeading title="Integrations" action={mode === 'list' ? { label: 'Add integration', onClick: () => { setMode('add'); } } : undefined} />
       <p class="lead">OAuth 2.0 grants Trustline keeps fresh for mail servers (Google, Microsoft or a custom provider).</p>
       {mode === 'add' || (mode === 'edit' && current !== undefined) ? (
         <IntegrationForm

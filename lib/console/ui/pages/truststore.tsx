@@ -1,34 +1,16 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { PROTOCOLS } from '../../../tls/protocols.ts';
 import { api } from '../api.ts';
-import { ErrorNote, Field, useAction, when } from '../components.tsx';
+import { ErrorNote, Field, PageHeading, useAction, useApiList, when } from '../components.tsx';
 import type { CertPreview, TrustEntry } from '../types.ts';
 
 /** Truststore: the certificates every outbound connection of Trustline trusts; add by PEM (details first), remove, export. */
 export function TruststorePage() {
-  const [entries, setEntries] = useState<readonly TrustEntry[]>();
   const [adding, setAdding] = useState(false);
-  const load = useAction();
-  const reload = useCallback(
-    () =>
-      load.run(async () => {
-        setEntries((await api<{ entries: TrustEntry[] }>('GET', '/admin/trust')).entries);
-      }),
-    [],
-  );
-  useEffect(() => {
-    void reload();
-  }, [reload]);
+  const { items: entries, reload, load } = useApiList<TrustEntry>('/admin/trust', 'entries');
   return (
     <>
-      <div class="heading">
-        <h1>Truststore</h1>
-        {adding ? null : (
-          <button type="button" class="primary" onClick={() => { setAdding(true); }}>
-            Add certificate
-          </button>
-        )}
-      </div>
+      <PageHeading title="Truststore" action={adding ? undefined : { label: 'Add certificate', onClick: () => { setAdding(true); } }} />
       <p class="lead">Certificates Trustline trusts besides the public roots, with Java's semantics: every entry is an anchor. Exported, it is the truststore a JVM needs.</p>
       {adding ? (
         <AddCertificate
