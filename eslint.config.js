@@ -18,7 +18,7 @@ const FRONT_DOOR = {
 const restrict = (...patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns }] });
 
 export default defineConfig(
-  { ignores: ['node_modules/', 'cdk.out/', 'dist/', '.trustline/'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'dist/', '.dist-building-*/', '.trustline/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -7,8 +7,31 @@ import type { ItemSetName } from './table-items.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** `public`: open to the internet (provider callbacks, Connect). `admin`: IAM on AWS, bearer token locally. */
-export type AuthKind = 'public' | 'admin';
+/**
+ * `public`: open to the internet (provider callbacks, Connect). `admin`: IAM on AWS, bearer token locally.
+ * `connect`: the request must carry its own Atlassian Connect JWT (HS256 + qsh); the `jwt-authorizer`
+ * function decides, as an HTTP API Lambda REQUEST authorizer on AWS and the same way locally.
+ */
+export type AuthKind = 'public' | 'admin' | 'connect';
+
+/**
+ * How API Gateway calls the Connect authorizer, read by infra/aws (the HTTP API authorizer) and
+ * infra/local (which applies it to `connect` routes the same way).
+ */
+export const connectAuthorizer = {
+  /** The manifest function that decides. */
+  function: 'jwt-authorizer',
+  /**
+   * No identity source: the token rides in `Authorization: JWT ...` or in the `jwt` query parameter,
+   * and API Gateway would refuse (401, without calling the authorizer) a request lacking any listed
+   * source. Allowed because caching is off; the authorizer refuses a request without a token itself.
+   */
+  identitySource: [] as readonly string[],
+  /** Off: the qsh binds each token to one method, path and query, so no answer may serve another request. */
+  resultsCacheTtlSeconds: 0,
+  /** Payload format 2.0 with simple responses: `{isAuthorized, context}`. */
+  payloadFormatVersion: '2.0',
+} as const;
 
 export interface HttpRoute {
   readonly method: HttpMethod;
@@ -53,8 +76,12 @@ export interface FunctionSpec {
   readonly entry: string;
   readonly http?: readonly HttpRoute[];
   readonly schedules?: readonly Schedule[];
-  /** Consumes an SQS queue (fan-out target); batch size per invocation. */
-  readonly queue?: { readonly batchSize: number };
+  /**
+   * Consumes an SQS queue (fan-out target): messages per invocation; the age of the oldest waiting
+   * message that raises an alarm (the consumers are not keeping up); the most invocations the queue
+   * runs at once (so a large backlog cannot take the account's whole Lambda concurrency).
+   */
+  readonly queue?: { readonly batchSize: number; readonly maxAgeMinutes?: number; readonly maxConcurrency?: number };
   readonly access: Access;
   readonly timeoutSeconds?: number;
   readonly memoryMb?: number;
@@ -103,12 +130,24 @@ export const manifest: readonly FunctionSpec[] = [
   },
   {
     name: 'cert-check-schedule',
-    description: 'Checks every certificate target (32 at a time), stores the latest result, emits EMF metrics, alerts on state changes.',
+    description: 'Hourly: sends every certificate target, in batches, to the cert-check-worker queue.',
     entry: 'functions/cert-check-schedule/handler.ts',
     schedules: [{ cron: '0 * * * *', description: 'Hourly certificate checks' }],
+    // Lists the targets and queues them; the checks, results and alerts are the worker's.
+    access: { table: { endpoints: 'read' }, queueTo: 'cert-check-worker' },
+    timeoutSeconds: 120,
+  },
+  {
+    name: 'cert-check-worker',
+    description: 'Checks the certificate targets of the queued batches (32 at a time), stores the latest results, emits EMF metrics, alerts on state changes.',
+    entry: 'functions/cert-check-worker/handler.ts',
+    // 4 messages of 16 endpoints: 64 checks, two rounds of 32 at worst. A queue older than 30 minutes
+    // means the hourly run will not finish before the next one starts. 50 at once leave the rest of
+    // the account's concurrency (1,000 by default) to the HTTP API and the refresh functions.
+    queue: { batchSize: 4, maxAgeMinutes: 30, maxConcurrency: 50 },
     access: { table: { endpoints: 'readwrite', trust: 'read' }, alerts: true, outbound: true },
-    // Each endpoint has its own 10 s deadline; 32 in flight make ~1,000 endpoints fit well within this.
-    timeoutSeconds: 900,
+    // Two rounds of checks at their worst (10 s deadline plus at most 5 s of AIA download each), with room to spare.
+    timeoutSeconds: 60,
     memoryMb: 512,
   },
   {
@@ -156,7 +195,8 @@ export const manifest: readonly FunctionSpec[] = [
     name: 'token-refresh-worker',
     description: "Refreshes the OAuth grants the scheduled run queued when more were due than it could finish.",
     entry: 'functions/token-refresh-worker/handler.ts',
-    queue: { batchSize: 10 },
+    // An access token refreshed 15 minutes late may already have expired.
+    queue: { batchSize: 10, maxAgeMinutes: 15 },
     access: {
       secrets: { prefix: 'integrations/', write: true },
       table: { integrations: 'readwrite', leases: 'readwrite', trust: 'read' },

@@ -1,5 +1,5 @@
 import { eventBridgeCron } from './eventbridge-cron.ts';
-import type { FunctionSpec } from './manifest.ts';
+import { connectAuthorizer, type FunctionSpec } from './manifest.ts';
 import { CronConversionError, ManifestError } from './manifest-errors.ts';
 
 /** API Gateway gives up on an integration after 30 s, so an HTTP function may not run longer. */
@@ -62,6 +62,14 @@ export function validateManifest(specs: readonly FunctionSpec[]): void {
         throw new ManifestError(spec.name, `the schedule "${schedule.cron}" cannot run on EventBridge Scheduler: ${error.problem}`, error.fix, { cause: error });
       }
     }
+  }
+  const authorizer = specs.find((s) => s.name === connectAuthorizer.function);
+  const guarded = specs.find((s) => s.http?.some((route) => route.auth === 'connect'));
+  if (guarded !== undefined && authorizer === undefined) {
+    throw new ManifestError(guarded.name, `a route has auth 'connect' but the manifest has no "${connectAuthorizer.function}" function to authorize it.`, `keep the "${connectAuthorizer.function}" entry of functions/manifest.ts.`);
+  }
+  if (authorizer?.http?.length) {
+    throw new ManifestError(authorizer.name, 'the Connect authorizer serves routes of its own.', 'remove its `http` routes: API Gateway calls it before the routes it protects.');
   }
   for (const spec of specs) {
     const target = spec.access.queueTo;

@@ -60,7 +60,7 @@ function operation(fn: FunctionSpec, route: HttpRoute): Record<string, unknown> 
     tags: [fn.name],
     ...(parameters.length === 0 ? {} : { parameters }),
     ...(body === undefined ? {} : { requestBody: { required: true, content: { 'application/json': { schema: bodySchema(body) } } } }),
-    ...(route.auth === 'admin' ? { security: [{ adminBearer: [] }] } : { security: [] }),
+    security: route.auth === 'admin' ? [{ adminBearer: [] }] : route.auth === 'connect' ? [{ connectJwt: [] }] : [],
     responses: {
       [success.status]: {
         description: success.description,
@@ -94,6 +94,7 @@ export function openApiDocument(functions: readonly FunctionSpec[] = manifest): 
       schemas: { Problem: problem },
       securitySchemes: {
         adminBearer: { type: 'http', scheme: 'bearer', description: 'Locally: TRUSTLINE_ADMIN_TOKEN or <data dir>/admin-token. On AWS the admin routes use IAM authorization (SigV4) instead.' },
+        connectJwt: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'An Atlassian Connect JWT signed for this very request (`Authorization: JWT <token>`, or the `jwt` query parameter), checked by the jwt-authorizer function.' },
       },
     },
   };

@@ -33,13 +33,24 @@ export class FanOutQueue extends Construct {
       deadLetterQueue: { queue: this.deadLetters, maxReceiveCount: MAX_RECEIVES },
     });
     // Partial batch responses: one failing item is retried alone, the rest of the batch is done.
-    consumer.addEventSource(new SqsEventSource(this.queue, { batchSize, reportBatchItemFailures: true }));
+    const maxConcurrency = consumer.spec.queue?.maxConcurrency;
+    consumer.addEventSource(new SqsEventSource(this.queue, { batchSize, reportBatchItemFailures: true, ...(maxConcurrency === undefined ? {} : { maxConcurrency }) }));
     alerts.alarm(
       this,
       'DeadLettersAlarm',
       this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }),
       `Messages for ${consumer.spec.name} failed ${MAX_RECEIVES} times and wait in its dead-letter queue.`,
     );
+    const maxAgeMinutes = consumer.spec.queue?.maxAgeMinutes;
+    if (maxAgeMinutes !== undefined) {
+      alerts.alarm(
+        this,
+        'AgeAlarm',
+        this.queue.metricApproximateAgeOfOldestMessage({ period: ALARM_PERIOD, statistic: 'Maximum' }),
+        `Messages for ${consumer.spec.name} have waited ${maxAgeMinutes} minutes: its consumers are not keeping up (throttled, failing or too few).`,
+        maxAgeMinutes * 60,
+      );
+    }
   }
 }
 

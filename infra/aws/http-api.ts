@@ -6,16 +6,22 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { HttpRoute } from '../../functions/manifest.ts';
+import { ConnectAuthorizer } from './connect-authorizer.ts';
+import { ManifestError } from '../../functions/manifest-errors.ts';
 
 /**
  * Trustline's HTTP API: one `$default` stage with access logs and throttling. `admin` routes
  * require IAM (SigV4-signed requests); `public` routes are open because their callers (an OAuth
- * provider redirecting a browser, Atlassian Connect) cannot sign, and verify themselves instead.
+ * provider redirecting a browser, Atlassian Connect) cannot sign, and verify themselves instead;
+ * `connect` routes sit behind the Connect JWT authorizer (protectConnectRoutes).
  */
 export class TrustlineHttpApi extends Construct {
   readonly api: HttpApi;
   private readonly iam = new HttpIamAuthorizer();
   private readonly open = new HttpNoneAuthorizer();
+  /** `connect` routes wait here until the authorizer function exists (manifest order is free). */
+  private readonly connectRoutes: { route: HttpRoute; integration: HttpLambdaIntegration }[] = [];
+  private connect: ConnectAuthorizer | undefined;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -35,10 +41,15 @@ export class TrustlineHttpApi extends Construct {
     return this.api.apiEndpoint;
   }
 
-  /** Routes `routes` to `fn` through one integration. */
+  /** Routes `routes` to `fn` through one integration; `connect` routes once protectConnectRoutes has run. */
   addFunctionRoutes(id: string, fn: IFunction, routes: readonly HttpRoute[]): void {
     const integration = new HttpLambdaIntegration(`${id}Integration`, fn);
     for (const route of routes) {
+      if (route.auth === 'connect') {
+        if (this.connect === undefined) this.connectRoutes.push({ route, integration });
+        else this.addConnectRoute(route, integration, this.connect);
+        continue;
+      }
       const [created] = this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
@@ -55,5 +66,18 @@ export class TrustlineHttpApi extends Construct {
         });
       }
     }
+  }
+
+  /** Puts the Connect authorizer (`authorizerFunction`) in front of every `connect` route, those added before and after. */
+  protectConnectRoutes(authorizerFunction: IFunction): ConnectAuthorizer {
+    if (this.connect !== undefined) throw new ManifestError('jwt-authorizer', 'the Connect authorizer is attached twice.', 'call protectConnectRoutes once per API.');
+    const connect = new ConnectAuthorizer('ConnectAuthorizer', authorizerFunction);
+    this.connect = connect;
+    for (const { route, integration } of this.connectRoutes.splice(0)) this.addConnectRoute(route, integration, connect);
+    return connect;
+  }
+
+  private addConnectRoute(route: HttpRoute, integration: HttpLambdaIntegration, authorizer: ConnectAuthorizer): void {
+    this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration, authorizer });
   }
 }

@@ -3,7 +3,7 @@ import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Schedule, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
-import { type FunctionSpec, manifest as defaultManifest } from '../../functions/manifest.ts';
+import { connectAuthorizer, type FunctionSpec, manifest as defaultManifest } from '../../functions/manifest.ts';
 import { scheduledInvocation } from '../../functions/scheduled-event.ts';
 import { manifestWarnings, validateManifest } from '../../functions/validate-manifest.ts';
 import { ALARM_PERIOD, Alerts } from './alerts.ts';
@@ -45,6 +45,15 @@ export class TrustlineStack extends Stack {
       if (spec.schedules?.length) this.addSchedules(fnId, fn);
       alerts.alarm(fn, 'ErrorsAlarm', fn.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }), `Trustline ${spec.name} failed (Lambda Errors).`);
       alerts.alarm(fn, 'ThrottlesAlarm', fn.metricThrottles({ period: ALARM_PERIOD, statistic: 'Sum' }), `Trustline ${spec.name} was throttled.`);
+    }
+
+    const authorizer = this.functions.get(connectAuthorizer.function);
+    if (authorizer !== undefined) {
+      api.protectConnectRoutes(authorizer);
+      new CfnOutput(this, 'ConnectAuthorizerArn', {
+        value: authorizer.functionArn,
+        description: 'The Connect JWT authorizer function: ConnectAuthorizer.fromFunctionArn puts it in front of your own HTTP API routes',
+      });
     }
 
     const queues = new Map<string, FanOutQueue>();

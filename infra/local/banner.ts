@@ -6,8 +6,11 @@ import type { LocalRuntime } from './runtime.ts';
 const DEFAULT_URL = 'http://127.0.0.1:3000';
 const DEFAULT_DATA_DIR = path.resolve('.trustline');
 
-/** What `npm start` prints once the runtime is up. Names where the admin token is, never the token. */
-export function banner(runtime: LocalRuntime, cwd = process.cwd()): string {
+/**
+ * What `npm start` prints once the runtime is up (and `npm run start:aws-local`, with `about` saying
+ * what it runs on). Names where the admin token is, never the token.
+ */
+export function banner(runtime: LocalRuntime, cwd = process.cwd(), about: readonly string[] = []): string {
   const shown = (file: string) => (file.startsWith(cwd + path.sep) ? path.relative(cwd, file) : file);
   const { config } = runtime;
   const cliEnv = [
@@ -18,6 +21,7 @@ export function banner(runtime: LocalRuntime, cwd = process.cwd()): string {
   const warnings = redirectWarnings(config);
   const lines = [
     `Trustline ${version} is running at ${runtime.url} (backend: ${config.backend}, data: ${shown(config.dataDir)})`,
+    ...about,
     '',
     `Redirect URLs start with ${config.publicUrl}/oauth/callback/${config.publicUrlExplicit ? ' (TRUSTLINE_PUBLIC_URL)' : ''}`,
     ...warnings.map((warning) => `  Warning: ${warning.message}`),

@@ -1,13 +1,15 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import { type FunctionSpec, manifest as defaultManifest } from '../../functions/manifest.ts';
+import { connectAuthorizer, type FunctionSpec, manifest as defaultManifest } from '../../functions/manifest.ts';
 import { validateManifest } from '../../functions/validate-manifest.ts';
 import { type Config, loadConfig } from '../../lib/runtime/config.ts';
 import { type Services, composeServices, setServices } from '../../lib/runtime/services.ts';
 import { type AdminAuth, loadAdminAuth } from './auth.ts';
+import { createConnectGate } from './connect-gate.ts';
 import { ListenError } from './errors.ts';
 import { createInvoker } from './functions.ts';
+import { withLocalQueues } from './queue.ts';
 import { type RouteEntry, createRouter } from './router.ts';
 import { type RunningScheduler, scheduledJobs, startScheduler } from './scheduler.ts';
 import { createLocalServer } from './server.ts';
@@ -25,7 +27,15 @@ export interface LocalRuntimeOptions {
   readonly manifest?: readonly FunctionSpec[];
   /** How long close() lets requests in progress finish. Default 5000 ms. */
   readonly shutdownGraceMs?: number;
+  /**
+   * Runs the functions somewhere else (aws-local: each built bundle in a process of its own); this
+   * process then composes no services. Default: the handlers in-process over `config`'s stores.
+   */
+  readonly invoke?: Invoker;
 }
+
+/** Hands an event to a function and returns its answer, as Lambda's invoke does. */
+export type Invoker = (fn: FunctionSpec, event: unknown) => Promise<unknown>;
 
 export interface LocalRuntime {
   /** `http://127.0.0.1:<port>`, no trailing slash. */
@@ -56,7 +66,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
   const routes = functions.flatMap((fn) => (fn.http ?? []).map((route) => ({ fn, route })));
   const route = createRouter(routes);
   const auth = await loadAdminAuth(baseConfig);
-  const invoke = createInvoker();
+  const invoke = options.invoke ?? createInvoker();
 
   let markReady!: () => void;
   let markFailed!: (error: unknown) => void;
@@ -65,13 +75,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     markFailed = reject;
   });
   ready.catch(() => undefined); // requests waiting on it are closed with the server
-  const local = createLocalServer({ route, auth, invoke, ready, publicUrl: baseConfig.publicUrl });
+  const connect = createConnectGate(functions.find((fn) => fn.name === connectAuthorizer.function), invoke);
+  const local = createLocalServer({ route, auth, connect, invoke, ready, publicUrl: baseConfig.publicUrl });
   const port = await listen(local.server, options.port ?? baseConfig.port);
 
   let scheduler: RunningScheduler | undefined;
   try {
     const config = effectiveConfig(baseConfig, port);
-    setServices(options.services ?? (await composeServices(config)));
+    // With an invoke of its own (aws-local: the built bundles), the functions compose their own services.
+    if (options.invoke === undefined) setServices(withLocalQueues(options.services ?? (await composeServices(config)), functions, invoke));
     scheduler = startScheduler(scheduledJobs(functions), invoke);
     markReady();
     const runtime: LocalRuntime = {

@@ -3,6 +3,7 @@ import type { AuthKind, FunctionSpec } from '../../functions/manifest.ts';
 import { HttpProblem, MAX_JSON_BODY_BYTES } from '../../lib/http/index.ts';
 import { logger } from '../../lib/observe/index.ts';
 import type { AdminAuth } from './auth.ts';
+import type { ConnectGate } from './connect-gate.ts';
 import { splitTarget, toApiGatewayEvent } from './event.ts';
 import { sendHomePage } from './home-page.ts';
 import { readResult, send, sendProblem } from './response.ts';
@@ -11,6 +12,8 @@ import type { RouteMatch } from './router.ts';
 export interface ServerDeps {
   readonly route: (method: string, rawPath: string) => RouteMatch;
   readonly auth: AdminAuth;
+  /** The Connect authorizer in front of `connect` routes (infra/local/connect-gate.ts). */
+  readonly connect: ConnectGate;
   readonly invoke: (fn: FunctionSpec, event: unknown) => Promise<unknown>;
   /** Settles once the services are in place; requests wait for it. */
   readonly ready: Promise<void>;
@@ -79,8 +82,21 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     return;
   }
   const { fn, route } = match.entry;
+  const wire = { method, target: req.url ?? '/', rawHeaders: req.rawHeaders, httpVersion: req.httpVersion, remoteAddress: req.socket.remoteAddress };
   // Authentication comes before the body is read, so an unauthenticated caller costs no memory.
-  if (!authorized(route.auth, deps.auth, req)) {
+  let authorizer: { requestId: string; context: Readonly<Record<string, unknown>> } | undefined;
+  if (route.auth === 'connect') {
+    // As API Gateway: the authorizer sees the request without its body, and answers before the body is read.
+    await deps.ready;
+    const gateEvent = toApiGatewayEvent({ ...wire, body: undefined }, match, new Date());
+    const decision = await deps.connect(gateEvent);
+    if (decision.kind === 'refused') {
+      const body = Buffer.from(JSON.stringify({ message: decision.message }));
+      await refuseWith(req, (close) => { send(res, { status: decision.status, headers: { 'content-type': 'application/json' }, body }, close); });
+      return;
+    }
+    authorizer = { requestId: gateEvent.requestContext.requestId, context: decision.context };
+  } else if (!authorized(route.auth, deps.auth, req)) {
     sendProblem(
       res,
       new HttpProblem(401, 'UNAUTHORIZED', 'The admin API needs `Authorization: Bearer <token>` with the token from TRUSTLINE_ADMIN_TOKEN or the admin-token file in the data directory.'),
@@ -100,11 +116,12 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     return;
   }
   await deps.ready;
-  const event = toApiGatewayEvent(
-    { method, target: req.url ?? '/', rawHeaders: req.rawHeaders, httpVersion: req.httpVersion, remoteAddress: req.socket.remoteAddress, body },
-    match,
-    new Date(),
-  );
+  const routeEvent = toApiGatewayEvent({ ...wire, body }, match, new Date());
+  // The integration sees the authorizer's context under requestContext.authorizer.lambda, in the authorizer's request.
+  const event =
+    authorizer === undefined
+      ? routeEvent
+      : { ...routeEvent, requestContext: { ...routeEvent.requestContext, requestId: authorizer.requestId, authorizer: { lambda: authorizer.context } } };
   let result: unknown;
   try {
     result = await deps.invoke(fn, event);
@@ -133,8 +150,13 @@ const MAX_DISCARDED_BYTES = 1024 * 1024;
  * larger body gets the answer at once and the connection closed.
  */
 async function refuse(req: IncomingMessage, res: ServerResponse, problem: HttpProblem): Promise<void> {
+  await refuseWith(req, (close) => { sendProblem(res, problem, {}, close); });
+}
+
+/** refuse() with an answer of any shape: `answer(close)` writes it, closing when the body was too large to drain. */
+async function refuseWith(req: IncomingMessage, answer: (close: boolean) => void): Promise<void> {
   const drained = await discard(req, MAX_DISCARDED_BYTES);
-  sendProblem(res, problem, {}, !drained);
+  answer(!drained);
 }
 
 /** Reads what is left of the body and drops it: true once it ended within `limit` bytes. */
@@ -177,7 +199,7 @@ function isJson(contentType: string | undefined): boolean {
   return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
 }
 
-/** Fails closed: an auth kind this runtime does not know lets nobody in. */
+/** Fails closed: an auth kind this runtime does not know (or `connect`, which the gate decides) lets nobody in. */
 function authorized(kind: AuthKind, auth: AdminAuth, req: IncomingMessage): boolean {
   switch (kind) {
     case 'public':

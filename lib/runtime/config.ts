@@ -36,6 +36,8 @@ export interface Config {
     readonly alertTopicArn: string | undefined;
     /** The token-refresh-worker's SQS queue (`TRUSTLINE_QUEUE_URL_TOKEN_REFRESH_WORKER`, set by the stack). */
     readonly refreshQueueUrl: string | undefined;
+    /** The cert-check-worker's SQS queue (`TRUSTLINE_QUEUE_URL_CERT_CHECK_WORKER`, set by the stack). */
+    readonly certCheckQueueUrl: string | undefined;
     /** Endpoint overrides, for loopback peers in tests. */
     readonly dynamoEndpoint: string | undefined;
     readonly secretsEndpoint: string | undefined;
@@ -76,6 +78,7 @@ const schema = z.object({
   TRUSTLINE_TABLE: z._default(z.string(), 'trustline'),
   TRUSTLINE_ALERT_TOPIC_ARN: z.optional(z.string()),
   TRUSTLINE_QUEUE_URL_TOKEN_REFRESH_WORKER: z.optional(z.string()),
+  TRUSTLINE_QUEUE_URL_CERT_CHECK_WORKER: z.optional(z.string()),
   TRUSTLINE_REFRESH_DEFAULT_LIFETIME_SECONDS: integer(60, 86_400, 3600),
   TRUSTLINE_REFRESH_FAILING_AFTER: integer(1, 100, 3),
   TRUSTLINE_REFRESH_CONCURRENCY: integer(1, 256, 16),
@@ -128,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       tableName: e.TRUSTLINE_TABLE,
       alertTopicArn: e.TRUSTLINE_ALERT_TOPIC_ARN,
       refreshQueueUrl: e.TRUSTLINE_QUEUE_URL_TOKEN_REFRESH_WORKER,
+      certCheckQueueUrl: e.TRUSTLINE_QUEUE_URL_CERT_CHECK_WORKER,
       dynamoEndpoint: e.TRUSTLINE_DYNAMODB_ENDPOINT,
       secretsEndpoint: e.TRUSTLINE_SECRETS_ENDPOINT,
       secretsKmsKeyId: e.TRUSTLINE_SECRETS_KMS_KEY_ID,

@@ -1,6 +1,7 @@
 import type { Access } from '../../functions/manifest.ts';
 import type { AlertSink } from '../observe/alerts.ts';
 import type { RefreshQueue } from '../oauth/refresh-queue.ts';
+import type { CheckQueue } from '../tls/check-queue.ts';
 import type { LeaseStore, MetadataStore, SecretStore } from '../store/ports.ts';
 import type { Clock } from '../clock.ts';
 import { systemClock } from '../clock.ts';
@@ -21,6 +22,8 @@ export interface Services {
   readonly clock: Clock;
   /** The fan-out queue to the token-refresh-worker (SQS on AWS); undefined where the work stays in this process. */
   readonly refreshQueue?: RefreshQueue | undefined;
+  /** The fan-out queue to the cert-check-worker (SQS on AWS, the local runtime's queue locally); undefined: checks run inline. */
+  readonly certCheckQueue?: CheckQueue | undefined;
 }
 
 /*

@@ -5,7 +5,7 @@ import type { TrustContext } from '../trust/index.ts';
 import { checkEndpoint, DEFAULT_TIMEOUT_MS } from './check.ts';
 import { mapBounded } from './concurrency.ts';
 import { alertFor, stateOf } from './endpoint-state.ts';
-import { createEndpointStore, type Endpoint, type EndpointStore } from './endpoints.ts';
+import { createEndpointStore, type Endpoint, type EndpointResult, type EndpointStore } from './endpoints.ts';
 import type { EndpointMetrics } from './metrics.ts';
 import type { CheckReport } from './report.ts';
 
@@ -24,14 +24,15 @@ export interface CheckDeps {
 /**
  * Checks one endpoint, stores the result, records its metrics and publishes one alert when its
  * state changed. A failed publish is retried on the next check (the announced state is kept).
+ * `known.previous` is the stored result when the caller has just read it (saves a read).
  */
-export async function checkAndRecord(deps: CheckDeps, store: EndpointStore, endpoint: Endpoint): Promise<CheckReport> {
+export async function checkAndRecord(deps: CheckDeps, store: EndpointStore, endpoint: Endpoint, known?: { readonly previous: EndpointResult | undefined }): Promise<CheckReport> {
   const report = await checkEndpoint(
     { host: endpoint.host, port: endpoint.port, protocol: endpoint.protocol, ...(endpoint.servername === undefined ? {} : { servername: endpoint.servername }) },
     { trust: deps.trust, timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(endpoint.warnDays === undefined ? {} : { warnDays: endpoint.warnDays }), now: () => deps.clock.now() },
   );
   deps.metrics.record(endpoint, report);
-  const previous = await store.result(endpoint.id);
+  const previous = known === undefined ? await store.result(endpoint.id) : known.previous;
   const announced = previous?.notifiedState ?? undefined;
   const state = stateOf(report);
   const alert = alertFor(endpoint, announced, report);

@@ -76,7 +76,10 @@ export function createTrustContext(trustStore: TrustStore, options: TrustContext
 let undiciModule: Promise<typeof import('undici')> | undefined;
 function undici(): Promise<typeof import('undici')> {
   // Memoised: a dynamic import per request costs a loader round trip each time.
-  undiciModule ??= import('undici');
+  // undici is CommonJS: Node gives its exports as named exports of the import, but in a split bundle
+  // esbuild's chunk exports `module.exports` as `default` only, where Agent was undefined and every
+  // outbound request of a deployed function failed ("is not a constructor").
+  undiciModule ??= import('undici').then((module) => (module.default as unknown as typeof module | undefined) ?? module);
   return undiciModule;
 }
 

@@ -80,7 +80,8 @@ describe.each([
   it.each(routes.map(({ fn, route }) => [`${route.method} ${route.path}`, route.auth, fn.name] as const))(
     'routes %s with %s authorization to %s',
     (routeKey, auth) => {
-      template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey, AuthorizationType: auth === 'admin' ? 'AWS_IAM' : 'NONE' });
+      const type = { admin: 'AWS_IAM', public: 'NONE', connect: 'CUSTOM' }[auth];
+      template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey, AuthorizationType: type });
     },
   );
 
@@ -247,10 +248,11 @@ describe('per-kind table access of the real functions (issue 12)', () => {
 });
 
 describe('the synthetic manifest', () => {
-  it('covers every branch of the stack: admin and public routes, schedules, secrets, queues and senders', () => {
+  it('covers every branch of the stack: admin, public and connect routes, schedules, secrets, queues and senders', () => {
     const covered = {
       admin: syntheticManifest.some((f) => f.http?.some((r) => r.auth === 'admin')),
       public: syntheticManifest.some((f) => f.http?.some((r) => r.auth === 'public')),
+      connect: syntheticManifest.some((f) => f.http?.some((r) => r.auth === 'connect')),
       schedule: syntheticManifest.some((f) => f.schedules?.length),
       secretsWrite: syntheticManifest.some((f) => f.access.secrets?.write),
       secretsRead: syntheticManifest.some((f) => f.access.secrets?.write === false),

@@ -1,7 +1,7 @@
 import type { FunctionSpec } from '../../functions/manifest.ts';
 
 /**
- * A manifest exercising every branch of the stack (admin and public routes, a schedule, secrets
+ * A manifest exercising every branch of the stack (admin, public and connect routes, a schedule, secrets
  * read and write, table read and readwrite, alerts, a queue and its sender) while the real
  * manifest is still small. Entries point at the health handler: bundling is skipped in tests.
  */
@@ -14,6 +14,7 @@ export const syntheticManifest: readonly FunctionSpec[] = [
       { method: 'GET', path: '/admin/things', auth: 'admin' },
       { method: 'DELETE', path: '/admin/things/{id}', auth: 'admin' },
       { method: 'GET', path: '/public/callback/{key}', auth: 'public' },
+      { method: 'GET', path: '/panel/{issueKey}', auth: 'connect' },
     ],
     access: { secrets: { prefix: 'oauth/', write: true }, table: { integrations: 'readwrite', oauthStates: 'readwrite', trust: 'read' }, queueTo: 'worker' },
     timeoutSeconds: 29,
@@ -36,5 +37,11 @@ export const syntheticManifest: readonly FunctionSpec[] = [
     queue: { batchSize: 5 },
     access: { secrets: { prefix: 'connect/', write: false }, table: { leases: 'readwrite', endpoints: 'read' }, alerts: true },
     timeoutSeconds: 60,
+  },
+  {
+    name: 'jwt-authorizer',
+    description: 'The Connect authorizer in front of the connect route.',
+    entry: 'functions/health/handler.ts',
+    access: { secrets: { prefix: 'connect/', write: false } },
   },
 ];

@@ -36,7 +36,7 @@ describe('GET /openapi.json', () => {
   it('marks admin routes with the bearer scheme and public routes with none', () => {
     for (const route of routes) {
       const operation = document.paths[route.path]?.[route.method.toLowerCase()];
-      expect(operation?.security, `${route.method} ${route.path}`).toEqual(route.auth === 'admin' ? [{ adminBearer: [] }] : []);
+      expect(operation?.security, `${route.method} ${route.path}`).toEqual(route.auth === 'admin' ? [{ adminBearer: [] }] : route.auth === 'connect' ? [{ connectJwt: [] }] : []);
     }
   });
 

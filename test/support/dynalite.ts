@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, type CreateTableCommandInput, DynamoDBClient, waitUntilTableExists } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createTableInput } from '../../lib/store/aws/table-schema.ts';
 import { fakeCredentials, testRegion } from './aws-test-credentials.ts';
@@ -14,13 +14,13 @@ export interface DynaliteTable {
   close(): Promise<void>;
 }
 
-/** Starts dynalite and creates the table with the production schema (keys, `due` index). */
-export async function startDynalite(tableName = 'trustline-test'): Promise<DynaliteTable> {
+/** Starts dynalite and creates the table with the production schema (keys, `due` index), or with `input` (aws-local: the template's table). */
+export async function startDynalite(tableName = 'trustline-test', input: CreateTableCommandInput = createTableInput(tableName)): Promise<DynaliteTable> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const client = new DynamoDBClient({ endpoint, region: testRegion, credentials: fakeCredentials });
-  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  await client.send(new CreateTableCommand({ ...input, TableName: tableName }));
   await waitUntilTableExists({ client, maxWaitTime: 10, minDelay: 1, maxDelay: 1 }, { TableName: tableName });
   return {
     endpoint,

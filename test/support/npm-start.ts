@@ -19,6 +19,8 @@ export interface NpmStart {
 }
 
 export interface NpmStartOptions {
+  /** The package script to run: `start` (default) or `start:aws-local`. */
+  readonly script?: 'start' | 'start:aws-local';
   /** Added to this process's environment, whose TRUSTLINE_* variables are left out. */
   readonly env: Readonly<Record<string, string>>;
   /** Each line it prints, as it prints it. */
@@ -28,9 +30,9 @@ export interface NpmStartOptions {
 }
 
 /** Runs `npm start` from the repository root and resolves once its banner names the URL it serves. */
-export async function startNpmStart({ env, onLine, timeoutMs = 30_000 }: NpmStartOptions): Promise<NpmStart> {
+export async function startNpmStart({ script = 'start', env, onLine, timeoutMs = 30_000 }: NpmStartOptions): Promise<NpmStart> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TRUSTLINE_')));
-  const child = spawn('npm', ['start'], { cwd: REPO_ROOT, env: { ...inherited, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npm', ['run', script], { cwd: REPO_ROOT, env: { ...inherited, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const closed = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
   let text = '';
   let banner: ((url: string) => void) | undefined;
@@ -54,9 +56,9 @@ export async function startNpmStart({ env, onLine, timeoutMs = 30_000 }: NpmStar
   try {
     const url = await Promise.race([
       new Promise<string>((resolve) => (banner = resolve)),
-      closed.then(([code, by]) => Promise.reject(new Error(`npm start exited (${code ?? by}) before serving:\n${text}`))),
+      closed.then(([code, by]) => Promise.reject(new Error(`npm run ${script} exited (${code ?? by}) before serving:\n${text}`))),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => { reject(new Error(`npm start printed no URL within ${timeoutMs} ms:\n${text}`)); }, timeoutMs);
+        timer = setTimeout(() => { reject(new Error(`npm run ${script} printed no URL within ${timeoutMs} ms:\n${text}`)); }, timeoutMs);
       }),
     ]);
     return { child, url, output: () => text, closed, signal, kill };

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 
-/** `node:https` for the bundled AWS SDK, loaded with `require` for the reason given in node-http.ts. */
+/** `node:https` for the bundle, loaded with `require` and passed on whole, for the reasons given in node-http.ts. */
 const https = createRequire(import.meta.url)('node:https') as typeof import('node:https');
 export default https;
-export const { Agent, request } = https;
+export const { Agent, Server, createServer, get, globalAgent, request } = https;

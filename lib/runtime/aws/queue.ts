@@ -1,4 +1,5 @@
 import type { RefreshQueue } from '../../oauth/refresh-queue.ts';
+import type { CheckQueue } from '../../tls/check-queue.ts';
 
 /**
  * The token-refresh-worker's SQS queue. The client (and the SQS SDK) is loaded on the first send: a
@@ -12,6 +13,19 @@ export function createLazySqsRefreshQueue(region: string | undefined, queueUrl: 
         createSqsRefreshQueue({ client: new SQSClient(region === undefined ? {} : { region }), queueUrl }),
       );
       return (await queue).send(integrationIds);
+    },
+  };
+}
+
+/** The cert-check-worker's SQS queue, its client loaded on the first send (once per scheduled run). */
+export function createLazySqsCheckQueue(region: string | undefined, queueUrl: string): CheckQueue {
+  let queue: Promise<CheckQueue> | undefined;
+  return {
+    async send(messages) {
+      queue ??= Promise.all([import('@aws-sdk/client-sqs'), import('../../tls/check-queue-sqs.ts')]).then(([{ SQSClient }, { createSqsCheckQueue }]) =>
+        createSqsCheckQueue({ client: new SQSClient(region === undefined ? {} : { region }), queueUrl }),
+      );
+      return (await queue).send(messages);
     },
   };
 }

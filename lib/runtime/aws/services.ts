@@ -43,7 +43,7 @@ const EVERY_PORT: Access = {
  * context for outbound calls. A port the access does not declare is neither built nor usable.
  */
 export async function createAwsServices(config: Config, clock: Clock, access: Access = EVERY_PORT): Promise<Services> {
-  const { region, tableName, dynamoEndpoint, secretsEndpoint, secretsKmsKeyId, alertTopicArn, refreshQueueUrl } = config.aws;
+  const { region, tableName, dynamoEndpoint, secretsEndpoint, secretsKmsKeyId, alertTopicArn, refreshQueueUrl, certCheckQueueUrl } = config.aws;
   const secrets =
     (typeof __TRUSTLINE_BUNDLE_SECRETS__ === 'undefined' || __TRUSTLINE_BUNDLE_SECRETS__) && access.secrets !== undefined
       ? (await import('./secret-store.ts')).createAwsSecretStore({ region, secretsEndpoint, secretsKmsKeyId })
@@ -64,10 +64,14 @@ export async function createAwsServices(config: Config, clock: Clock, access: Ac
     (typeof __TRUSTLINE_BUNDLE_QUEUE__ === 'undefined' || __TRUSTLINE_BUNDLE_QUEUE__) && access.queueTo !== undefined && refreshQueueUrl !== undefined
       ? (await import('./queue.ts')).createLazySqsRefreshQueue(region, refreshQueueUrl)
       : undefined;
+  const certCheckQueue =
+    (typeof __TRUSTLINE_BUNDLE_QUEUE__ === 'undefined' || __TRUSTLINE_BUNDLE_QUEUE__) && access.queueTo !== undefined && certCheckQueueUrl !== undefined
+      ? (await import('./queue.ts')).createLazySqsCheckQueue(region, certCheckQueueUrl)
+      : undefined;
   const trustStore = createTrustStore(metadata, clock);
   const trust =
     (typeof __TRUSTLINE_BUNDLE_OUTBOUND__ === 'undefined' || __TRUSTLINE_BUNDLE_OUTBOUND__) && access.outbound === true
       ? (await import('../../trust/tls-context.ts')).createTrustContext(trustStore, { outbound: outboundPolicyOptions(config) })
       : undeclaredPort<TrustContext>('outbound connections', '`outbound: true`');
-  return { config, secrets, metadata, leases, alerts, trustStore, trust, clock, refreshQueue };
+  return { config, secrets, metadata, leases, alerts, trustStore, trust, clock, refreshQueue, certCheckQueue };
 }
