@@ -1,7 +1,21 @@
 // @ts-check
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+
+/** Folders of lib/ with an index.ts: their front door. */
+const CAPABILITIES = ['console', 'http', 'jwt', 'mail', 'oauth', 'observe', 'store', 'tls', 'trust'];
+
+const INFRA = { regex: '^(\\.\\.?/)+infra/', message: 'lib/ and functions/ may not depend on the infrastructure that runs them.' };
+const FUNCTIONS = { regex: '^(\\.\\.?/)+functions/', allowTypeImports: true, message: "lib/ may not depend on the functions; only the manifest's types may be read." };
+const AWS_FROM_LOCAL = { regex: '^\\.\\./aws/', message: 'The local runtime is built from the manifest, never from the AWS stack.' };
+const FRONT_DOOR = {
+  regex: `^(\\.\\.?/)+(lib/)?(${CAPABILITIES.join('|')})/(?!(.+/)?index\\.ts$)`,
+  message: 'Import a capability through its index.ts (export what you need there); its other files are its own.',
+};
+/** One no-restricted-imports setting (a later block replaces an earlier one's, so each folder gets its whole list). */
+const restrict = (...patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns }] });
 
 export default defineConfig(
   { ignores: ['node_modules/', 'cdk.out/', 'dist/', '.dist-building-*/', '.trustline/'] },
@@ -17,6 +31,33 @@ export default defineConfig(
       'no-console': 'error',
     },
   },
+  {
+    // An import cycle makes the order modules initialise in depend on which one is loaded first, and
+    // lets a bundle drag in a whole capability for one function; dynamic imports count too.
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.tsx', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.tsx', '.js'] })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  {
+    // Layers: lib/ is the product and knows nothing of the functions or the infrastructure that run it
+    // (the manifest's types excepted: the composition root reads what each function may touch);
+    // functions/ are thin handlers, never the infrastructure; the local runtime never borrows from the
+    // AWS stack. A capability (a lib/ folder with an index.ts) is entered through its index.ts: what it
+    // keeps out of its index stays its own. lib/runtime (the composition root, which wires adapters)
+    // and infra/aws are not held to the front doors yet.
+    files: ['lib/**'],
+    rules: restrict(INFRA, FUNCTIONS, FRONT_DOOR),
+  },
+  { files: ['lib/runtime/**'], rules: restrict(INFRA, FUNCTIONS) },
+  // The browser console takes the plain protocol table, not lib/tls's index, which would pull Node modules into the page.
+  { files: ['lib/console/ui/**'], rules: restrict(INFRA, FUNCTIONS) },
+  { files: ['functions/**'], rules: restrict(INFRA, FRONT_DOOR) },
+  { files: ['infra/local/**'], rules: restrict(AWS_FROM_LOCAL, FRONT_DOOR) },
+  { files: ['bin/**', 'scripts/**'], rules: restrict(FRONT_DOOR) },
   {
     // `import { z } from 'zod'` makes esbuild keep zod's whole namespace object, all of zod (~450 KB), in
     // every Lambda bundle that reaches the file; `import * as z` keeps only what is used.

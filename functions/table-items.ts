@@ -1,10 +1,8 @@
-import { LIFECYCLE_TOKEN_ITEMS } from '../lib/jwt/lifecycle-replay.ts';
-import { OAUTH_STATE_ITEMS } from '../lib/oauth/authorize.ts';
-import { INTEGRATION_ITEMS } from '../lib/oauth/integration-store.ts';
-import type { ItemSet } from '../lib/store/item-set.ts';
-import { LEASE_ITEMS } from '../lib/store/lease.ts';
-import { ENDPOINT_ITEMS } from '../lib/tls/endpoints.ts';
-import { TRUST_ITEMS } from '../lib/trust/trust-store.ts';
+import { LIFECYCLE_TOKEN_ITEMS } from '../lib/jwt/index.ts';
+import { OAUTH_STATE_ITEMS, INTEGRATION_ITEMS } from '../lib/oauth/index.ts';
+import { type ItemSet, LEASE_ITEMS } from '../lib/store/index.ts';
+import { ENDPOINT_ITEMS } from '../lib/tls/index.ts';
+import { TRUST_ITEMS } from '../lib/trust/index.ts';
 
 /**
  * Every store that keeps items in the metadata table, by the name the manifest's `access.table`

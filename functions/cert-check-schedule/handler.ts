@@ -1,10 +1,9 @@
-import { logger } from '../../lib/observe/logger.ts';
+import { logger } from '../../lib/observe/index.ts';
 import { ConfigError } from '../../lib/runtime/config-error.ts';
 import { services } from '../../lib/runtime/services.ts';
 // Not through lib/tls/index.ts: on AWS this function only queues, and a static import of the index
 // would load every check module at start (the inline fallback below loads them on use).
-import { enqueueScheduledChecks, type FanOutSummary } from '../../lib/tls/check-enqueue.ts';
-import type { RunSummary } from '../../lib/tls/index.ts';
+import { enqueueScheduledChecks, type FanOutSummary, type RunSummary } from '../../lib/tls/index.ts';
 
 /**
  * Hourly: sends every configured endpoint, in batches, to the cert-check-worker's queue (SQS on

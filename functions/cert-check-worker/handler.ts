@@ -1,5 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { logger } from '../../lib/observe/logger.ts';
+import { logger } from '../../lib/observe/index.ts';
 import { services } from '../../lib/runtime/services.ts';
 import { consumeCheckMessages, emfEndpointMetrics } from '../../lib/tls/index.ts';
 

@@ -1,12 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
-import { httpHandler, noContent, readJson, type HttpResult } from '../../lib/http/index.ts';
-import { installKeysFor } from '../../lib/jwt/compose.ts';
-import { JwtError, MissingTokenError } from '../../lib/jwt/errors.ts';
-import { handleLifecycle, installedPayloadSchema, uninstalledPayloadSchema } from '../../lib/jwt/lifecycle.ts';
-import { anonymousLifecycleProblem } from '../../lib/jwt/problem.ts';
-import { tokenFromRequest } from '../../lib/jwt/token-source.ts';
-import { logger } from '../../lib/observe/logger.ts';
+import { httpHandler, noContent, readJson, toProblem, type HttpResult } from '../../lib/http/index.ts';
+import { installKeysFor, JwtError, MissingTokenError, handleLifecycle, installedPayloadSchema, uninstalledPayloadSchema, tokenFromRequest } from '../../lib/jwt/index.ts';
+import { logger } from '../../lib/observe/index.ts';
 import { services } from '../../lib/runtime/services.ts';
 
 /**
@@ -35,7 +31,8 @@ async function lifecycle(event: APIGatewayProxyEventV2, schema: typeof installed
   } catch (error) {
     if (!(error instanceof JwtError)) throw error;
     logger.warn('Connect lifecycle call refused', { eventType: payload.eventType, clientKey: payload.clientKey, code: error.code, reason: error.message });
-    throw anonymousLifecycleProblem(error);
+    // Anyone can call this route: the answer names the code only, the log keeps the details.
+    throw toProblem(error, { anonymous: true });
   }
   logger.info(`Connect app ${payload.eventType}`, { clientKey: payload.clientKey, site: payload.baseUrl });
   return noContent();

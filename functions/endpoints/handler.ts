@@ -1,31 +1,17 @@
-import { httpHandler, HttpProblem, json, noContent, notFound, pathParam, readJson } from '../../lib/http/index.ts';
+import { httpHandler, json, noContent, pathParam, readJson } from '../../lib/http/index.ts';
 import { services } from '../../lib/runtime/services.ts';
-import { checkAndRecord, createEndpointStore, emfEndpointMetrics, endpointInput, EndpointNotFoundError, InvalidTargetError } from '../../lib/tls/index.ts';
+import { checkAndRecord, createEndpointStore, emfEndpointMetrics, endpointInput, EndpointNotFoundError } from '../../lib/tls/index.ts';
 
 async function store() {
   const { metadata, clock } = await services();
   return createEndpointStore(metadata, clock);
 }
 
-async function endpointOr404(id: string) {
-  try {
-    return await (await store()).get(id);
-  } catch (error) {
-    if (error instanceof EndpointNotFoundError) throw notFound(`The certificate target "${id}"`);
-    throw error;
-  }
-}
-
 /** Admin routes for certificate targets: add, list (with the latest result), delete, check now. */
 export const handler = httpHandler({
   'POST /admin/endpoints': async (event) => {
     const input = readJson(event, endpointInput);
-    try {
-      return json(201, await (await store()).add(input));
-    } catch (error) {
-      if (error instanceof InvalidTargetError) throw new HttpProblem(400, error.code, error.message, {}, { cause: error });
-      throw error;
-    }
+    return json(201, await (await store()).add(input));
   },
   'GET /admin/endpoints': async () => {
     const endpoints = await store();
@@ -42,11 +28,11 @@ export const handler = httpHandler({
   },
   'DELETE /admin/endpoints/{id}': async (event) => {
     const id = pathParam(event, 'id');
-    if (!(await (await store()).remove(id))) throw notFound(`The certificate target "${id}"`);
+    if (!(await (await store()).remove(id))) throw new EndpointNotFoundError(id);
     return noContent();
   },
   'POST /admin/endpoints/{id}/check': async (event) => {
-    const endpoint = await endpointOr404(pathParam(event, 'id'));
+    const endpoint = await (await store()).get(pathParam(event, 'id'));
     const deps = await services();
     return json(200, await checkAndRecord({ ...deps, metrics: emfEndpointMetrics() }, await store(), endpoint));
   },

@@ -6,6 +6,7 @@ import {
   deleteIntegration,
   getAccessToken,
   getIntegrationView,
+  IntegrationNotFoundError,
   listIntegrationViews,
   patchIntegration,
   redirectWarnings,
@@ -16,7 +17,6 @@ import {
   updateIntegrationInput,
 } from '../../lib/oauth/index.ts';
 import { services } from '../../lib/runtime/services.ts';
-import { asProblem } from './problems.ts';
 
 /** Integration ids are UUIDs; anything longer is not one and is not looked up. */
 function integrationId(event: APIGatewayProxyEventV2): string {
@@ -30,18 +30,18 @@ export const handler = httpHandler({
   'POST /admin/integrations': async (event) => {
     const input = readJson(event, createIntegrationInput);
     const deps = await services();
-    const view = await asProblem(() => createIntegration(deps, input));
+    const view = await createIntegration(deps, input);
     return json(201, { ...view, warnings: redirectWarnings(deps.config) }, { location: `/admin/integrations/${view.id}` });
   },
   'GET /admin/integrations': async () => json(200, { integrations: await listIntegrationViews(await services()) }),
   'GET /admin/integrations/{id}': async (event) => {
     const deps = await services();
-    return json(200, { ...(await asProblem(() => getIntegrationView(deps, integrationId(event)))), warnings: redirectWarnings(deps.config) });
+    return json(200, { ...(await getIntegrationView(deps, integrationId(event))), warnings: redirectWarnings(deps.config) });
   },
   'PATCH /admin/integrations/{id}': async (event) => {
     const input = readJson(event, updateIntegrationInput);
     const deps = await services();
-    const result = await asProblem(() => patchIntegration(deps, integrationId(event), input));
+    const result = await patchIntegration(deps, integrationId(event), input);
     return json(200, {
       ...result.integration,
       redirectUrlChanged: result.redirectUrlChanged,
@@ -51,15 +51,15 @@ export const handler = httpHandler({
   },
   'DELETE /admin/integrations/{id}': async (event) => {
     const id = integrationId(event);
-    if (!(await deleteIntegration(await services(), id))) throw new HttpProblem(404, 'INTEGRATION_NOT_FOUND', `There is no OAuth 2.0 integration with id "${id}".`);
+    if (!(await deleteIntegration(await services(), id))) throw new IntegrationNotFoundError(id);
     return noContent();
   },
-  'POST /admin/integrations/{id}/authorize': async (event) => json(200, await asProblem(async () => startAuthorization(await services(), integrationId(event)))),
-  'POST /admin/integrations/{id}/test': async (event) => json(200, await asProblem(async () => testConnection(await services(), integrationId(event)))),
+  'POST /admin/integrations/{id}/authorize': async (event) => json(200, await startAuthorization(await services(), integrationId(event))),
+  'POST /admin/integrations/{id}/test': async (event) => json(200, await testConnection(await services(), integrationId(event))),
   'POST /admin/integrations/{id}/refresh': async (event) => {
     const deps = await services();
-    const result = await asProblem(() => refreshIntegration(deps, integrationId(event), { force: true }));
+    const result = await refreshIntegration(deps, integrationId(event), { force: true });
     return json(200, toView(result.integration, deps.config.publicUrl));
   },
-  'GET /admin/integrations/{id}/token': async (event) => json(200, await asProblem(async () => getAccessToken(await services(), integrationId(event)))),
+  'GET /admin/integrations/{id}/token': async (event) => json(200, await getAccessToken(await services(), integrationId(event))),
 });

@@ -1,9 +1,6 @@
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
-import { connectVerifierFor } from '../../lib/jwt/compose.ts';
-import { QshMismatchError } from '../../lib/jwt/errors.ts';
-import { tokenFromRequest } from '../../lib/jwt/token-source.ts';
-import { logger } from '../../lib/observe/logger.ts';
-import { registerSecret } from '../../lib/observe/redact.ts';
+import { connectVerifierFor, QshMismatchError, tokenFromRequest } from '../../lib/jwt/index.ts';
+import { logger, registerSecret } from '../../lib/observe/index.ts';
 import { services } from '../../lib/runtime/services.ts';
 
 /** What a protected route's integration sees in `requestContext.authorizer.lambda`. */

@@ -1,11 +1,7 @@
 import * as z from 'zod';
-import { HttpProblem, httpHandler, json, readJson } from '../../lib/http/index.ts';
-import { connectVerifierFor } from '../../lib/jwt/compose.ts';
-import { OidcRequestError } from '../../lib/jwt/oidc-errors.ts';
-import { verifyOidcToken } from '../../lib/jwt/oidc-profile.ts';
-import { connectValidateInput, oidcValidateInput } from '../../lib/jwt/validate-input.ts';
-import { toVerifyDocument } from '../../lib/jwt/verify-document.ts';
-import { registerSecret } from '../../lib/observe/redact.ts';
+import { httpHandler, json, readJson } from '../../lib/http/index.ts';
+import { connectVerifierFor, verifyOidcToken, connectValidateInput, oidcValidateInput, toVerifyDocument } from '../../lib/jwt/index.ts';
+import { registerSecret } from '../../lib/observe/index.ts';
 import { services } from '../../lib/runtime/services.ts';
 
 // Built once: zod compiles a schema on its first parse, so a schema made per request is compiled per request.
@@ -26,13 +22,8 @@ export const handler = httpHandler({
       const { token, issuer, audience, jwksUrl } = readJson(event, oidcValidateInput);
       registerSecret(token);
       const { config, trust, clock } = await services();
-      try {
-        const document = await verifyOidcToken(token, { issuer, audience, ...(jwksUrl === undefined ? {} : { jwksUrl }) }, { fetch: trust.fetch, allowLoopbackHttp: config.allowLoopbackHttp, clock });
-        return json(200, document);
-      } catch (error) {
-        if (error instanceof OidcRequestError) throw new HttpProblem(400, error.code, error.message, { fix: error.fix });
-        throw error;
-      }
+      const document = await verifyOidcToken(token, { issuer, audience, ...(jwksUrl === undefined ? {} : { jwksUrl }) }, { fetch: trust.fetch, allowLoopbackHttp: config.allowLoopbackHttp, clock });
+      return json(200, document);
     }
     const { token, method, url } = readJson(event, connectValidateInput);
     registerSecret(token);

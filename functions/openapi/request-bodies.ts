@@ -1,9 +1,8 @@
 import type * as z from 'zod';
-import { installedPayloadSchema, uninstalledPayloadSchema } from '../../lib/jwt/lifecycle.ts';
-import { jwtValidateInput } from '../../lib/jwt/validate-input.ts';
-import { createIntegrationInput, updateIntegrationInput } from '../../lib/oauth/integration.ts';
-import { endpointInput } from '../../lib/tls/endpoints.ts';
-import { trustAddInput } from '../../lib/trust/add-input.ts';
+import { installedPayloadSchema, uninstalledPayloadSchema, jwtValidateInput } from '../../lib/jwt/index.ts';
+import { createIntegrationInput, updateIntegrationInput } from '../../lib/oauth/index.ts';
+import { endpointInput } from '../../lib/tls/index.ts';
+import { trustAddInput } from '../../lib/trust/index.ts';
 
 /**
  * The zod schema each route's handler validates its JSON body with (readJson), by API

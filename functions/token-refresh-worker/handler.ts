@@ -1,6 +1,5 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { publishBatchMetrics } from '../../lib/oauth/refresh-metrics.ts';
-import { consumeRefreshMessages } from '../../lib/oauth/refresh-worker.ts';
+import { publishBatchMetrics, consumeRefreshMessages } from '../../lib/oauth/index.ts';
 import { services } from '../../lib/runtime/services.ts';
 
 /** SQS consumer of the scheduled run's fan-out; failed items are redelivered alone (partial batch response). */

@@ -1,7 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { publishRunMetrics } from '../../lib/oauth/refresh-metrics.ts';
-import { refreshQueueFor } from '../../lib/oauth/refresh-queue.ts';
-import { type RefreshRunReport, refreshQueued, runScheduledRefresh } from '../../lib/oauth/refresh-run.ts';
+import { publishRunMetrics, refreshQueueFor, type RefreshRunReport, refreshQueued, runScheduledRefresh } from '../../lib/oauth/index.ts';
 import { services } from '../../lib/runtime/services.ts';
 
 /**

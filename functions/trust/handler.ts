@@ -1,22 +1,13 @@
 import { httpHandler, HttpProblem, json, noContent, notFound, pathParam, readJson } from '../../lib/http/index.ts';
 import { services } from '../../lib/runtime/services.ts';
-import { trustAddInput } from '../../lib/trust/add-input.ts';
-import { TrustError } from '../../lib/trust/index.ts';
+import { trustAddInput } from '../../lib/trust/index.ts';
 
 /** Admin routes of the managed truststore: add a PEM, list, remove by SHA-256 fingerprint. */
 export const handler = httpHandler({
   'POST /admin/trust': async (event) => {
     const { pem, alias } = readJson(event, trustAddInput);
     const { trustStore } = await services();
-    try {
-      return json(201, await trustStore.add(pem, alias));
-    } catch (error) {
-      if (error instanceof TrustError) {
-        const status = error.code === 'ALIAS_TAKEN' ? 409 : 400;
-        throw new HttpProblem(status, error.code, error.message, { ...(error.fix === undefined ? {} : { fix: error.fix }) }, { cause: error });
-      }
-      throw error;
-    }
+    return json(201, await trustStore.add(pem, alias));
   },
   'GET /admin/trust': async () => json(200, { entries: await (await services()).trustStore.list() }),
   'DELETE /admin/trust/{fingerprintSha256}': async (event) => {

@@ -7,7 +7,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { HttpRoute } from '../../functions/manifest.ts';
 import { ConnectAuthorizer } from './connect-authorizer.ts';
-import { ManifestError } from './errors.ts';
+import { ManifestError } from '../../functions/manifest-errors.ts';
 
 /**
  * Trustline's HTTP API: one `$default` stage with access logs and throttling. `admin` routes

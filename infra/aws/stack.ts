@@ -4,6 +4,8 @@ import { Schedule, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
 import { connectAuthorizer, type FunctionSpec, manifest as defaultManifest } from '../../functions/manifest.ts';
+import { scheduledInvocation } from '../../functions/scheduled-event.ts';
+import { manifestWarnings, validateManifest } from '../../functions/validate-manifest.ts';
 import { ALARM_PERIOD, Alerts } from './alerts.ts';
 import { DataStores } from './data-stores.ts';
 import { FanOutQueue, queueUrlVariable } from './fan-out-queue.ts';
@@ -11,18 +13,10 @@ import { TrustlineHttpApi } from './http-api.ts';
 import { acknowledgeFunctionRole, acknowledgeNag, arnToken } from './nag-acknowledgements.ts';
 import { scheduleExpression } from './schedule.ts';
 import { TrustlineFunction } from './trustline-function.ts';
-import { manifestWarnings, validateManifest } from './validate-manifest.ts';
 
 export interface TrustlineStackProps extends StackProps {
   /** The functions to deploy; functions/manifest.ts unless a test passes its own. */
   readonly manifest?: readonly FunctionSpec[];
-}
-
-/** The payload every scheduled invocation receives (EventBridge Scheduler on AWS). */
-export interface ScheduledInvocation {
-  readonly source: 'trustline.schedule';
-  readonly function: string;
-  readonly cron: string;
 }
 
 /** Trustline on AWS, generated from the manifest: one Lambda per function and what it may touch. */
@@ -92,7 +86,7 @@ export class TrustlineStack extends Stack {
     const role = new Role(this, `${fnId}SchedulerRole`, { assumedBy: new ServicePrincipal('scheduler.amazonaws.com') });
     acknowledgeNag(role, `IAM5[Resource::${arnToken(fn)}:*]`, `The scheduler may invoke any version of ${fn.spec.name} and nothing else (granted by LambdaInvoke).`);
     fn.spec.schedules?.forEach((schedule, i) => {
-      const input: ScheduledInvocation = { source: 'trustline.schedule', function: fn.spec.name, cron: schedule.cron };
+      const input = scheduledInvocation(fn.spec.name, schedule.cron);
       new Schedule(this, `${fnId}Schedule${i + 1}`, {
         description: schedule.description,
         schedule: scheduleExpression(schedule.cron),

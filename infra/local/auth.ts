@@ -1,8 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmod, link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { logger } from '../../lib/observe/logger.ts';
-import { pinSecret } from '../../lib/observe/redact.ts';
+import { logger, pinSecret } from '../../lib/observe/index.ts';
 import type { Config } from '../../lib/runtime/config.ts';
 import { AdminTokenFileError } from './errors.ts';
 

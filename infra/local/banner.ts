@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { redirectWarnings } from '../../lib/oauth/redirect-warnings.ts';
+import { redirectWarnings } from '../../lib/oauth/index.ts';
 import { version } from '../../lib/runtime/version.ts';
 import type { LocalRuntime } from './runtime.ts';
 

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { connectAuthorizer, type FunctionSpec } from '../../functions/manifest.ts';
-import { logger } from '../../lib/observe/logger.ts';
+import { logger } from '../../lib/observe/index.ts';
 
 /** What API Gateway does with a request to a `connect` route once its authorizer has answered. */
 export type GateDecision =

@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type HttpProblem, problemResult } from '../../lib/http/problem.ts';
+import { type HttpProblem, problemResult } from '../../lib/http/index.ts';
 
 /** Headers the server computes itself; a handler's values for them are ignored, as API Gateway does. */
 const MANAGED = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);

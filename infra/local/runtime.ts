@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { connectAuthorizer, type FunctionSpec, manifest as defaultManifest } from '../../functions/manifest.ts';
+import { validateManifest } from '../../functions/validate-manifest.ts';
 import { type Config, loadConfig } from '../../lib/runtime/config.ts';
 import { type Services, composeServices, setServices } from '../../lib/runtime/services.ts';
 import { type AdminAuth, loadAdminAuth } from './auth.ts';
@@ -61,6 +62,7 @@ export interface LocalRuntime {
 export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
   const baseConfig = options.config ?? loadConfig();
   const functions = options.manifest ?? defaultManifest;
+  validateManifest(functions);
   const routes = functions.flatMap((fn) => (fn.http ?? []).map((route) => ({ fn, route })));
   const route = createRouter(routes);
   const auth = await loadAdminAuth(baseConfig);

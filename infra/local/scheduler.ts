@@ -1,7 +1,7 @@
 import { Cron } from 'croner';
 import type { FunctionSpec, Schedule } from '../../functions/manifest.ts';
-import { logger } from '../../lib/observe/logger.ts';
-import type { ScheduledInvocation } from '../aws/stack.ts';
+import { type ScheduledInvocation, scheduledInvocation } from '../../functions/scheduled-event.ts';
+import { logger } from '../../lib/observe/index.ts';
 import { InvalidScheduleError } from './errors.ts';
 
 export interface ScheduledJob {
@@ -21,9 +21,9 @@ export function scheduledJobs(manifest: readonly FunctionSpec[]): ScheduledJob[]
   return manifest.flatMap((fn) => (fn.schedules ?? []).map((schedule) => ({ fn, schedule })));
 }
 
-/** The payload EventBridge Scheduler sends on AWS (infra/aws/stack.ts), so handlers see one shape. */
+/** The payload EventBridge Scheduler sends on AWS, built by the same function, so handlers see one shape. */
 export function scheduledEvent(job: ScheduledJob): ScheduledInvocation {
-  return { source: 'trustline.schedule', function: job.fn.name, cron: job.schedule.cron };
+  return scheduledInvocation(job.fn.name, job.schedule.cron);
 }
 
 /**

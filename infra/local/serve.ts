@@ -1,3 +1,4 @@
+import { ManifestError } from '../../functions/manifest-errors.ts';
 import { ConfigError } from '../../lib/runtime/config.ts';
 import { LocalRuntimeError } from './errors.ts';
 
@@ -20,7 +21,7 @@ export async function serveUntilStopped(start: () => Promise<Served>): Promise<v
   try {
     served = await start();
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof LocalRuntimeError) {
+    if (error instanceof ConfigError || error instanceof LocalRuntimeError || error instanceof ManifestError) {
       console.error(`Trustline did not start: ${error.message}`);
       process.exitCode = error instanceof ConfigError ? 2 : 1;
       return;

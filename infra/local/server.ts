@@ -1,8 +1,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AuthKind, FunctionSpec } from '../../functions/manifest.ts';
-import { HttpProblem } from '../../lib/http/problem.ts';
-import { MAX_JSON_BODY_BYTES } from '../../lib/http/body.ts';
-import { logger } from '../../lib/observe/logger.ts';
+import { HttpProblem, MAX_JSON_BODY_BYTES } from '../../lib/http/index.ts';
+import { logger } from '../../lib/observe/index.ts';
 import type { AdminAuth } from './auth.ts';
 import type { ConnectGate } from './connect-gate.ts';
 import { splitTarget, toApiGatewayEvent } from './event.ts';

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
-import { pinSecret } from '../observe/redact.ts';
+import { pinSecret } from '../observe/index.ts';
 import { loadConfig } from '../runtime/config.ts';
-import { isLoopbackAddress } from '../trust/outbound-policy.ts';
+import { isLoopbackAddress } from '../trust/index.ts';
 import { AdminApiError, InsecureUrlError, InvalidUrlError, MissingAdminTokenError, NotRunningError, UnexpectedResponseError, UnreachableError } from './errors.ts';
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';

@@ -1,5 +1,4 @@
-import type { CheckReport, ChainEntry } from '../tls/index.ts';
-import { protocolLabel } from '../tls/protocols.ts';
+import { type CheckReport, type ChainEntry, protocolLabel } from '../tls/index.ts';
 import { colour } from './style.ts';
 import { table } from './table.ts';
 

@@ -5,8 +5,7 @@
  * failed, 2 bad usage or input.
  */
 import { Command } from 'commander';
-import { withoutControlCharacters } from '../observe/control-characters.ts';
-import { replaceSecrets } from '../observe/secret-registry.ts';
+import { withoutControlCharacters, replaceSecrets } from '../observe/index.ts';
 import { ConfigError } from '../runtime/config-error.ts';
 import { AdminApiError, CliError } from './errors.ts';
 import { nagiosUnknown } from './nagios.ts';

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type * as z from 'zod';
-import type { VerifyDocument } from '../jwt/verify-document.ts';
+import type { VerifyDocument } from '../jwt/index.ts';
 import { BadConsoleRequestError, NoConsoleRouteError } from './errors.ts';
 import { readJsonBody, send, sendJson } from './http.ts';
 import { computeQsh, debugJwt, jwtDebugInput, qshInput } from './jwt-debug.ts';

@@ -1,7 +1,5 @@
 import * as z from 'zod';
-import { canonicalRequest, createConnectVerifier, decodeToken, type Diagnosis, JwtError, MAX_TOKEN_LENGTH, qshOfCanonical } from '../jwt/index.ts';
-import type { VerifyDocument } from '../jwt/verify-document.ts';
-import { toVerifyDocument } from '../jwt/verify-document.ts';
+import { canonicalRequest, createConnectVerifier, decodeToken, type Diagnosis, JwtError, MAX_TOKEN_LENGTH, qshOfCanonical, type VerifyDocument, toVerifyDocument } from '../jwt/index.ts';
 
 /** What the JWT page sends: the request as it reached the app, and the shared secret or nothing (then the admin API's installed apps decide). */
 export const jwtDebugInput = z.strictObject({

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { logger } from '../observe/logger.ts';
-import { systemClock, type Clock } from '../store/ports.ts';
+import { logger } from '../observe/index.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import { handleApi } from './api.ts';
 import { buildAssets, type ConsoleAssets } from './assets.ts';
 import { ConsoleError, NotSignedInError, UpstreamError, WrongHostError, WrongOriginError } from './errors.ts';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { systemClock, type Clock } from '../store/ports.ts';
+import { systemClock, type Clock } from '../clock.ts';
 
 /** How long a sign-in link works: long enough to switch to the browser, short enough to be useless later. */
 export const SIGN_IN_TTL_MS = 2 * 60 * 1000;

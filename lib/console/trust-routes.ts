@@ -1,7 +1,5 @@
 import * as z from 'zod';
-import { checkEndpoint } from '../tls/check.ts';
-import { defaultPort, PROTOCOLS } from '../tls/protocols.ts';
-import { exportTruststore, type ExportFormat } from '../tls/truststore-export.ts';
+import { checkEndpoint, defaultPort, PROTOCOLS, exportTruststore, type ExportFormat } from '../tls/index.ts';
 import { createTrustContext, fingerprintSha256, fixedTrustStore, parsePemCertificates, TrustError, type TrustEntry } from '../trust/index.ts';
 import { BadConsoleRequestError, UpstreamError } from './errors.ts';
 import type { Upstream } from './upstream.ts';

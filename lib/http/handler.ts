@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { logger } from '../observe/logger.ts';
-import { HttpProblem, problemResult } from './problem.ts';
+import { logger } from '../observe/index.ts';
+import { HttpProblem, problemResult, toProblem } from './problem.ts';
 import type { HttpResult } from './response.ts';
 
 export type RouteHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult>;
@@ -8,8 +8,8 @@ export type RouteHandler = (event: APIGatewayProxyEventV2) => Promise<HttpResult
 /**
  * One Lambda handler for a function's routes, dispatched on API Gateway's `routeKey`
  * (`"GET /admin/integrations/{id}"`). The event reaches the route untouched (rawPath and
- * rawQueryString as received). HttpProblems become problem+json; anything else is logged
- * (redacted) and answered 500 with only the request id, never the error's detail.
+ * rawQueryString as received). Errors become problem+json through toProblem; a failure of
+ * Trustline itself is logged (redacted) and answered 500 with only the request id, never its detail.
  *
  * @example export const handler = httpHandler({ 'GET /health': async () => json(200, { ok: true }) });
  */
@@ -21,12 +21,9 @@ export function httpHandler(routes: Readonly<Record<string, RouteHandler>>): (ev
       return await route(event);
     } catch (error) {
       const requestId = event.requestContext.requestId;
-      if (error instanceof HttpProblem) {
-        if (error.status >= 500) logger.error('Request failed', { routeKey: event.routeKey, requestId, error });
-        return problemResult(error);
-      }
-      logger.error('Unhandled error', { routeKey: event.routeKey, requestId, error: error as Error });
-      return problemResult(new HttpProblem(500, 'INTERNAL', `Trustline hit an unexpected error; the log has the details under request id ${requestId}.`, { requestId }));
+      const problem = toProblem(error, { requestId });
+      if (problem.status >= 500) logger.error(problem !== error && problem.code === 'INTERNAL' ? 'Unhandled error' : 'Request failed', { routeKey: event.routeKey, requestId, error: error as Error });
+      return problemResult(problem);
     }
   };
 }

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { type ErrorCategory, TrustlineError } from '../errors.ts';
 
 /**
  * An RFC 9457 problem: a stable `code` other tools match on, a plain-words `detail`
@@ -52,3 +53,45 @@ export function problemResult(problem: HttpProblem, headers: Record<string, stri
 }
 
 export const notFound = (what: string): HttpProblem => new HttpProblem(404, 'NOT_FOUND', `${what} does not exist.`);
+
+const STATUS: Readonly<Record<ErrorCategory, number>> = {
+  'invalid-input': 400,
+  unauthorized: 401,
+  'not-found': 404,
+  conflict: 409,
+  upstream: 502,
+  unavailable: 503,
+  internal: 500,
+};
+
+export interface ProblemOptions {
+  /** Named in the answer to an unexpected error, so the administrator finds the log line. */
+  readonly requestId?: string;
+  /**
+   * For a caller who may not learn why (a public route called by anyone): the status and code
+   * only, in words that say nothing of the network, the stores or the token.
+   */
+  readonly anonymous?: boolean;
+}
+
+/**
+ * THE mapping from errors to HTTP answers: an HttpProblem as it is; a TrustlineError by its `category`
+ * (its code, message and fields kept); anything else, and a TrustlineError of category `internal`,
+ * 500 INTERNAL with no detail of the error.
+ *
+ * @example catch (error) { return problemResult(toProblem(error, { requestId })); }
+ */
+export function toProblem(error: unknown, options: ProblemOptions = {}): HttpProblem {
+  if (error instanceof HttpProblem) return error;
+  if (error instanceof TrustlineError && error.category !== 'internal') {
+    const status = STATUS[error.category];
+    if (options.anonymous === true) {
+      const detail =
+        status >= 500 ? `Trustline cannot check this call just now (${error.code}); try again later.` : `The call was refused (${error.code}); the Trustline log has the details.`;
+      return new HttpProblem(status, error.code, detail, {}, { cause: error });
+    }
+    return new HttpProblem(status, error.code, error.message, error.fields(), { cause: error });
+  }
+  const where = options.requestId === undefined ? 'the log has the details' : `the log has the details under request id ${options.requestId}`;
+  return new HttpProblem(500, 'INTERNAL', `Trustline hit an unexpected error; ${where}.`, options.requestId === undefined ? {} : { requestId: options.requestId }, { cause: error });
+}

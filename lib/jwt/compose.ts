@@ -1,4 +1,5 @@
-import type { Clock, SecretStore } from '../store/ports.ts';
+import type { SecretStore } from '../store/index.ts';
+import type { Clock } from '../clock.ts';
 import { cachedSecretLookup } from './connect-installations.ts';
 import { createConnectVerifier, type ConnectVerifier } from './connect-verifier.ts';
 import { createInstallKeyProvider, type InstallKeyProvider } from './install-keys.ts';

@@ -1,5 +1,6 @@
-import { registerSecret } from '../observe/redact.ts';
-import type { Clock, SecretStore } from '../store/ports.ts';
+import { registerSecret } from '../observe/index.ts';
+import type { SecretStore } from '../store/index.ts';
+import type { Clock } from '../clock.ts';
 
 /**
  * Connect installations: one secret per client, `trustline/connect/{clientKey}`, holding the

@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '../store/ports.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import type { RequestTarget } from './canonical-request.ts';
 import { checkTimes, DEFAULT_LEEWAY_SECONDS, requireString } from './claims.ts';
 import type { SecretLookup } from './connect-installations.ts';

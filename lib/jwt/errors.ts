@@ -4,7 +4,7 @@
  * field or cause ever carries a token, a shared secret or a private key.
  */
 
-import { TrustlineError, type ErrorDetails } from '../errors.ts';
+import { TrustlineError, type ErrorDetails, type ErrorCategory } from '../errors.ts';
 
 export type JwtErrorCode =
   | 'MISSING_TOKEN'
@@ -33,8 +33,9 @@ export interface Diagnosis {
   readonly fix: string;
 }
 
-/** Base of every JWT failure. */
+/** Base of every JWT failure: the token is refused unless a subclass says otherwise. */
 export class JwtError extends TrustlineError {
+  override readonly category: ErrorCategory = 'unauthorized';
   constructor(
     readonly code: JwtErrorCode,
     message: string,
@@ -145,6 +146,8 @@ export class WrongAudienceError extends JwtError {
 }
 
 export class KeyUnavailableError extends JwtError {
+  /** Unavailable (503) while the key server cannot be reached, so Jira retries; a key it does not know is a refusal. */
+  override readonly category: ErrorCategory;
   constructor(
     message: string,
     /** True when the key server could not be reached: trying again later may work. */
@@ -152,6 +155,7 @@ export class KeyUnavailableError extends JwtError {
     options?: ErrorOptions,
   ) {
     super('KEY_UNAVAILABLE', message, { fix: retryable ? 'Check that Trustline can reach the key server (proxy, firewall, truststore), then retry.' : 'Retry the installation from the site; the token names a key the key server does not know.' }, options);
+    this.category = retryable ? 'unavailable' : 'unauthorized';
   }
 }
 

@@ -30,4 +30,9 @@ export { checkProxyConfig, checkPastedProxyConfig, ProxyConfigError, type ProxyC
 export { toVerifyDocument, type VerifyDocument } from './verify-document.ts';
 export { createInstallKeyProvider, ATLASSIAN_INSTALL_KEYS_URL, type InstallKeyProvider } from './install-keys.ts';
 export { handleLifecycle, verifyLifecycleToken, installedPayloadSchema, uninstalledPayloadSchema, type LifecyclePayload } from './lifecycle.ts';
+export { connectVerifierFor, installKeysFor } from './compose.ts';
+export { verifyOidcToken } from './oidc-profile.ts';
+export { connectValidateInput, oidcValidateInput, jwtValidateInput } from './validate-input.ts';
+export { LIFECYCLE_TOKEN_ITEMS } from './lifecycle-replay.ts';
 export * from './errors.ts';
+export { OidcRequestError } from './oidc-errors.ts';

@@ -1,5 +1,5 @@
 import { importSPKI } from 'jose';
-import { systemClock, type Clock } from '../store/ports.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import { KeyUnavailableError, MalformedTokenError } from './errors.ts';
 import { assertHttpsUrl, failureText, readLimited } from './key-fetch.ts';
 import { PenaltyBox } from './penalty-box.ts';

@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConditionFailedError } from '../store/errors.ts';
-import type { ItemSet } from '../store/item-set.ts';
-import type { MetadataStore } from '../store/ports.ts';
+import { ConditionFailedError, type ItemSet, type MetadataStore } from '../store/index.ts';
 
 /**
  * Table item kind of a lifecycle token already used. The signature of a lifecycle token covers

@@ -1,7 +1,8 @@
 import { compactVerify, errors as joseErrors } from 'jose';
 import * as z from 'zod';
-import { registerSecret } from '../observe/redact.ts';
-import { systemClock, type Clock, type MetadataStore, type SecretStore } from '../store/ports.ts';
+import { registerSecret } from '../observe/index.ts';
+import type { MetadataStore, SecretStore } from '../store/index.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import type { RequestTarget } from './canonical-request.ts';
 import { checkAudience, checkTimes, DEFAULT_LEEWAY_SECONDS, requireString } from './claims.ts';
 import { deleteInstallation, MAX_CLIENT_KEY_LENGTH, readInstallation, saveInstallation } from './connect-installations.ts';

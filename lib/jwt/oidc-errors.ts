@@ -3,6 +3,7 @@ import { JwtError } from './errors.ts';
 
 /** The request cannot be checked as asked (issuer or JWKS URL not https, empty audience): bad input, not a bad token. */
 export class OidcRequestError extends JwtError {
+  override readonly category = 'invalid-input';
   constructor(message: string, fix: string) {
     super('INVALID_OIDC_REQUEST', message, { fix });
   }

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, customFetch, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
-import { systemClock, type Clock } from '../store/ports.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import { DEFAULT_LEEWAY_SECONDS } from './claims.ts';
 import { AlgNotAllowedError, ExpiredError, type JwtError, KeyUnavailableError, MalformedTokenError, NotYetValidError } from './errors.ts';
 import { assertHttpsUrl, failureText, readLimited } from './key-fetch.ts';

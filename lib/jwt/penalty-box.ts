@@ -1,4 +1,4 @@
-import type { Clock } from '../store/ports.ts';
+import type { Clock } from '../clock.ts';
 
 /**
  * After a failed key fetch, refuses to fetch the same thing again for a while (as

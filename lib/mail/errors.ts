@@ -1,6 +1,6 @@
 import { TrustlineError } from '../errors.ts';
-import { redactString } from '../observe/redact.ts';
-import { OutboundRefusedError } from '../trust/errors.ts';
+import { redactString } from '../observe/index.ts';
+import { OutboundRefusedError } from '../trust/index.ts';
 import type { MailServer } from './types.ts';
 import { trustlineCommand } from '../shell-quote.ts';
 

@@ -1,5 +1,5 @@
 import type { ImapFlow } from 'imapflow';
-import type { TrustContext } from '../trust/ports.ts';
+import type { TrustContext } from '../trust/index.ts';
 import { MailTimeoutError, toMailError } from './errors.ts';
 import { imapLogin } from './imap.ts';
 import { pop3Login } from './pop3.ts';

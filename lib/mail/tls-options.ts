@@ -1,7 +1,6 @@
 import { isIP } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
-import { tlsOptions } from '../trust/tls-context.ts';
-import type { TrustContext } from '../trust/ports.ts';
+import { tlsOptions, type TrustContext } from '../trust/index.ts';
 
 /** TLS options for a mail server from THE shared trust, with SNI when the host is a name. */
 export async function mailTlsOptions(trust: TrustContext, host: string): Promise<ConnectionOptions> {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as client from 'openid-client';
-import { registerSecret } from '../observe/redact.ts';
-import type { ItemSet } from '../store/item-set.ts';
+import { registerSecret } from '../observe/index.ts';
+import type { ItemSet } from '../store/index.ts';
 import type { OAuthServices } from './deps.ts';
 import { requireIntegration } from './integration-store.ts';
 import { presetFor } from './presets/index.ts';

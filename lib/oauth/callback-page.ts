@@ -29,7 +29,7 @@ export function renderCallbackPage(outcome: CallbackOutcome): { status: number; 
       ? "<p>To start again, run <code>npx trustline integrations authorize</code> with the integration's name in Trustline's directory, and open the link it prints.</p>"
       : `<p>To start again, run <code>${escapeHtml(command('authorize', integration.name))}</code> in Trustline's directory, and open the link it prints.</p>`;
   return {
-    status: error.kind === 'provider' ? 502 : 400,
+    status: error.category === 'upstream' ? 502 : 400,
     html: page('Authorization failed', 'failed', [
       integration === undefined
         ? ''

@@ -1,7 +1,5 @@
 import * as client from 'openid-client';
-import { logger } from '../observe/logger.ts';
-import { withoutControlCharacters } from '../observe/control-characters.ts';
-import { registerSecret } from '../observe/redact.ts';
+import { logger, withoutControlCharacters, registerSecret } from '../observe/index.ts';
 import { type PendingAuthorization, STATE_KIND, STATE_RETENTION_MS, STATE_TTL_MS, USED_STATE_KIND, stateId } from './authorize.ts';
 import type { OAuthServices } from './deps.ts';
 import {

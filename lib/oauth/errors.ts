@@ -4,12 +4,9 @@
  * carry a client secret, code or token.
  */
 
-import { TrustlineError } from '../errors.ts';
+import { type ErrorCategory, TrustlineError } from '../errors.ts';
 import { isLoopbackHttp } from './loopback.ts';
 import { trustlineCommand } from '../shell-quote.ts';
-
-/** How a caller should treat the error; the HTTP adapter maps it to a status. */
-export type OAuthErrorKind = 'invalid-input' | 'not-found' | 'conflict' | 'callback' | 'provider' | 'busy';
 
 export interface OAuthErrorDetails {
   readonly expected?: string;
@@ -21,7 +18,7 @@ export interface OAuthErrorDetails {
 export class OAuthError extends TrustlineError {
   constructor(
     readonly code: string,
-    readonly kind: OAuthErrorKind,
+    override readonly category: ErrorCategory,
     message: string,
     details: OAuthErrorDetails = {},
     options?: ErrorOptions,
@@ -29,6 +26,9 @@ export class OAuthError extends TrustlineError {
     super(message, details, options);
   }
 }
+
+/** The setting the error is about, as an extra field of the answer. */
+const withField = (fields: Readonly<Record<string, unknown>>, field: string) => ({ ...fields, field });
 
 export class IntegrationNotFoundError extends OAuthError {
   constructor(readonly integrationId: string) {
@@ -55,6 +55,10 @@ export class InvalidIntegrationError extends OAuthError {
   ) {
     super('INVALID_INTEGRATION', 'invalid-input', message, details);
   }
+
+  override fields() {
+    return withField(super.fields(), this.field);
+  }
 }
 
 export class InsecureEndpointError extends OAuthError {
@@ -69,6 +73,10 @@ export class InsecureEndpointError extends OAuthError {
         ? 'This is a loopback address: for development against a provider on this machine, start Trustline with TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP=1; otherwise use the provider\'s HTTPS endpoint.'
         : 'Use the provider\'s HTTPS endpoint. Plain http is accepted only for loopback addresses with TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP=1 (development).',
     });
+  }
+
+  override fields() {
+    return withField(super.fields(), this.field);
   }
 }
 
@@ -100,14 +108,14 @@ export class ClientSecretMissingError extends OAuthError {
 /** Another caller holds the refresh lease and did not finish within the wait. */
 export class RefreshBusyError extends OAuthError {
   constructor(readonly integrationId: string) {
-    super('REFRESH_IN_PROGRESS', 'busy', `Another refresh of the integration "${integrationId}" is still running; try again in a few seconds.`);
+    super('REFRESH_IN_PROGRESS', 'unavailable', `Another refresh of the integration "${integrationId}" is still running; try again in a few seconds.`);
   }
 }
 
 /** What went wrong on the way back from the provider: shown on the callback page and kept as `lastError`. */
 export class CallbackError extends OAuthError {
   constructor(code: string, message: string, details: OAuthErrorDetails = {}, options?: ErrorOptions) {
-    super(code, 'callback', message, details, options);
+    super(code, 'invalid-input', message, details, options);
   }
 }
 
@@ -221,6 +229,6 @@ export class TokenEndpointError extends OAuthError {
     details: OAuthErrorDetails = {},
     options?: ErrorOptions,
   ) {
-    super('TOKEN_ENDPOINT_FAILED', 'provider', message, details, options);
+    super('TOKEN_ENDPOINT_FAILED', 'upstream', message, details, options);
   }
 }

@@ -13,7 +13,8 @@ export {
   type UpdateIntegrationInput,
 } from './integration.ts';
 export { createIntegration, deleteIntegration, getIntegrationView, listIntegrationViews, patchIntegration, toView, type UpdateResult } from './integrations.ts';
-export { startAuthorization, STATE_TTL_MS } from './authorize.ts';
+export { startAuthorization, STATE_TTL_MS, OAUTH_STATE_ITEMS } from './authorize.ts';
+export { INTEGRATION_ITEMS } from './integration-store.ts';
 export { completeAuthorization, type CallbackOutcome } from './callback.ts';
 export { getAccessToken, TOKEN_ACCESS_MARGIN_MS, type AccessToken } from './token-access.ts';
 export { refreshIntegration, needsReauthorization, type RefreshResult } from './refresh.ts';

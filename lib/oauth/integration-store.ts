@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
-import { ConditionFailedError } from '../store/errors.ts';
-import type { ItemSet } from '../store/item-set.ts';
-import type { MetadataStore, StoredItem } from '../store/ports.ts';
+import { ConditionFailedError, type ItemSet, type MetadataStore, type StoredItem, listAll } from '../store/index.ts';
 import { refreshDueAt } from './due.ts';
 import { IntegrationConflictError, IntegrationNameTakenError, IntegrationNotFoundError } from './errors.ts';
 import type { Integration } from './integration.ts';
-import { listAll } from '../store/list-all.ts';
 
 /** Metadata-store kinds: the integration, and one claim per name that keeps names unique. */
 export const INTEGRATION_KIND = 'integration';

@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import type { MailServer } from '../mail/types.ts';
+import type { MailServer } from '../mail/index.ts';
 
-export type { MailServer } from '../mail/types.ts';
+export type { MailServer } from '../mail/index.ts';
 
 /** The integration resource of design.md: its stored form, its API view and the input schemas. */
 

@@ -1,4 +1,4 @@
-import { withoutControlCharacters } from '../observe/control-characters.ts';
+import { withoutControlCharacters } from '../observe/index.ts';
 import type { OAuthServices } from './deps.ts';
 import type { OAuthError } from './errors.ts';
 import type { Integration } from './integration.ts';

@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
-import { redactString } from '../observe/redact.ts';
-import type { TrustContext } from '../trust/ports.ts';
+import { redactString } from '../observe/index.ts';
+import type { TrustContext } from '../trust/index.ts';
 import { assertSecureEndpoint, isLoopbackHttp } from './endpoint-policy.ts';
 import { TokenEndpointError } from './errors.ts';
 import type { Integration } from './integration.ts';

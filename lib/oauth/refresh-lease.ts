@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { logger } from '../observe/logger.ts';
-import type { Lease, LeaseStore } from '../store/ports.ts';
+import { logger } from '../observe/index.ts';
+import type { Lease, LeaseStore } from '../store/index.ts';
 import { RefreshBusyError } from './errors.ts';
 
 /** The refresh lease outlives one token-endpoint call (15 s timeout) with room to store the result. */

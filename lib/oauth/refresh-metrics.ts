@@ -1,5 +1,5 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { MetricUnit, metrics as defaultMetrics } from '../observe/metrics.ts';
+import { MetricUnit, metrics as defaultMetrics } from '../observe/index.ts';
 import type { FailureClass } from './refresh-policy.ts';
 import type { RefreshOutcome, RefreshRunReport } from './refresh-run.ts';
 

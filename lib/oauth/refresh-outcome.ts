@@ -1,7 +1,5 @@
-import type { Alert } from '../observe/alerts.ts';
-import { logger } from '../observe/logger.ts';
-import { StoreError } from '../store/errors.ts';
-import type { StoredItem } from '../store/ports.ts';
+import { type Alert, logger } from '../observe/index.ts';
+import { StoreError, type StoredItem } from '../store/index.ts';
 import type { OAuthServices } from './deps.ts';
 import { OAuthError } from './errors.ts';
 import type { Integration, IntegrationStatus, LastError } from './integration.ts';

@@ -1,6 +1,6 @@
 import * as client from 'openid-client';
 import type { Config } from '../runtime/config.ts';
-import { StoreError } from '../store/errors.ts';
+import { StoreError } from '../store/index.ts';
 import { OAuthError, RefreshBusyError, TokenEndpointError } from './errors.ts';
 
 /**

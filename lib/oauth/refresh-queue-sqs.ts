@@ -1,5 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { sendMessageBodies } from '../store/aws/sqs-send.ts';
+import { sendMessageBodies } from '../store/aws/index.ts';
 import { type RefreshQueue, refreshMessageBody } from './refresh-queue.ts';
 
 export interface SqsRefreshQueueOptions {

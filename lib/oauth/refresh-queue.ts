@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { logger } from '../observe/logger.ts';
+import { logger } from '../observe/index.ts';
 import type { Config } from '../runtime/config.ts';
 
 /**

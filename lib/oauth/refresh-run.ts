@@ -1,4 +1,4 @@
-import { logger } from '../observe/logger.ts';
+import { logger } from '../observe/index.ts';
 import type { OAuthServices } from './deps.ts';
 import { IntegrationNotFoundError, NotAuthorizedError } from './errors.ts';
 import type { Integration } from './integration.ts';

@@ -1,4 +1,4 @@
-import { logger } from '../observe/logger.ts';
+import { logger } from '../observe/index.ts';
 import type { OAuthServices } from './deps.ts';
 import type { FailureClass } from './refresh-policy.ts';
 import { refreshMessageSchema } from './refresh-queue.ts';

@@ -1,6 +1,5 @@
 import * as client from 'openid-client';
-import { logger } from '../observe/logger.ts';
-import { registerSecret } from '../observe/redact.ts';
+import { logger, registerSecret } from '../observe/index.ts';
 import type { OAuthServices } from './deps.ts';
 import { refreshDueAt } from './due.ts';
 import { NotAuthorizedError, type TokenEndpointError } from './errors.ts';

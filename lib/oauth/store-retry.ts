@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { logger } from '../observe/logger.ts';
-import { InvalidSecretNameError, LeaseLostError, StoreCorruptedError } from '../store/errors.ts';
-import type { Lease, LeaseStore } from '../store/ports.ts';
+import { logger } from '../observe/index.ts';
+import { InvalidSecretNameError, LeaseLostError, StoreCorruptedError, type Lease, type LeaseStore } from '../store/index.ts';
 import type { OAuthServices } from './deps.ts';
 import { type IntegrationSecret, writeIntegrationSecret } from './token-store.ts';
 

@@ -1,5 +1,4 @@
-import { MailError } from '../mail/errors.ts';
-import type { MailLoginOptions } from '../mail/index.ts';
+import { MailError, type MailLoginOptions } from '../mail/index.ts';
 import type { OAuthServices } from './deps.ts';
 import { OAuthError } from './errors.ts';
 import { requireIntegration } from './integration-store.ts';

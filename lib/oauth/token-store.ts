@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import { registerSecret } from '../observe/redact.ts';
-import type { SecretStore } from '../store/ports.ts';
+import { registerSecret } from '../observe/index.ts';
+import type { SecretStore } from '../store/index.ts';
 
 /** The grant Trustline keeps for an integration (inside its one secret, see IntegrationSecret). */
 export interface StoredTokens {

@@ -1,6 +1,6 @@
 import { logAlertSink } from '../observe/alerts.ts';
 import { createLocalStores } from '../store/local/index.ts';
-import type { Clock } from '../store/ports.ts';
+import type { Clock } from '../clock.ts';
 import { createTrustContext } from '../trust/tls-context.ts';
 import { createTrustStore } from '../trust/trust-store.ts';
 import { outboundPolicyOptions, type Config } from './config.ts';

@@ -3,8 +3,7 @@
  * separate doors so a bundle carries only its own: `./local/index.ts` (the embedded LMDB database) and
  * `./aws/index.ts` (Secrets Manager + DynamoDB).
  */
-export type { Clock, Lease, LeaseStore, MetadataStore, NewItem, Page, PutCondition, SecretStore, SecretVersion, StoredItem } from './ports.ts';
-export { systemClock } from './ports.ts';
+export type { Lease, LeaseStore, MetadataStore, NewItem, Page, PutCondition, SecretStore, SecretVersion, StoredItem } from './ports.ts';
 export type { ItemSet } from './item-set.ts';
 export {
   ConditionFailedError,
@@ -18,3 +17,4 @@ export {
 } from './errors.ts';
 export { createLeaseStore, LEASE_ITEMS, LEASE_KIND } from './lease.ts';
 export { assertSecretName } from './secret-name.ts';
+export { listAll } from './list-all.ts';

@@ -1,6 +1,7 @@
 import { ConditionFailedError, LeaseLostError } from './errors.ts';
 import type { ItemSet } from './item-set.ts';
-import type { Clock, Lease, LeaseStore, MetadataStore, StoredItem } from './ports.ts';
+import type { Lease, LeaseStore, MetadataStore, StoredItem } from './ports.ts';
+import type { Clock } from '../clock.ts';
 
 /** Metadata kind of lease items. */
 export const LEASE_KIND = 'lease';

@@ -84,10 +84,3 @@ export interface LeaseStore {
   /** Releases the lease if still held by this holder; otherwise does nothing. */
   release(lease: Lease): Promise<void>;
 }
-
-/** Wall clock, injectable so tests control time. */
-export interface Clock {
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };

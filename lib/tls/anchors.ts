@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { rootCertificates } from 'node:tls';
-import { fingerprintSha256 } from '../trust/pem.ts';
+import { fingerprintSha256 } from '../trust/index.ts';
 
 /** Where an anchor comes from: Node's Mozilla bundle, the managed truststore, or `--ca-file`. */
 export type AnchorOrigin = 'root-store' | 'truststore' | 'ca-file';

@@ -1,5 +1,6 @@
-import { logger } from '../observe/logger.ts';
-import type { Clock, MetadataStore } from '../store/ports.ts';
+import { logger } from '../observe/index.ts';
+import type { MetadataStore } from '../store/index.ts';
+import type { Clock } from '../clock.ts';
 import { type CheckQueue, checkMessages, ENDPOINTS_PER_MESSAGE } from './check-queue.ts';
 import { type Endpoint, ENDPOINT_KIND } from './endpoints.ts';
 

@@ -1,4 +1,4 @@
-import { logger } from '../observe/logger.ts';
+import { logger } from '../observe/index.ts';
 import { parseCheckMessage } from './check-queue.ts';
 import { mapBounded } from './concurrency.ts';
 import { createEndpointStore } from './endpoints.ts';

@@ -1,5 +1,5 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { sendMessageBodies } from '../store/aws/sqs-send.ts';
+import { sendMessageBodies } from '../store/aws/index.ts';
 import { type CheckQueue, checkMessageBody } from './check-queue.ts';
 
 /** The check queue on AWS: SendMessageBatch, 10 messages per request, refused entries sent once more. */

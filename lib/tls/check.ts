@@ -1,6 +1,5 @@
 import tls from 'node:tls';
-import { fingerprintSha256 } from '../trust/pem.ts';
-import type { TrustContext } from '../trust/ports.ts';
+import { fingerprintSha256, type TrustContext } from '../trust/index.ts';
 import { createIssuerFetcher, type IssuerFetcher } from './aia-fetch.ts';
 import { anchorSet } from './anchors.ts';
 import { analyzeChain } from './chain-analysis.ts';

@@ -1,4 +1,4 @@
-import type { Alert } from '../observe/alerts.ts';
+import type { Alert } from '../observe/index.ts';
 import { addressOf } from './probe.ts';
 import type { Endpoint, EndpointState } from './endpoints.ts';
 import type { CheckReport } from './report.ts';

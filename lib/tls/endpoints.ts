@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
 import * as z from 'zod';
-import type { ItemSet } from '../store/item-set.ts';
-import type { Clock, MetadataStore } from '../store/ports.ts';
+import { type ItemSet, type MetadataStore, listAll } from '../store/index.ts';
+import type { Clock } from '../clock.ts';
 import { EndpointNotFoundError, InvalidTargetError } from './errors.ts';
 import { defaultPort, PROTOCOLS, type Protocol } from './protocols.ts';
 import type { CheckReport } from './report.ts';
-import { listAll } from '../store/list-all.ts';
 
 export const ENDPOINT_KIND = 'endpoint';
 export const RESULT_KIND = 'endpoint-result';

@@ -93,6 +93,7 @@ export class TlsHandshakeError extends TlsCheckError {
 /** A target Trustline cannot check: bad host, port or protocol. */
 export class InvalidTargetError extends TlsCheckError {
   override readonly code = 'INVALID_TARGET';
+  override readonly category = 'invalid-input';
   constructor(message: string, expected: string, actual: string) {
     super(message, { expected, actual });
   }
@@ -101,6 +102,7 @@ export class InvalidTargetError extends TlsCheckError {
 /** An endpoint id that does not exist. */
 export class EndpointNotFoundError extends TlsCheckError {
   override readonly code = 'ENDPOINT_NOT_FOUND';
+  override readonly category = 'not-found';
   constructor(readonly id: string) {
     super(`There is no certificate target with id "${id}".`);
   }

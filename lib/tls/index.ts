@@ -10,6 +10,7 @@ export { PROTOCOLS, defaultPort, isProtocol, protocolLabel, startTlsKind, type P
 export { VERDICTS, type Verdict, type CheckReport, type ChainEntry, type JvmFix } from './report.ts';
 export {
   createEndpointStore,
+  ENDPOINT_ITEMS,
   endpointInput,
   MAX_ENDPOINTS,
   type Endpoint,
@@ -22,7 +23,7 @@ export { alertFor, stateOf } from './endpoint-state.ts';
 export { emfEndpointMetrics, type EndpointMetrics } from './metrics.ts';
 export { checkAndRecord, runScheduledChecks, DEFAULT_CONCURRENCY, type CheckDeps, type RunSummary } from './scheduled-run.ts';
 export { mapBounded } from './concurrency.ts';
-export { ENDPOINTS_PER_MESSAGE, checkMessages, parseCheckMessage, type CheckMessage, type CheckQueue } from './check-queue.ts';
+export { ENDPOINTS_PER_MESSAGE, checkMessageBody, checkMessages, parseCheckMessage, type CheckMessage, type CheckQueue } from './check-queue.ts';
 export { consumeCheckMessages, type CheckBatchSummary, type QueuedMessage } from './check-fan-out.ts';
 export { enqueueScheduledChecks, type FanOutSummary } from './check-enqueue.ts';
 export {

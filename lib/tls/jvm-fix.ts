@@ -1,5 +1,4 @@
-import { commonName, fingerprintSha256, toPem } from '../trust/pem.ts';
-import { defaultAlias } from '../trust/trust-store.ts';
+import { commonName, fingerprintSha256, toPem, defaultAlias } from '../trust/index.ts';
 import type { ChainAnalysis, ChainCert } from './chain-analysis.ts';
 import { oneLineDn, shortName, type JvmFix } from './report.ts';
 

@@ -1,8 +1,7 @@
 import type { X509Certificate } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
-import { OutboundRefusedError } from '../trust/errors.ts';
-import type { OutboundPolicy } from '../trust/outbound-policy.ts';
+import { OutboundRefusedError, type OutboundPolicy } from '../trust/index.ts';
 import { withDeadline, type Deadline } from './deadline.ts';
 import { plainTextMismatch, sniffGreeting } from './greeting.ts';
 import { ConnectFailedError, ProtocolMismatchError, StartTlsRefusedError, TlsCheckError, TlsHandshakeError } from './errors.ts';

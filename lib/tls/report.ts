@@ -1,4 +1,4 @@
-import { commonName, fingerprintSha256, toPem } from '../trust/pem.ts';
+import { commonName, fingerprintSha256, toPem } from '../trust/index.ts';
 import type { ChainCert } from './chain-analysis.ts';
 import type { Protocol } from './protocols.ts';
 import type { Revocation } from './revocation-types.ts';

@@ -1,7 +1,7 @@
-import type { AlertSink } from '../observe/alerts.ts';
-import { logger } from '../observe/logger.ts';
-import type { Clock, MetadataStore } from '../store/ports.ts';
-import type { TrustContext } from '../trust/ports.ts';
+import { type AlertSink, logger } from '../observe/index.ts';
+import type { MetadataStore } from '../store/index.ts';
+import type { Clock } from '../clock.ts';
+import type { TrustContext } from '../trust/index.ts';
 import { checkEndpoint, DEFAULT_TIMEOUT_MS } from './check.ts';
 import { mapBounded } from './concurrency.ts';
 import { alertFor, stateOf } from './endpoint-state.ts';

@@ -1,6 +1,5 @@
 import forge from 'node-forge';
-import type { TrustEntry } from '../trust/ports.ts';
-import { parseSinglePem } from '../trust/pem.ts';
+import { type TrustEntry, parseSinglePem } from '../trust/index.ts';
 import type { ExportFormat } from './options.ts';
 
 export { EXPORT_FORMATS, type ExportFormat } from './options.ts';

@@ -1,4 +1,4 @@
-import { commonName } from '../trust/pem.ts';
+import { commonName } from '../trust/index.ts';
 import type { ChainAnalysis, ChainCert, TrustFinding } from './chain-analysis.ts';
 import { shortName, type TrustSources, type Verdict } from './report.ts';
 import type { Revocation } from './revocation-types.ts';

@@ -8,6 +8,7 @@ export class TrustError extends TrustlineError {
 /** The text given is not one PEM certificate Trustline can read. */
 export class InvalidCertificateError extends TrustError {
   override readonly code = 'INVALID_CERTIFICATE';
+  override readonly category = 'invalid-input';
   constructor(actual: string, options?: ErrorOptions) {
     super(
       `This is not a certificate Trustline can read: ${actual}.`,
@@ -24,6 +25,7 @@ export class InvalidCertificateError extends TrustError {
 /** A PEM bundle was given where exactly one certificate is expected. */
 export class TooManyCertificatesError extends TrustError {
   override readonly code = 'TOO_MANY_CERTIFICATES';
+  override readonly category = 'invalid-input';
   constructor(readonly count: number) {
     super(`The file holds ${String(count)} certificates; a truststore entry is exactly one certificate.`, {
       expected: '1 certificate',
@@ -36,6 +38,7 @@ export class TooManyCertificatesError extends TrustError {
 /** A private key was pasted with the certificate; Trustline never stores one. */
 export class PrivateKeyNotAllowedError extends TrustError {
   override readonly code = 'PRIVATE_KEY_NOT_ALLOWED';
+  override readonly category = 'invalid-input';
   constructor() {
     super('The text contains a private key. A truststore needs only the public certificate; the key was not stored.', {
       expected: 'a certificate only',
@@ -48,6 +51,7 @@ export class PrivateKeyNotAllowedError extends TrustError {
 /** The alias is already used by another entry (keytool refuses duplicate aliases too). */
 export class AliasTakenError extends TrustError {
   override readonly code = 'ALIAS_TAKEN';
+  override readonly category = 'conflict';
   constructor(readonly alias: string, readonly existingFingerprint: string) {
     super(`The alias "${alias}" is already used by another truststore entry.`, {
       expected: 'an unused alias',

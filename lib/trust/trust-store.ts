@@ -1,9 +1,8 @@
-import type { ItemSet } from '../store/item-set.ts';
-import type { Clock, MetadataStore } from '../store/ports.ts';
+import { type ItemSet, type MetadataStore, listAll } from '../store/index.ts';
+import type { Clock } from '../clock.ts';
 import { AliasTakenError } from './errors.ts';
 import { commonName, fingerprintSha256, parseSinglePem, toPem } from './pem.ts';
 import type { TrustEntry, TrustStore } from './ports.ts';
-import { listAll } from '../store/list-all.ts';
 
 /** Metadata-store kind of truststore entries; the id is the SHA-256 fingerprint. */
 export const TRUST_KIND = 'trust';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { manifest } from '../../functions/manifest.ts';
-import type { ScheduledInvocation } from '../../infra/aws/stack.ts';
+import { type ScheduledInvocation, scheduledInvocation } from '../../functions/scheduled-event.ts';
 import { type AwsLocal, startAwsLocal } from '../../infra/local/aws/start.ts';
 import { qsh } from '../../lib/jwt/qsh.ts';
 import { loadConfig } from '../../lib/runtime/config.ts';
@@ -85,7 +85,7 @@ async function call<T = Record<string, unknown>>(method: string, route: string, 
 
 const scheduled = (name: string): ScheduledInvocation => {
   const schedule = manifest.find((fn) => fn.name === name)?.schedules?.[0];
-  return { source: 'trustline.schedule', function: name, cron: schedule?.cron ?? '' };
+  return scheduledInvocation(name, schedule?.cron ?? '');
 };
 
 describe('npm run start:aws-local: the built bundles on the AWS adapters', () => {

@@ -1,5 +1,5 @@
 import type { FunctionSpec } from '../../functions/manifest.ts';
-import type { ScheduledInvocation } from '../../infra/aws/stack.ts';
+import { scheduledInvocation } from '../../functions/scheduled-event.ts';
 import { apiEvent } from '../support/api-event.ts';
 
 /** Signs a Connect token for a request (the benchmark's seeded installation); a bogus token when not given. */
@@ -53,6 +53,6 @@ export function representativeEvent(spec: FunctionSpec, sign?: ConnectTokenSigne
     });
   }
   const schedule = spec.schedules?.[0];
-  if (schedule) return { source: 'trustline.schedule', function: spec.name, cron: schedule.cron } satisfies ScheduledInvocation;
+  if (schedule) return scheduledInvocation(spec.name, schedule.cron);
   return { Records: [] };
 }

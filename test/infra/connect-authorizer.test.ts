@@ -4,9 +4,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { IssuePanelStack } from '../../examples/connect-protected-route/stack.ts';
 import { manifest } from '../../functions/manifest.ts';
-import { ManifestError } from '../../infra/aws/errors.ts';
+import { ManifestError } from '../../functions/manifest-errors.ts';
 import { createTrustlineApp } from '../../infra/aws/trustline-app.ts';
-import { validateManifest } from '../../infra/aws/validate-manifest.ts';
+import { validateManifest } from '../../functions/validate-manifest.ts';
 import { syntheticManifest } from './synthetic-manifest.ts';
 
 const logicalId = (stack: Stack, construct: { node: { defaultChild?: unknown } }): string => stack.resolve((construct.node.defaultChild as CfnElement).logicalId) as string;

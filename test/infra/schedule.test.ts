@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import { describe, expect, it } from 'vitest';
-import { CronConversionError } from '../../infra/aws/errors.ts';
+import { CronConversionError } from '../../functions/manifest-errors.ts';
 import { scheduleExpression } from '../../infra/aws/schedule.ts';
 
 describe('scheduleExpression', () => {

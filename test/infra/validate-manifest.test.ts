@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FunctionSpec } from '../../functions/manifest.ts';
-import { ManifestError } from '../../infra/aws/errors.ts';
-import { manifestWarnings, validateManifest } from '../../infra/aws/validate-manifest.ts';
+import { ManifestError } from '../../functions/manifest-errors.ts';
+import { manifestWarnings, validateManifest } from '../../functions/validate-manifest.ts';
 import { syntheticManifest } from './synthetic-manifest.ts';
 
 const fn = (overrides: Partial<FunctionSpec>): FunctionSpec => ({

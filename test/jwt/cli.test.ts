@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { saveInstallation } from '../../lib/jwt/connect-installations.ts';
-import { systemClock } from '../../lib/store/ports.ts';
+import { systemClock } from '../../lib/clock.ts';
 import { createLocalStores } from '../../lib/store/local/index.ts';
 import { runCli } from '../cli/run-cli.ts';
 import { CLIENT_KEY, requestToken, SHARED_SECRET } from './support/tokens.ts';

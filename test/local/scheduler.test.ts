@@ -1,13 +1,17 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { setImmediate as turn } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { FunctionSpec } from '../../functions/manifest.ts';
+import { ManifestError } from '../../functions/manifest-errors.ts';
 import { InvalidScheduleError } from '../../infra/local/errors.ts';
+import { createInvoker } from '../../infra/local/functions.ts';
 import { scheduledJobs, startScheduler } from '../../infra/local/scheduler.ts';
-import { rawHttp } from '../support/raw-http.ts';
 import { logger } from '../../lib/observe/logger.ts';
 import { callsOf } from './fixtures/calls.ts';
-import { httpManifest, scheduleManifest } from './fixtures/manifest.ts';
-import { type TestRuntime, startTestRuntime } from './start.ts';
+import { httpManifest, minuteManifest, scheduleManifest } from './fixtures/manifest.ts';
+import { startTestRuntime } from './start.ts';
 
 /** Waits for `condition`; the deadline only bounds a broken run (a loaded machine may need many seconds). */
 async function eventually(condition: () => boolean): Promise<void> {
@@ -15,29 +19,40 @@ async function eventually(condition: () => boolean): Promise<void> {
 }
 
 describe('schedules in the local runtime', () => {
-  let t: TestRuntime;
-  beforeAll(async () => {
-    t = await startTestRuntime({ manifest: [...httpManifest, ...scheduleManifest] });
-  });
-  afterAll(() => t.stop());
-
-  it('runs a scheduled function on its cron with the payload EventBridge Scheduler sends on AWS', async () => {
-    await eventually(() => callsOf('tick').length >= 1);
-    expect(callsOf('tick')[0]).toEqual({ source: 'trustline.schedule', function: 'tick', cron: '* * * * * *' });
-  });
-
-  it('keeps running a schedule whose runs fail, and keeps serving HTTP', async () => {
-    await eventually(() => callsOf('failing-tick').length >= 2);
-    expect((await rawHttp(t.rt.url, { path: '/health' })).status).toBe(200);
+  it('lists every schedule of the manifest with its next run', async () => {
+    const t = await startTestRuntime({ manifest: [...httpManifest, ...minuteManifest] });
+    try {
+      expect(t.rt.schedules.map((job) => job.fn.name)).toEqual(['tick', 'failing-tick']);
+      expect(t.rt.schedules.every((job) => job.nextRun instanceof Date)).toBe(true);
+    } finally {
+      await t.stop();
+    }
   });
 
-  it('lists every schedule with its next run', () => {
-    expect(t.rt.schedules.map((job) => job.fn.name)).toEqual(['tick', 'failing-tick']);
-    expect(t.rt.schedules.every((job) => job.nextRun instanceof Date)).toBe(true);
+  it('refuses to start on a schedule EventBridge Scheduler cannot run, as cdk synth does', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'trustline-local-'));
+    try {
+      const started = startTestRuntime({ manifest: [...httpManifest, ...scheduleManifest], dataDir });
+      await expect(started).rejects.toBeInstanceOf(ManifestError);
+      await expect(started).rejects.toMatchObject({ code: 'MANIFEST_INVALID', functionName: 'tick' });
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
 
 describe('startScheduler', () => {
+  it('runs each function on its cron with the payload EventBridge Scheduler sends on AWS, and carries on after failed runs', async () => {
+    const scheduler = startScheduler(scheduledJobs(scheduleManifest), createInvoker());
+    try {
+      await eventually(() => callsOf('tick').length >= 1);
+      expect(callsOf('tick')[0]).toEqual({ source: 'trustline.schedule', function: 'tick', cron: '* * * * * *' });
+      await eventually(() => callsOf('failing-tick').length >= 2);
+    } finally {
+      await scheduler.stop();
+    }
+  });
+
   const slow: FunctionSpec = { ...scheduleManifest[0]!, name: 'slow' };
 
   it('skips a run that would overlap the previous run of the same function, and stop() waits for the run in progress', async () => {

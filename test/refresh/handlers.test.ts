@@ -4,7 +4,7 @@ import { handler as workerHandler } from '../../functions/token-refresh-worker/h
 import { handler as refreshHandler } from '../../functions/token-refresh/handler.ts';
 import { manifest } from '../../functions/manifest.ts';
 import { queueUrlVariable } from '../../infra/aws/fan-out-queue.ts';
-import { validateManifest } from '../../infra/aws/validate-manifest.ts';
+import { validateManifest } from '../../functions/validate-manifest.ts';
 import { refreshMessageBody } from '../../lib/oauth/refresh-queue.ts';
 import { loadConfig } from '../../lib/runtime/config.ts';
 import { setServices } from '../../lib/runtime/services.ts';

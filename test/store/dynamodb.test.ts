@@ -2,7 +2,7 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAwsStores } from '../../lib/runtime/aws/stores.ts';
 import { StoreThrottledError } from '../../lib/store/errors.ts';
-import type { Clock } from '../../lib/store/ports.ts';
+import type { Clock } from '../../lib/clock.ts';
 import { fakeCredentials, testRegion } from '../support/aws-test-credentials.ts';
 import { type DynaliteTable, startDynalite } from '../support/dynalite.ts';
 import { ManualClock } from '../support/manual-clock.ts';

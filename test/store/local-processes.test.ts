@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalStores } from '../../lib/store/local/index.ts';
-import { systemClock } from '../../lib/store/ports.ts';
+import { systemClock } from '../../lib/clock.ts';
 
 const worker = fileURLToPath(new URL('./workers/store-worker.ts', import.meta.url));
 const WORKERS = 5;

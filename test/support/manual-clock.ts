@@ -1,4 +1,4 @@
-import type { Clock } from '../../lib/store/ports.ts';
+import type { Clock } from '../../lib/clock.ts';
 
 /** A clock that moves only when the test says so. */
 export class ManualClock implements Clock {

@@ -1,6 +1,6 @@
 import type { Config } from '../../lib/runtime/config.ts';
 import type { Services } from '../../lib/runtime/services.ts';
-import { systemClock } from '../../lib/store/ports.ts';
+import { systemClock } from '../../lib/clock.ts';
 
 /**
  * Services whose stores refuse every call: for tests of code that must not touch a store

@@ -45,7 +45,7 @@ describe('/admin/endpoints', () => {
   it('deletes a target, then answers 404 for it', async () => {
     const { body } = await runtime.api('POST', '/admin/endpoints', { host: 'gone.example.test' });
     expect((await runtime.api('DELETE', `/admin/endpoints/${String(body.id)}`)).status).toBe(204);
-    expect((await runtime.api('DELETE', `/admin/endpoints/${String(body.id)}`)).status).toBe(404);
-    expect((await runtime.api('POST', `/admin/endpoints/${String(body.id)}/check`)).status).toBe(404);
+    expect(await runtime.api('DELETE', `/admin/endpoints/${String(body.id)}`)).toMatchObject({ status: 404, body: { code: 'ENDPOINT_NOT_FOUND' } });
+    expect(await runtime.api('POST', `/admin/endpoints/${String(body.id)}/check`)).toMatchObject({ status: 404, body: { code: 'ENDPOINT_NOT_FOUND' } });
   });
 });

@@ -5,11 +5,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import { standaloneOutboundPolicyOptions } from '../../runtime/config.ts';
-import { checkEndpoint } from '../../tls/check.ts';
-import { keytoolCommands } from '../../tls/jvm-fix.ts';
-import { addressOf } from '../../tls/probe.ts';
-import { defaultPort, isProtocol, type Protocol } from '../../tls/protocols.ts';
-import type { CheckReport } from '../../tls/report.ts';
+import { checkEndpoint, keytoolCommands, addressOf, defaultPort, isProtocol, type Protocol, type CheckReport } from '../../tls/index.ts';
 import { createTrustContext, fixedTrustStore, parsePemCertificates, toPem, TrustError } from '../../trust/index.ts';
 import { checkReportText, type NextSteps } from '../certs-text.ts';
 import { CliError } from '../errors.ts';

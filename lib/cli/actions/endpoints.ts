@@ -1,8 +1,6 @@
 /** What `trustline endpoints ...` does, loaded only when it runs (commands/endpoints.ts declares it). */
 import * as z from 'zod';
-import { addressOf } from '../../tls/probe.ts';
-import { PROTOCOLS, type Protocol } from '../../tls/protocols.ts';
-import type { CheckReport } from '../../tls/report.ts';
+import { addressOf, PROTOCOLS, type Protocol, type CheckReport } from '../../tls/index.ts';
 import { AdminClient } from '../admin-client.ts';
 import { checkReportText } from '../certs-text.ts';
 import { CliError } from '../errors.ts';

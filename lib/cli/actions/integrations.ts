@@ -1,6 +1,6 @@
 /** What `trustline integrations ...` does, loaded only when it runs (commands/integrations.ts declares it). */
 import { readFile } from 'node:fs/promises';
-import { registerSecret } from '../../observe/redact.ts';
+import { registerSecret } from '../../observe/index.ts';
 import { AdminClient } from '../admin-client.ts';
 import { IntegrationsUsageError, withFlagNames } from '../flag-errors.ts';
 import { authorizeCommand, authorizeSchema, details, integrationSchema, listSchema, listTable, testSchema, warningLines } from '../integrations-text.ts';

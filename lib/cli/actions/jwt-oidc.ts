@@ -1,9 +1,8 @@
 /** What `trustline jwt verify --profile oidc` does, loaded only when it runs. */
-import { OidcRequestError } from '../../jwt/oidc-errors.ts';
-import { verifyOidcToken } from '../../jwt/oidc-profile.ts';
-import { registerSecret } from '../../observe/redact.ts';
+import { OidcRequestError, verifyOidcToken } from '../../jwt/index.ts';
+import { registerSecret } from '../../observe/index.ts';
 import { type CommandResult, EXIT } from '../output.ts';
-import { describeVerification, type VerifyOptions } from './jwt-verify.ts';
+import { describeVerification, type VerifyOptions } from './jwt-verify-text.ts';
 import { JwtUsageError } from './jwt-request.ts';
 
 /**

@@ -1,5 +1,5 @@
 /** What `trustline jwt proxy-check` does, loaded only when it runs (commands/jwt.ts declares it). */
-import type { ProxyKind } from '../../jwt/diagnosis/catalogue.ts';
+import type { ProxyKind } from '../../jwt/index.ts';
 import { checkProxyConfig, ProxyConfigError, type ProxyCheckReport, type ProxyFinding } from '../../jwt/proxy-config/index.ts';
 import { CliError } from '../errors.ts';
 import { type CommandResult, EXIT } from '../output.ts';

@@ -1,6 +1,5 @@
 /** What `trustline jwt canonical` and `jwt qsh` do, loaded only when they run (commands/jwt.ts declares them). */
-import { canonicalRequest } from '../../jwt/canonical-request.ts';
-import { qsh } from '../../jwt/qsh.ts';
+import { canonicalRequest, qsh } from '../../jwt/index.ts';
 import { CliError } from '../errors.ts';
 import { type CommandResult, EXIT } from '../output.ts';
 

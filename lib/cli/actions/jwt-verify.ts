@@ -1,20 +1,9 @@
 /** What `trustline jwt verify` does, loaded only when it runs (commands/jwt.ts declares it). */
-import { readSharedSecret, type SecretLookup } from '../../jwt/connect-installations.ts';
-import { createConnectVerifier } from '../../jwt/connect-verifier.ts';
-import { toVerifyDocument, type VerifyDocument } from '../../jwt/verify-document.ts';
-import { registerSecret } from '../../observe/redact.ts';
+import { readSharedSecret, type SecretLookup, createConnectVerifier, toVerifyDocument } from '../../jwt/index.ts';
+import { registerSecret } from '../../observe/index.ts';
 import { type CommandResult, EXIT } from '../output.ts';
 import { checked, JwtUsageError, type RequestOptions } from './jwt-request.ts';
-
-export interface VerifyOptions extends Partial<RequestOptions> {
-  readonly token: string;
-  readonly profile?: 'connect' | 'oidc';
-  readonly secret?: string;
-  readonly clientKey?: string;
-  readonly issuer?: string;
-  readonly audience?: string;
-  readonly jwksUrl?: string;
-}
+import { describeVerification, type VerifyOptions } from './jwt-verify-text.ts';
 
 /** `jwt verify`: the verification document; exit 1 when the token is invalid. */
 export async function verifyCommand(options: VerifyOptions): Promise<CommandResult> {
@@ -41,16 +30,4 @@ async function secretSource(options: VerifyOptions): Promise<SecretLookup> {
   const { services } = await import('../../runtime/services.ts');
   const { secrets } = await services();
   return (issuer) => (issuer === clientKey ? readSharedSecret(secrets, issuer) : Promise.resolve(undefined));
-}
-
-/** The document for a person: who signed it and until when, or the code, the message and any diagnosis. */
-export function describeVerification(document: VerifyDocument): string {
-  if (document.valid) {
-    const claims = document.claims ?? {};
-    const user = typeof claims.sub === 'string' ? `, user ${claims.sub}` : '';
-    return `valid: signed by ${String(claims.iss)}${user}, expires ${new Date(Number(claims.exp) * 1000).toISOString()}`;
-  }
-  const lines = [`invalid: ${document.error?.code ?? ''}: ${document.error?.message ?? ''}`];
-  if (document.diagnosis !== undefined) lines.push(`transformation: ${document.diagnosis.matchedTransformation}`, `fix: ${document.diagnosis.fix}`);
-  return lines.join('\n');
 }

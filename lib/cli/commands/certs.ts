@@ -1,6 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_WARN_DAYS } from '../../tls/options.ts';
-import { PROTOCOLS } from '../../tls/protocols.ts';
+import { DEFAULT_WARN_DAYS, PROTOCOLS } from '../../tls/index.ts';
 import type { CheckOptions } from '../actions/certs.ts';
 import { action, withJson } from '../output.ts';
 

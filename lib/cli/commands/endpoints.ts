@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { PROTOCOLS } from '../../tls/protocols.ts';
+import { PROTOCOLS } from '../../tls/index.ts';
 import type { AddOptions } from '../actions/endpoints.ts';
 import { action, withJson } from '../output.ts';
 import { integer } from './certs.ts';

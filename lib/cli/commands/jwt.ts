@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import type { ProxyCheckOptions } from '../actions/jwt-proxy-check.ts';
 import type { RequestOptions } from '../actions/jwt-request.ts';
-import type { VerifyOptions } from '../actions/jwt-verify.ts';
+import type { VerifyOptions } from '../actions/jwt-verify-text.ts';
 import { action, withJson } from '../output.ts';
 
 /** `trustline jwt canonical|qsh|verify|proxy-check`: standalone, no server needed (verify --client-key reads the local secret store). */

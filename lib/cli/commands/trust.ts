@@ -1,6 +1,5 @@
 import { type Command, Option } from 'commander';
-import { EXPORT_FORMATS } from '../../tls/options.ts';
-import { PROTOCOLS } from '../../tls/protocols.ts';
+import { EXPORT_FORMATS, PROTOCOLS } from '../../tls/index.ts';
 import type { AddOptions, ExportOptions } from '../actions/trust.ts';
 import { action, withJson } from '../output.ts';
 

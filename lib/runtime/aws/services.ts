@@ -1,6 +1,7 @@
 import type { Access, TableAccess } from '../../../functions/manifest.ts';
 import { type AlertSink, logAlertSink } from '../../observe/alerts.ts';
-import type { Clock, LeaseStore, MetadataStore, NewItem, PutCondition, SecretStore } from '../../store/ports.ts';
+import type { LeaseStore, MetadataStore, NewItem, PutCondition, SecretStore } from '../../store/ports.ts';
+import type { Clock } from '../../clock.ts';
 import type { TrustContext } from '../../trust/ports.ts';
 import { createLeaseStore } from '../../store/lease.ts';
 import { createTrustStore } from '../../trust/trust-store.ts';

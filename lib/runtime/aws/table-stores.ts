@@ -3,7 +3,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type AwsClientOptions, clientConfig } from '../../store/aws/clients.ts';
 import { createDynamoMetadataStore } from '../../store/aws/dynamodb-metadata-store.ts';
 import { createLeaseStore } from '../../store/lease.ts';
-import type { Clock, LeaseStore, MetadataStore } from '../../store/ports.ts';
+import type { LeaseStore, MetadataStore } from '../../store/ports.ts';
+import type { Clock } from '../../clock.ts';
 import { lambdaSdkSettings } from './sdk-settings.ts';
 
 export interface AwsTableOptions extends AwsClientOptions {

@@ -5,7 +5,7 @@ import {
   PutSecretValueCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { registerSecret } from '../../observe/redact.ts';
+import { registerSecret } from '../../observe/index.ts';
 import { StoreError } from '../errors.ts';
 import type { SecretStore } from '../ports.ts';
 import { assertSecretName } from '../secret-name.ts';

@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { logger } from '../../observe/logger.ts';
+import { logger } from '../../observe/index.ts';
 
 /** SQS takes at most 10 messages per SendMessageBatch. */
 const BATCH_LIMIT = 10;

@@ -1,6 +1,6 @@
 import { chmod, mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { logger } from '../../observe/logger.ts';
+import { logger } from '../../observe/index.ts';
 import { DataDirectoryOwnerError, LegacyDataDirectoryError } from '../errors.ts';
 
 /**

@@ -2,7 +2,7 @@ import { chmod } from 'node:fs/promises';
 import path from 'node:path';
 import { type Database, open, type RootDatabase } from 'lmdb';
 import { prepareDataDirectory } from './data-directory.ts';
-import { pinSecret } from '../../observe/redact.ts';
+import { pinSecret } from '../../observe/index.ts';
 import { loadOrCreateKey } from './key-file.ts';
 
 /** The LMDB environment inside the data directory (`store.mdb`, with `store.mdb-lock` beside it). */

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createLeaseStore } from '../lease.ts';
-import type { Clock, LeaseStore, MetadataStore, SecretStore } from '../ports.ts';
+import type { LeaseStore, MetadataStore, SecretStore } from '../ports.ts';
+import type { Clock } from '../../clock.ts';
 import { type LocalDatabase, openDatabase } from './database.ts';
 import { createLocalMetadataStore, deleteExpired } from './metadata-store.ts';
 import { createLocalSecretStore } from './secret-store.ts';

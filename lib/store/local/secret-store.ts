@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { registerSecret } from '../../observe/redact.ts';
+import { registerSecret } from '../../observe/index.ts';
 import { StoreCorruptedError } from '../errors.ts';
 import type { SecretStore } from '../ports.ts';
 import { assertSecretName } from '../secret-name.ts';

@@ -17,7 +17,7 @@ import { integrationSecretName } from '../../../lib/oauth/token-store.ts';
 import { logAlertSink } from '../../../lib/observe/alerts.ts';
 import { loadConfig } from '../../../lib/runtime/config.ts';
 import { createLocalStores } from '../../../lib/store/local/index.ts';
-import { systemClock } from '../../../lib/store/ports.ts';
+import { systemClock } from '../../../lib/clock.ts';
 import { createTrustContext, createTrustStore } from '../../../lib/trust/index.ts';
 
 const [mode, dataDir, integrationId, point] = process.argv.slice(2);

@@ -4,7 +4,7 @@
  *   burst-worker.ts <dataDir>
  */
 import { createLocalStores } from '../../../lib/store/local/index.ts';
-import { systemClock } from '../../../lib/store/ports.ts';
+import { systemClock } from '../../../lib/clock.ts';
 
 const [dataDir] = process.argv.slice(2);
 if (dataDir === undefined) throw new Error('usage: burst-worker.ts <dataDir>');

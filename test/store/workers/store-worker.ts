@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConditionFailedError } from '../../../lib/store/errors.ts';
 import { createLocalStores } from '../../../lib/store/local/index.ts';
-import { systemClock } from '../../../lib/store/ports.ts';
+import { systemClock } from '../../../lib/clock.ts';
 
 const [dataDir, goFile, owner, count] = process.argv.slice(2);
 if (dataDir === undefined || goFile === undefined || owner === undefined || count === undefined) {

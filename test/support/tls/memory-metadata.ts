@@ -1,7 +1,8 @@
 import { ConditionFailedError, InvalidPageRequestError } from '../../../lib/store/errors.ts';
 import { checkLimit, compareUtf8 } from '../../../lib/store/paging.ts';
-import type { Clock, MetadataStore, NewItem, PutCondition, StoredItem } from '../../../lib/store/ports.ts';
-import { systemClock } from '../../../lib/store/ports.ts';
+import type { MetadataStore, NewItem, PutCondition, StoredItem } from '../../../lib/store/ports.ts';
+import type { Clock } from '../../../lib/clock.ts';
+import { systemClock } from '../../../lib/clock.ts';
 
 /** An in-memory MetadataStore with the port's semantics (versions, conditions, TTL, paging). */
 export function memoryMetadata(clock: Clock = systemClock): MetadataStore {

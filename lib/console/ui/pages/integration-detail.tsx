@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { CopyButton, ErrorNote, useAction, when } from '../components.tsx';
 import type { Integration, RedirectWarning, TestReport } from '../types.ts';
-import { nextStep, statusBadge } from './integrations.tsx';
+import { nextStep, statusBadge } from './integration-status.tsx';
 
 /** How often the page asks whether the sign-in in the other tab has completed. */
 const POLL_MS = 1500;

@@ -1,6 +1,6 @@
-import { connectAuthorizer, type FunctionSpec } from '../../functions/manifest.ts';
-import { scheduleExpression } from './schedule.ts';
-import { CronConversionError, ManifestError } from './errors.ts';
+import { eventBridgeCron } from './eventbridge-cron.ts';
+import { connectAuthorizer, type FunctionSpec } from './manifest.ts';
+import { CronConversionError, ManifestError } from './manifest-errors.ts';
 
 /** API Gateway gives up on an integration after 30 s, so an HTTP function may not run longer. */
 const HTTP_TIMEOUT_LIMIT_SECONDS = 30;
@@ -19,7 +19,11 @@ export function manifestWarnings(specs: readonly FunctionSpec[]): string[] {
     );
 }
 
-/** Checks what the types cannot: names, unique routes, queue targets, secret prefixes, table stores and schedules. */
+/**
+ * Checks what the types cannot: names, unique routes, queue targets, secret prefixes, table stores
+ * and schedules EventBridge Scheduler can run. `cdk synth` and the local runtime's start both call
+ * it, so a manifest that runs locally also deploys.
+ */
 export function validateManifest(specs: readonly FunctionSpec[]): void {
   const names = new Set<string>();
   const routes = new Map<string, string>();
@@ -52,7 +56,7 @@ export function validateManifest(specs: readonly FunctionSpec[]): void {
     }
     for (const schedule of spec.schedules ?? []) {
       try {
-        scheduleExpression(schedule.cron);
+        eventBridgeCron(schedule.cron);
       } catch (error) {
         if (!(error instanceof CronConversionError)) throw error;
         throw new ManifestError(spec.name, `the schedule "${schedule.cron}" cannot run on EventBridge Scheduler: ${error.problem}`, error.fix, { cause: error });
