@@ -8,7 +8,11 @@ import tseslint from 'typescript-eslint';
 const CAPABILITIES = ['console', 'http', 'jwt', 'mail', 'oauth', 'observe', 'store', 'tls', 'trust'];
 
 const INFRA = { regex: '^(\\.\\.?/)+infra/', message: 'lib/ and functions/ may not depend on the infrastructure that runs them.' };
-const FUNCTIONS = { regex: '^(\\.\\.?/)+functions/', allowTypeImports: true, message: "lib/ may not depend on the functions; only the manifest's types may be read." };
+const FUNCTIONS = {
+  regex: '^(\\.\\.?/)+functions/',
+  allowTypeImports: true,
+  message: "lib/ may not depend on the functions; only the manifest's types may be read.",
+};
 const AWS_FROM_LOCAL = { regex: '^\\.\\./aws/', message: 'The local runtime is built from the manifest, never from the AWS stack.' };
 const FRONT_DOOR = {
   regex: `^(\\.\\.?/)+(lib/)?(${CAPABILITIES.join('|')})/(?!(.+/)?index\\.ts$)`,

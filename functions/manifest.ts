@@ -200,7 +200,7 @@ export const manifest: readonly FunctionSpec[] = [
   },
   {
     name: 'token-refresh-worker',
-    description: "Refreshes the OAuth grants the scheduled run queued when more were due than it could finish.",
+    description: 'Refreshes the OAuth grants the scheduled run queued when more were due than it could finish.',
     entry: 'functions/token-refresh-worker/handler.ts',
     // An access token refreshed 15 minutes late may already have expired.
     queue: { batchSize: 10, maxAgeMinutes: 15 },
@@ -237,7 +237,7 @@ export const manifest: readonly FunctionSpec[] = [
   },
   {
     name: 'connect-lifecycle',
-    description: 'Connect install lifecycle: verifies the RS256 token and stores or deletes the site\'s shared secret.',
+    description: "Connect install lifecycle: verifies the RS256 token and stores or deletes the site's shared secret.",
     entry: 'functions/connect-lifecycle/handler.ts',
     http: [
       { method: 'POST', path: '/connect/installed', auth: 'public' },

@@ -41,11 +41,19 @@ export function validateManifest(specs: readonly FunctionSpec[]): void {
     }
     const prefix = spec.access.secrets?.prefix;
     if (prefix !== undefined && !/^[A-Za-z0-9/_+=.@-]+$/.test(prefix)) {
-      throw new ManifestError(spec.name, `the secrets prefix "${prefix}" is empty or holds characters outside a secret name.`, 'use a prefix such as "oauth/" (letters, digits, / _ + = . @ -).');
+      throw new ManifestError(
+        spec.name,
+        `the secrets prefix "${prefix}" is empty or holds characters outside a secret name.`,
+        'use a prefix such as "oauth/" (letters, digits, / _ + = . @ -).',
+      );
     }
     const stores = Object.keys(spec.access.table ?? {});
     if (spec.access.table !== undefined && stores.length === 0) {
-      throw new ManifestError(spec.name, 'access.table names no store.', "name the stores it uses (functions/table-items.ts), e.g. `table: { trust: 'read' }`, or remove `table`.");
+      throw new ManifestError(
+        spec.name,
+        'access.table names no store.',
+        "name the stores it uses (functions/table-items.ts), e.g. `table: { trust: 'read' }`, or remove `table`.",
+      );
     }
     if (spec.access.outbound === true && spec.access.table?.trust === undefined) {
       throw new ManifestError(
@@ -59,22 +67,36 @@ export function validateManifest(specs: readonly FunctionSpec[]): void {
         eventBridgeCron(schedule.cron);
       } catch (error) {
         if (!(error instanceof CronConversionError)) throw error;
-        throw new ManifestError(spec.name, `the schedule "${schedule.cron}" cannot run on EventBridge Scheduler: ${error.problem}`, error.fix, { cause: error });
+        throw new ManifestError(spec.name, `the schedule "${schedule.cron}" cannot run on EventBridge Scheduler: ${error.problem}`, error.fix, {
+          cause: error,
+        });
       }
     }
   }
   const authorizer = specs.find((s) => s.name === connectAuthorizer.function);
   const guarded = specs.find((s) => s.http?.some((route) => route.auth === 'connect'));
   if (guarded !== undefined && authorizer === undefined) {
-    throw new ManifestError(guarded.name, `a route has auth 'connect' but the manifest has no "${connectAuthorizer.function}" function to authorize it.`, `keep the "${connectAuthorizer.function}" entry of functions/manifest.ts.`);
+    throw new ManifestError(
+      guarded.name,
+      `a route has auth 'connect' but the manifest has no "${connectAuthorizer.function}" function to authorize it.`,
+      `keep the "${connectAuthorizer.function}" entry of functions/manifest.ts.`,
+    );
   }
   if (authorizer?.http?.length) {
-    throw new ManifestError(authorizer.name, 'the Connect authorizer serves routes of its own.', 'remove its `http` routes: API Gateway calls it before the routes it protects.');
+    throw new ManifestError(
+      authorizer.name,
+      'the Connect authorizer serves routes of its own.',
+      'remove its `http` routes: API Gateway calls it before the routes it protects.',
+    );
   }
   for (const spec of specs) {
     const target = spec.access.queueTo;
     if (target !== undefined && specs.find((s) => s.name === target)?.queue === undefined) {
-      throw new ManifestError(spec.name, `access.queueTo names "${target}", which is not a function with a queue.`, `add \`queue: { batchSize }\` to "${target}" or correct the name.`);
+      throw new ManifestError(
+        spec.name,
+        `access.queueTo names "${target}", which is not a function with a queue.`,
+        `add \`queue: { batchSize }\` to "${target}" or correct the name.`,
+      );
     }
   }
 }

@@ -20,13 +20,21 @@ export interface Bundle {
 }
 
 /** Bundles every function of `specs` into `outDir/<name>/` (outDir is emptied first). */
-export async function buildBundles(specs: readonly FunctionSpec[] = manifest, outDir = path.join(repoRoot, 'dist'), external: readonly string[] = []): Promise<Bundle[]> {
+export async function buildBundles(
+  specs: readonly FunctionSpec[] = manifest,
+  outDir = path.join(repoRoot, 'dist'),
+  external: readonly string[] = [],
+): Promise<Bundle[]> {
   await rm(outDir, { recursive: true, force: true });
   return Promise.all(
     specs.map(async (spec) => {
       const dir = path.join(outDir, spec.name);
       const options = functionBuildOptions(spec, dir);
-      const { metafile = { inputs: {}, outputs: {} } } = await build({ ...options, external: [...(options.external ?? []), ...external], absWorkingDir: repoRoot });
+      const { metafile = { inputs: {}, outputs: {} } } = await build({
+        ...options,
+        external: [...(options.external ?? []), ...external],
+        absWorkingDir: repoRoot,
+      });
       assertNoLocalBackend(spec.name, metafile, repoRoot, dir);
       pruneUnreachableOutputs(metafile, repoRoot, dir);
       const file = path.join(dir, BUNDLE_ENTRY);

@@ -41,7 +41,9 @@ export function bundleGraph(metafile: Metafile, entryFile: string): BundleGraph 
   const bytes = (files: readonly string[]) => files.reduce((sum, file) => sum + (outputs[file]?.bytes ?? 0), 0);
   const start = closure(entryFile, new Set());
   const startSet = new Set(start);
-  const dynamicTargets = new Set(js.flatMap((file) => (outputs[file]?.imports ?? []).filter((edge) => edge.kind === 'dynamic-import' && !edge.external).map((edge) => edge.path)));
+  const dynamicTargets = new Set(
+    js.flatMap((file) => (outputs[file]?.imports ?? []).filter((edge) => edge.kind === 'dynamic-import' && !edge.external).map((edge) => edge.path)),
+  );
   const lazy = [...dynamicTargets]
     .filter((file) => !startSet.has(file))
     .map((file) => {

@@ -34,7 +34,9 @@ const dataDir = await mkdtemp(path.join(tmpdir(), 'trustline-soak-'));
 const provider = await startAuthorizationServer({ publicUrl, accessTokenTtlSeconds: ACCESS_TOKEN_TTL_SECONDS, rotateRefreshToken: true });
 const server = await startNpmStart({
   env: { PORT: String(port), TRUSTLINE_DATA_DIR: dataDir, TRUSTLINE_ADMIN_TOKEN: adminToken, TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP: '1' },
-  onLine: (line) => { console.log(`npm start | ${line}`); },
+  onLine: (line) => {
+    console.log(`npm start | ${line}`);
+  },
 }).catch(async (error: unknown) => {
   await provider.close();
   await rm(dataDir, { recursive: true, force: true });
@@ -89,7 +91,9 @@ try {
     if (!ok) failures++;
     if (token !== undefined) distinctTokens.add(token);
     const refreshes = provider.tokenRequests.filter((r) => r.grantType === 'refresh_token').length;
-    console.log(`${stamp()} poll ${String(poll).padStart(3)}: HTTP ${answer.status} active=${String(introspection.active)} expires in ${leftSeconds} s; provider refreshes so far ${refreshes}${ok ? '' : ` FAILED ${answer.body.code ?? ''}`}`);
+    console.log(
+      `${stamp()} poll ${String(poll).padStart(3)}: HTTP ${answer.status} active=${String(introspection.active)} expires in ${leftSeconds} s; provider refreshes so far ${refreshes}${ok ? '' : ` FAILED ${answer.body.code ?? ''}`}`,
+    );
     await new Promise((resolve) => setTimeout(resolve, Math.min(everyMs, Math.max(0, deadline - Date.now()))));
   }
 

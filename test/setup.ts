@@ -14,14 +14,14 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const isStructuredLogLine = (text: string): boolean => text.startsWith('{"level":') || text.startsWith('{"_aws":');
 function routeLogLines(stream: NodeJS.WriteStream, toConsole: (line: string) => void): void {
   const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
-  stream.write = ((chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
+  stream.write = (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     if (!isStructuredLogLine(text)) return write(chunk, ...rest);
     toConsole(text.trimEnd());
     const callback = rest.find((arg) => typeof arg === 'function') as (() => void) | undefined;
     callback?.();
     return true;
-  });
+  };
 }
 /* eslint-disable no-console -- the runner ties console output to the test that wrote it */
 routeLogLines(process.stdout, (line) => {

@@ -18,7 +18,9 @@ export async function handler(): Promise<FanOutSummary | RunSummary> {
     return summary;
   }
   if (deps.config.backend === 'aws') {
-    throw new ConfigError('Invalid setting TRUSTLINE_QUEUE_URL_CERT_CHECK_WORKER: the scheduled certificate run on AWS needs the cert-check-worker queue the stack sets.');
+    throw new ConfigError(
+      'Invalid setting TRUSTLINE_QUEUE_URL_CERT_CHECK_WORKER: the scheduled certificate run on AWS needs the cert-check-worker queue the stack sets.',
+    );
   }
   const { emfEndpointMetrics, runScheduledChecks } = await import('../../lib/tls/index.ts');
   const summary = await runScheduledChecks({ ...deps, metrics: emfEndpointMetrics() });

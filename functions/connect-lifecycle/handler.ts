@@ -1,7 +1,15 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import { httpHandler, noContent, readJson, toProblem, type HttpResult } from '../../lib/http/index.ts';
-import { installKeysFor, JwtError, MissingTokenError, handleLifecycle, installedPayloadSchema, uninstalledPayloadSchema, tokenFromRequest } from '../../lib/jwt/index.ts';
+import {
+  installKeysFor,
+  JwtError,
+  MissingTokenError,
+  handleLifecycle,
+  installedPayloadSchema,
+  uninstalledPayloadSchema,
+  tokenFromRequest,
+} from '../../lib/jwt/index.ts';
 import { logger } from '../../lib/observe/index.ts';
 import { services } from '../../lib/runtime/services.ts';
 

@@ -21,7 +21,10 @@ export const handler = httpHandler({
         const result = await endpoints.result(endpoint.id);
         if (result === undefined) return endpoint;
         const { verdict, trusted, daysLeft, earliestExpiry, message, checkedAt, revocation } = result.report;
-        return { ...endpoint, lastResult: { verdict, trusted, daysLeft, earliestExpiry, message, checkedAt, ...(revocation === undefined ? {} : { revocation }) } };
+        return {
+          ...endpoint,
+          lastResult: { verdict, trusted, daysLeft, earliestExpiry, message, checkedAt, ...(revocation === undefined ? {} : { revocation }) },
+        };
       }),
     );
     return json(200, { endpoints: withResults });

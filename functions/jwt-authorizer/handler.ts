@@ -26,7 +26,10 @@ export async function handler(event: APIGatewayRequestAuthorizerEventV2): Promis
   registerSecret(token);
   const { config, secrets, clock } = await services();
   const query = event.rawQueryString === '' ? '' : `?${event.rawQueryString}`;
-  const result = await connectVerifierFor(secrets, clock, config.publicUrl).verify(token, { method: event.requestContext.http.method, url: event.rawPath + query });
+  const result = await connectVerifierFor(secrets, clock, config.publicUrl).verify(token, {
+    method: event.requestContext.http.method,
+    url: event.rawPath + query,
+  });
   if (result.valid) {
     return { isAuthorized: true, context: { clientKey: result.claims.iss, accountId: typeof result.claims.sub === 'string' ? result.claims.sub : '' } };
   }

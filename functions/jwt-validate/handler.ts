@@ -22,7 +22,11 @@ export const handler = httpHandler({
       const { token, issuer, audience, jwksUrl } = readJson(event, oidcValidateInput);
       registerSecret(token);
       const { config, trust, clock } = await services();
-      const document = await verifyOidcToken(token, { issuer, audience, ...(jwksUrl === undefined ? {} : { jwksUrl }) }, { fetch: trust.fetch, allowLoopbackHttp: config.allowLoopbackHttp, clock });
+      const document = await verifyOidcToken(
+        token,
+        { issuer, audience, ...(jwksUrl === undefined ? {} : { jwksUrl }) },
+        { fetch: trust.fetch, allowLoopbackHttp: config.allowLoopbackHttp, clock },
+      );
       return json(200, document);
     }
     const { token, method, url } = readJson(event, connectValidateInput);

@@ -64,9 +64,16 @@ function operation(fn: FunctionSpec, route: HttpRoute): Record<string, unknown> 
     responses: {
       [success.status]: {
         description: success.description,
-        ...(success.status === '204' ? {} : { content: { [success.contentType ?? 'application/json']: { schema: success.contentType === undefined ? { type: 'object' } : { type: 'string' } } } }),
+        ...(success.status === '204'
+          ? {}
+          : {
+              content: { [success.contentType ?? 'application/json']: { schema: success.contentType === undefined ? { type: 'object' } : { type: 'string' } } },
+            }),
       },
-      default: { description: 'A problem: 4xx for bad input (never 500), 5xx when Trustline failed.', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },
+      default: {
+        description: 'A problem: 4xx for bad input (never 500), 5xx when Trustline failed.',
+        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+      },
     },
   };
 }
@@ -87,14 +94,25 @@ export function openApiDocument(functions: readonly FunctionSpec[] = manifest): 
     info: {
       title: 'Trustline',
       version,
-      description: "OAuth 2.0 mail integrations, TLS certificate checks and Atlassian Connect JWT validation. Admin routes need the admin token locally (Authorization: Bearer) and IAM (SigV4) on AWS.",
+      description:
+        'OAuth 2.0 mail integrations, TLS certificate checks and Atlassian Connect JWT validation. Admin routes need the admin token locally (Authorization: Bearer) and IAM (SigV4) on AWS.',
     },
     paths,
     components: {
       schemas: { Problem: problem },
       securitySchemes: {
-        adminBearer: { type: 'http', scheme: 'bearer', description: 'Locally: TRUSTLINE_ADMIN_TOKEN or <data dir>/admin-token. On AWS the admin routes use IAM authorization (SigV4) instead.' },
-        connectJwt: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'An Atlassian Connect JWT signed for this very request (`Authorization: JWT <token>`, or the `jwt` query parameter), checked by the jwt-authorizer function.' },
+        adminBearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'Locally: TRUSTLINE_ADMIN_TOKEN or <data dir>/admin-token. On AWS the admin routes use IAM authorization (SigV4) instead.',
+        },
+        connectJwt: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'Authorization',
+          description:
+            'An Atlassian Connect JWT signed for this very request (`Authorization: JWT <token>`, or the `jwt` query parameter), checked by the jwt-authorizer function.',
+        },
       },
     },
   };

@@ -29,7 +29,10 @@ export class DataStores extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.tableKey = new Key(this, 'TableKey', { description: 'Trustline table encryption', enableKeyRotation: true });
-    this.secretsKey = new Key(this, 'SecretsKey', { description: 'Trustline secrets (client secrets, tokens, Connect shared secrets)', enableKeyRotation: true });
+    this.secretsKey = new Key(this, 'SecretsKey', {
+      description: 'Trustline secrets (client secrets, tokens, Connect shared secrets)',
+      enableKeyRotation: true,
+    });
     // Table (not TableV2): TableV2 with a customer-managed key needs a region, and this stack stays region-agnostic.
     this.table = new Table(this, 'Table', {
       // The adapter's schema (lib/store/aws/table-schema.ts) is the one definition of the keys.

@@ -34,7 +34,9 @@ export class FanOutQueue extends Construct {
     });
     // Partial batch responses: one failing item is retried alone, the rest of the batch is done.
     const maxConcurrency = consumer.spec.queue?.maxConcurrency;
-    consumer.addEventSource(new SqsEventSource(this.queue, { batchSize, reportBatchItemFailures: true, ...(maxConcurrency === undefined ? {} : { maxConcurrency }) }));
+    consumer.addEventSource(
+      new SqsEventSource(this.queue, { batchSize, reportBatchItemFailures: true, ...(maxConcurrency === undefined ? {} : { maxConcurrency }) }),
+    );
     alerts.alarm(
       this,
       'DeadLettersAlarm',

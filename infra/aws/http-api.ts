@@ -70,7 +70,8 @@ export class TrustlineHttpApi extends Construct {
 
   /** Puts the Connect authorizer (`authorizerFunction`) in front of every `connect` route, those added before and after. */
   protectConnectRoutes(authorizerFunction: IFunction): ConnectAuthorizer {
-    if (this.connect !== undefined) throw new ManifestError('jwt-authorizer', 'the Connect authorizer is attached twice.', 'call protectConnectRoutes once per API.');
+    if (this.connect !== undefined)
+      throw new ManifestError('jwt-authorizer', 'the Connect authorizer is attached twice.', 'call protectConnectRoutes once per API.');
     const connect = new ConnectAuthorizer('ConnectAuthorizer', authorizerFunction);
     this.connect = connect;
     for (const { route, integration } of this.connectRoutes.splice(0)) this.addConnectRoute(route, integration, connect);

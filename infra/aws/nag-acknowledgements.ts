@@ -34,7 +34,11 @@ export function acknowledgeFunctionRole(role: IConstruct, spec: FunctionSpec): v
     );
     acknowledgeNag(role, 'IAM5[Action::kms:ReEncrypt*]', "Writes to the table re-encrypt with the table's own customer-managed key; scoped to that one key.");
   } else if (spec.access.alerts) {
-    acknowledgeNag(role, 'IAM5[Action::kms:GenerateDataKey*]', "Publishing to the encrypted alert topic needs data keys from the topic's own key; scoped to that one key.");
+    acknowledgeNag(
+      role,
+      'IAM5[Action::kms:GenerateDataKey*]',
+      "Publishing to the encrypted alert topic needs data keys from the topic's own key; scoped to that one key.",
+    );
   }
   if (spec.access.secrets) {
     acknowledgeNag(

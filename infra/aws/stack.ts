@@ -84,7 +84,11 @@ export class TrustlineStack extends Stack {
   /** One EventBridge Scheduler schedule per manifest cron, invoking `fn` through a role of its own. */
   private addSchedules(fnId: string, fn: TrustlineFunction): void {
     const role = new Role(this, `${fnId}SchedulerRole`, { assumedBy: new ServicePrincipal('scheduler.amazonaws.com') });
-    acknowledgeNag(role, `IAM5[Resource::${arnToken(fn)}:*]`, `The scheduler may invoke any version of ${fn.spec.name} and nothing else (granted by LambdaInvoke).`);
+    acknowledgeNag(
+      role,
+      `IAM5[Resource::${arnToken(fn)}:*]`,
+      `The scheduler may invoke any version of ${fn.spec.name} and nothing else (granted by LambdaInvoke).`,
+    );
     fn.spec.schedules?.forEach((schedule, i) => {
       const input = scheduledInvocation(fn.spec.name, schedule.cron);
       new Schedule(this, `${fnId}Schedule${i + 1}`, {

@@ -38,7 +38,14 @@ export function banner(runtime: LocalRuntime, cwd = process.cwd(), about: readon
     ...table(runtime.routes.map(({ fn, route }) => [route.method, route.path, route.auth, fn.name])),
     '',
     runtime.schedules.length === 0 ? 'Schedules: none' : 'Schedules (UTC):',
-    ...table(runtime.schedules.map((job) => [job.schedule.cron, job.fn.name, job.schedule.description, job.nextRun === undefined ? '' : `next ${job.nextRun.toISOString()}`])),
+    ...table(
+      runtime.schedules.map((job) => [
+        job.schedule.cron,
+        job.fn.name,
+        job.schedule.description,
+        job.nextRun === undefined ? '' : `next ${job.nextRun.toISOString()}`,
+      ]),
+    ),
     '',
     'CLI (from the repository root, in another terminal):',
     ...(cliEnv.length === 0 ? [] : [`  export ${cliEnv.join(' ')}`]),

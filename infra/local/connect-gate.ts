@@ -29,7 +29,10 @@ export function createConnectGate(
 ): ConnectGate {
   return async (routeEvent) => {
     if (authorizer === undefined) {
-      logger.error('A connect route was called but the manifest has no Connect authorizer function.', { function: connectAuthorizer.function, routeKey: routeEvent.routeKey });
+      logger.error('A connect route was called but the manifest has no Connect authorizer function.', {
+        function: connectAuthorizer.function,
+        routeKey: routeEvent.routeKey,
+      });
       return FAILED;
     }
     const identitySource = identityValues(routeEvent, identitySources);

@@ -42,7 +42,11 @@ export class FunctionLoadError extends LocalRuntimeError {
     problem: string,
     options?: ErrorOptions,
   ) {
-    super(`The function "${functionName}" (${entry}) ${problem}.`, `check the entry path in functions/manifest.ts and that the module exports \`handler\`.`, options);
+    super(
+      `The function "${functionName}" (${entry}) ${problem}.`,
+      `check the entry path in functions/manifest.ts and that the module exports \`handler\`.`,
+      options,
+    );
   }
 }
 
@@ -53,7 +57,11 @@ export class ListenError extends LocalRuntimeError {
     readonly port: number,
     options?: ErrorOptions,
   ) {
-    super(`Trustline could not listen on 127.0.0.1:${port} (${(options?.cause as NodeJS.ErrnoException | undefined)?.code ?? 'error'}).`, `stop whatever uses port ${port}, or start with PORT=<another port> (PORT=0 picks a free one).`, options);
+    super(
+      `Trustline could not listen on 127.0.0.1:${port} (${(options?.cause as NodeJS.ErrnoException | undefined)?.code ?? 'error'}).`,
+      `stop whatever uses port ${port}, or start with PORT=<another port> (PORT=0 picks a free one).`,
+      options,
+    );
   }
 }
 
@@ -65,6 +73,10 @@ export class InvalidScheduleError extends LocalRuntimeError {
     readonly cron: string,
     options?: ErrorOptions,
   ) {
-    super(`The schedule "${cron}" of "${functionName}" is not a cron expression.`, 'write five fields: minute hour day-of-month month day-of-week (UTC).', options);
+    super(
+      `The schedule "${cron}" of "${functionName}" is not a cron expression.`,
+      'write five fields: minute hour day-of-month month day-of-week (UTC).',
+      options,
+    );
   }
 }

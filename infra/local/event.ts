@@ -74,7 +74,13 @@ function collectHeaders(rawHeaders: readonly string[]): { headers: Record<string
   for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
     const name = (rawHeaders[i] ?? '').toLowerCase();
     const value = rawHeaders[i + 1] ?? '';
-    if (name === 'cookie') cookies.push(...value.split(';').map((c) => c.trim()).filter((c) => c !== ''));
+    if (name === 'cookie')
+      cookies.push(
+        ...value
+          .split(';')
+          .map((c) => c.trim())
+          .filter((c) => c !== ''),
+      );
     else appendJoined(headers, name, value);
   }
   return { headers: Object.fromEntries(headers), cookies };

@@ -85,24 +85,22 @@ export function createLocalQueue(consumer: FunctionSpec, invoke: (fn: FunctionSp
 function sqsEvent(consumer: FunctionSpec, batch: readonly Pending[]): SQSEvent {
   const queueArn = `arn:aws:sqs:local:000000000000:trustline-${consumer.name}`;
   return {
-    Records: batch.map(
-      (message): SQSRecord => ({
-        messageId: message.messageId,
-        receiptHandle: message.messageId,
-        body: message.body,
-        attributes: {
-          ApproximateReceiveCount: String(message.receiveCount),
-          SentTimestamp: String(Date.now()),
-          SenderId: 'local',
-          ApproximateFirstReceiveTimestamp: String(Date.now()),
-        },
-        messageAttributes: {},
-        md5OfBody: '',
-        eventSource: 'aws:sqs',
-        eventSourceARN: queueArn,
-        awsRegion: 'local',
-      }),
-    ),
+    Records: batch.map((message): SQSRecord => ({
+      messageId: message.messageId,
+      receiptHandle: message.messageId,
+      body: message.body,
+      attributes: {
+        ApproximateReceiveCount: String(message.receiveCount),
+        SentTimestamp: String(Date.now()),
+        SenderId: 'local',
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: queueArn,
+      awsRegion: 'local',
+    })),
   };
 }
 
@@ -110,7 +108,11 @@ function sqsEvent(consumer: FunctionSpec, batch: readonly Pending[]): SQSEvent {
  * The services of the local runtime with its queues: the cert-check-worker's local queue as the
  * check queue when the manifest has that consumer and the services bring no queue of their own.
  */
-export function withLocalQueues(services: Services, functions: readonly FunctionSpec[], invoke: (fn: FunctionSpec, event: unknown) => Promise<unknown>): Services & { readonly localQueues: ReadonlyMap<string, LocalQueue> } {
+export function withLocalQueues(
+  services: Services,
+  functions: readonly FunctionSpec[],
+  invoke: (fn: FunctionSpec, event: unknown) => Promise<unknown>,
+): Services & { readonly localQueues: ReadonlyMap<string, LocalQueue> } {
   const localQueues = new Map<string, LocalQueue>();
   const worker = functions.find((fn) => fn.name === CERT_CHECK_WORKER && fn.queue !== undefined);
   if (worker === undefined || services.certCheckQueue !== undefined) return { ...services, localQueues };

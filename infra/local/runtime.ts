@@ -75,7 +75,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions = {}): Prom
     markFailed = reject;
   });
   ready.catch(() => undefined); // requests waiting on it are closed with the server
-  const connect = createConnectGate(functions.find((fn) => fn.name === connectAuthorizer.function), invoke);
+  const connect = createConnectGate(
+    functions.find((fn) => fn.name === connectAuthorizer.function),
+    invoke,
+  );
   const local = createLocalServer({ route, auth, connect, invoke, ready, publicUrl: baseConfig.publicUrl });
   const port = await listen(local.server, options.port ?? baseConfig.port);
 

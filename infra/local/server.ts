@@ -62,7 +62,15 @@ export function createLocalServer(deps: ServerDeps): LocalServer {
 async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
   // Before anything else: a page on another site that rebinds its DNS name to 127.0.0.1 sends its own name as Host.
   if (!allowedHosts(deps.publicUrl, req.socket.localPort).has((req.headers.host ?? '').toLowerCase())) {
-    await refuse(req, res, new HttpProblem(421, 'MISDIRECTED_REQUEST', `This Trustline answers only 127.0.0.1, localhost, [::1] on its port and the host of TRUSTLINE_PUBLIC_URL, not "${(req.headers.host ?? '').slice(0, 100)}".`));
+    await refuse(
+      req,
+      res,
+      new HttpProblem(
+        421,
+        'MISDIRECTED_REQUEST',
+        `This Trustline answers only 127.0.0.1, localhost, [::1] on its port and the host of TRUSTLINE_PUBLIC_URL, not "${(req.headers.host ?? '').slice(0, 100)}".`,
+      ),
+    );
     return;
   }
   const method = req.method ?? 'GET';
@@ -92,14 +100,20 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     const decision = await deps.connect(gateEvent);
     if (decision.kind === 'refused') {
       const body = Buffer.from(JSON.stringify({ message: decision.message }));
-      await refuseWith(req, (close) => { send(res, { status: decision.status, headers: { 'content-type': 'application/json' }, body }, close); });
+      await refuseWith(req, (close) => {
+        send(res, { status: decision.status, headers: { 'content-type': 'application/json' }, body }, close);
+      });
       return;
     }
     authorizer = { requestId: gateEvent.requestContext.requestId, context: decision.context };
   } else if (!authorized(route.auth, deps.auth, req)) {
     sendProblem(
       res,
-      new HttpProblem(401, 'UNAUTHORIZED', 'The admin API needs `Authorization: Bearer <token>` with the token from TRUSTLINE_ADMIN_TOKEN or the admin-token file in the data directory.'),
+      new HttpProblem(
+        401,
+        'UNAUTHORIZED',
+        'The admin API needs `Authorization: Bearer <token>` with the token from TRUSTLINE_ADMIN_TOKEN or the admin-token file in the data directory.',
+      ),
       { 'www-authenticate': 'Bearer realm="trustline"' },
     );
     return;
@@ -111,7 +125,9 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   }
   const body = await readBody(req, MAX_JSON_BODY_BYTES);
   if (body === 'too-large') {
-    const problem = new HttpProblem(413, 'BODY_TOO_LARGE', `The request body is over ${MAX_JSON_BODY_BYTES} bytes, the most Trustline accepts.`, { limit: MAX_JSON_BODY_BYTES });
+    const problem = new HttpProblem(413, 'BODY_TOO_LARGE', `The request body is over ${MAX_JSON_BODY_BYTES} bytes, the most Trustline accepts.`, {
+      limit: MAX_JSON_BODY_BYTES,
+    });
     await refuse(req, res, problem);
     return;
   }
@@ -128,7 +144,10 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
   } catch (error) {
     // API Gateway answers 500 when the function itself fails; the handler's own errors never get here.
     logger.error('The function failed.', { function: fn.name, routeKey: match.routeKey, requestId: event.requestContext.requestId, error: error as Error });
-    sendProblem(res, new HttpProblem(500, 'FUNCTION_FAILED', `The function "${fn.name}" failed; the log has the details under request id ${event.requestContext.requestId}.`));
+    sendProblem(
+      res,
+      new HttpProblem(500, 'FUNCTION_FAILED', `The function "${fn.name}" failed; the log has the details under request id ${event.requestContext.requestId}.`),
+    );
     return;
   }
   const out = readResult(result);
@@ -150,7 +169,9 @@ const MAX_DISCARDED_BYTES = 1024 * 1024;
  * larger body gets the answer at once and the connection closed.
  */
 async function refuse(req: IncomingMessage, res: ServerResponse, problem: HttpProblem): Promise<void> {
-  await refuseWith(req, (close) => { sendProblem(res, problem, {}, close); });
+  await refuseWith(req, (close) => {
+    sendProblem(res, problem, {}, close);
+  });
 }
 
 /** refuse() with an answer of any shape: `answer(close)` writes it, closing when the body was too large to drain. */
@@ -176,8 +197,12 @@ function discard(req: IncomingMessage, limit: number): Promise<boolean> {
       size += chunk.length;
       if (size > limit) finish(false);
     };
-    const onEnd = (): void => { finish(true); };
-    const onFail = (): void => { finish(false); };
+    const onEnd = (): void => {
+      finish(true);
+    };
+    const onFail = (): void => {
+      finish(false);
+    };
     req.on('data', onData).on('end', onEnd).on('error', onFail).on('close', onFail);
     req.resume();
   });

@@ -4,7 +4,15 @@ import * as z from 'zod';
 import { pinSecret } from '../observe/index.ts';
 import { loadConfig } from '../runtime/config.ts';
 import { isLoopbackAddress } from '../trust/index.ts';
-import { AdminApiError, InsecureUrlError, InvalidUrlError, MissingAdminTokenError, NotRunningError, UnexpectedResponseError, UnreachableError } from './errors.ts';
+import {
+  AdminApiError,
+  InsecureUrlError,
+  InvalidUrlError,
+  MissingAdminTokenError,
+  NotRunningError,
+  UnexpectedResponseError,
+  UnreachableError,
+} from './errors.ts';
 
 export const DEFAULT_URL = 'http://127.0.0.1:3000';
 export const ADMIN_TOKEN_FILE = 'admin-token';
@@ -89,7 +97,8 @@ export class AdminClient {
     if (parsed.error !== undefined) throw new UnexpectedResponseError(this.baseUrl, `the answer to ${method} ${path} is not JSON`, { cause: parsed.error });
     if (schema === undefined) return parsed.value as T;
     const checked = schema.safeParse(parsed.value);
-    if (!checked.success) throw new UnexpectedResponseError(this.baseUrl, `the answer to ${method} ${path} has another shape than expected`, { cause: checked.error });
+    if (!checked.success)
+      throw new UnexpectedResponseError(this.baseUrl, `the answer to ${method} ${path} has another shape than expected`, { cause: checked.error });
     return checked.data;
   }
 
@@ -107,8 +116,11 @@ export class AdminClient {
 
   private problemError(response: Response, parsed: unknown, url: string): Error {
     const problem = problemSchema.safeParse(parsed);
-    if (problem.success) return new AdminApiError(response.status, problem.data.code, problem.data.detail ?? problem.data.title ?? `HTTP ${response.status}`, problem.data);
-    return new AdminApiError(response.status, `HTTP_${response.status}`, `${url} answered HTTP ${response.status} ${response.statusText}`.trim(), { status: response.status });
+    if (problem.success)
+      return new AdminApiError(response.status, problem.data.code, problem.data.detail ?? problem.data.title ?? `HTTP ${response.status}`, problem.data);
+    return new AdminApiError(response.status, `HTTP_${response.status}`, `${url} answered HTTP ${response.status} ${response.statusText}`.trim(), {
+      status: response.status,
+    });
   }
 }
 

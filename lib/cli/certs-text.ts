@@ -68,7 +68,8 @@ function fixLines(fix: NonNullable<CheckReport['fix']>, next: NextSteps): string
   lines.push(`     ${colour.command(fix.keytool)}`, '', '     or into a given truststore file:', '', `     ${colour.command(fix.keytoolKeystore)}`, '');
   lines.push('  keytool imports only the first certificate of a PEM file; this file holds exactly the one needed.');
   lines.push('  Restart the application afterwards.');
-  if (next.trustAdd !== undefined) lines.push('', '  To let Trustline itself trust it (it shows the certificate and asks first):', '', `     ${colour.command(next.trustAdd)}`);
+  if (next.trustAdd !== undefined)
+    lines.push('', '  To let Trustline itself trust it (it shows the certificate and asks first):', '', `     ${colour.command(next.trustAdd)}`);
   return lines;
 }
 
@@ -78,9 +79,10 @@ export function checkReportText(report: CheckReport, next: NextSteps = {}): stri
   const lines = [colour.bold(`${report.host}:${String(report.port)} (${protocolLabel(report.protocol)}, ${sni})`), ''];
   if (report.chain.length > 0) lines.push(...chainTable(report.chain), '');
   lines.push(verdictLine(report));
-  lines.push(...wrap(report.problems.length > 1 ? report.problems[0] ?? report.message : report.message));
+  lines.push(...wrap(report.problems.length > 1 ? (report.problems[0] ?? report.message) : report.message));
   for (const problem of report.problems.slice(1)) lines.push(...wrap(`Also: ${problem}`));
-  if (report.revocation !== undefined && report.revocation.status !== 'revoked') lines.push(...wrap(`Revocation: ${report.revocation.status}. ${report.revocation.message}`));
+  if (report.revocation !== undefined && report.revocation.status !== 'revoked')
+    lines.push(...wrap(`Revocation: ${report.revocation.status}. ${report.revocation.message}`));
   if (report.error?.fix !== undefined) lines.push(...wrap(`Fix: ${report.error.fix}`));
   if (next.otherProtocol !== undefined) lines.push('', '  Run instead:', '', `     ${colour.command(next.otherProtocol)}`);
   if (report.fix !== undefined) lines.push(...fixLines(report.fix, next));

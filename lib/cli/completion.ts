@@ -22,7 +22,8 @@ const longFlags = (options: readonly Option[]) => [...options.map((o) => o.long)
 /** Options with a fixed set of values (commander `choices`), deduplicated by flag. */
 function choices(root: Command): Map<string, readonly string[]> {
   const map = new Map<string, readonly string[]>();
-  for (const node of nodes(root)) for (const option of node.options) if (option.long !== undefined && option.argChoices !== undefined) map.set(option.long, option.argChoices);
+  for (const node of nodes(root))
+    for (const option of node.options) if (option.long !== undefined && option.argChoices !== undefined) map.set(option.long, option.argChoices);
   return map;
 }
 
@@ -54,7 +55,13 @@ function fish(root: Command): string {
   const name = root.name();
   const lines = [`# ${name} completion for fish (${name} completion fish | source)`, `complete -c ${name} -f`];
   for (const node of nodes(root)) {
-    const seen = node.path === '' ? '__fish_use_subcommand' : node.path.split(' ').map((word) => `__fish_seen_subcommand_from ${word}`).join('; and ');
+    const seen =
+      node.path === ''
+        ? '__fish_use_subcommand'
+        : node.path
+            .split(' ')
+            .map((word) => `__fish_seen_subcommand_from ${word}`)
+            .join('; and ');
     const notDeeper = node.subcommands.length === 0 ? '' : `; and not __fish_seen_subcommand_from ${node.subcommands.join(' ')}`;
     if (node.subcommands.length > 0) lines.push(`complete -c ${name} -n '${seen}${notDeeper}' -a '${node.subcommands.join(' ')}'`);
     for (const option of node.options) {
@@ -72,6 +79,7 @@ function fish(root: Command): string {
  */
 export function completionScript(root: Command, shell: Shell): string {
   if (shell === 'fish') return fish(root);
-  if (shell === 'zsh') return `# ${root.name()} completion for zsh (eval "$(${root.name()} completion zsh)")\nautoload -U +X bashcompinit && bashcompinit\n${bash(root)}`;
+  if (shell === 'zsh')
+    return `# ${root.name()} completion for zsh (eval "$(${root.name()} completion zsh)")\nautoload -U +X bashcompinit && bashcompinit\n${bash(root)}`;
   return bash(root);
 }

@@ -70,7 +70,11 @@ export class UnexpectedResponseError extends CliError {
     problem: string,
     options?: ErrorOptions,
   ) {
-    super(`Trustline at ${url} answered unexpectedly: ${problem}.`, 'make sure TRUSTLINE_URL points at Trustline and that the CLI and the server are the same version.', options);
+    super(
+      `Trustline at ${url} answered unexpectedly: ${problem}.`,
+      'make sure TRUSTLINE_URL points at Trustline and that the CLI and the server are the same version.',
+      options,
+    );
   }
 }
 
@@ -79,7 +83,10 @@ export class InsecureUrlError extends CliError {
   override readonly code = 'INSECURE_URL';
   override readonly exitCode = EXIT.usage;
   constructor(readonly url: string) {
-    super(`TRUSTLINE_URL "${url}" is plain http to another machine; the CLI sends its admin token only over https there.`, 'use the https:// address of that Trustline (plain http is fine on 127.0.0.1, localhost and [::1]).');
+    super(
+      `TRUSTLINE_URL "${url}" is plain http to another machine; the CLI sends its admin token only over https there.`,
+      'use the https:// address of that Trustline (plain http is fine on 127.0.0.1, localhost and [::1]).',
+    );
   }
 }
 

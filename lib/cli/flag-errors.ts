@@ -55,7 +55,8 @@ export function withFlagNames(error: unknown, flags: Readonly<Record<string, str
   if (fields.length === 0) return error;
   const fix = typeof error.problem.fix === 'string' ? error.problem.fix : undefined;
   const lines = fields.map((e) => `${flagFor(e.field) ?? e.field}: ${e.message === '' ? error.detail : e.message}`);
-  const message = lines.length === 1 && fields[0]?.message === '' ? `${flagFor(fields[0].field) ?? ''}: ${error.detail}` : `Invalid values:\n  ${lines.join('\n  ')}`;
+  const message =
+    lines.length === 1 && fields[0]?.message === '' ? `${flagFor(fields[0].field) ?? ''}: ${error.detail}` : `Invalid values:\n  ${lines.join('\n  ')}`;
   const usage = new IntegrationsUsageError(message, fix, { cause: error });
   Object.defineProperty(usage, 'code', { value: error.code });
   return usage;

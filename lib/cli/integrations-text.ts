@@ -66,7 +66,14 @@ export function warningLines(integration: Pick<IntegrationDoc, 'warnings'>): str
 export function listTable(integrations: readonly IntegrationDoc[]): string[] {
   const rows = integrations.map((integration) => {
     const needsSignIn = integration.status === 'not-authorized' || integration.status === 'needs-reauthorization';
-    return [integration.name, integration.provider, integration.status, integration.lastError?.code ?? '', needsSignIn ? authorizeCommand(integration) : '', integration.id];
+    return [
+      integration.name,
+      integration.provider,
+      integration.status,
+      integration.lastError?.code ?? '',
+      needsSignIn ? authorizeCommand(integration) : '',
+      integration.id,
+    ];
   });
   return table(['NAME', 'PROVIDER', 'STATUS', 'LAST ERROR', 'NEXT STEP', 'ID'], rows, { header: colour.bold });
 }
@@ -97,7 +104,8 @@ export function details(integration: IntegrationDoc): string {
   if (mail !== undefined) lines.push(`  mail server:            ${mail.protocol} ${mail.host}:${mail.port} (${mail.security}) as ${mail.username}`);
   if (integration.accessTokenExpiresAt !== undefined) lines.push(`  access token expires:   ${integration.accessTokenExpiresAt}`);
   if (integration.lastRefreshAt !== undefined) lines.push(`  last refresh:           ${integration.lastRefreshAt}`);
-  if (integration.lastError !== undefined) lines.push(`  last error:             ${integration.lastError.code} at ${integration.lastError.at}: ${integration.lastError.message}`);
+  if (integration.lastError !== undefined)
+    lines.push(`  last error:             ${integration.lastError.code} at ${integration.lastError.at}: ${integration.lastError.message}`);
   if ((integration.refreshFailures ?? 0) > 0) lines.push(`  refresh failures:       ${integration.refreshFailures} in a row`);
   if (integration.nextRefreshAttemptAt !== undefined) lines.push(`  next refresh attempt:   ${integration.nextRefreshAttemptAt}`);
   const step = nextStep(integration);

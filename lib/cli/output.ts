@@ -67,7 +67,8 @@ export function action<Args extends unknown[]>(run: (...args: Args) => Promise<C
       const result = await run(...args);
       if (json) printJson(result.document);
       // Text shows what providers and mail servers wrote: their control characters never reach the terminal.
-      else if (result.silent !== true) process.stdout.write(`${safeForTerminal(result.text)}
+      else if (result.silent !== true)
+        process.stdout.write(`${safeForTerminal(result.text)}
 `);
       process.exitCode = result.exitCode ?? EXIT.ok;
     } catch (error) {
@@ -89,8 +90,14 @@ export function printError(error: unknown, json: boolean): ExitCode {
   const { code, message, fix, exitCode, extra } = describeError(error);
   const safeMessage = redactString(message);
   const fieldLines = fieldErrors(extra).map((e) => `\n  - ${e.field}: ${redactString(e.message)}`);
-  process.stderr.write(`${safeForTerminal(`${colour.bad('Error:')} ${safeMessage}${fieldLines.join('')}${fix === undefined ? '' : `
-  Fix: ${redactString(fix)}`}`)}
+  process.stderr.write(`${safeForTerminal(
+    `${colour.bad('Error:')} ${safeMessage}${fieldLines.join('')}${
+      fix === undefined
+        ? ''
+        : `
+  Fix: ${redactString(fix)}`
+    }`,
+  )}
 `);
   if (json) printJson({ error: { ...extra, code, message: safeMessage, ...(fix === undefined ? {} : { fix }) } });
   return exitCode;
@@ -117,7 +124,10 @@ function describeError(error: unknown): { code: string; message: string; fix?: s
 function fieldErrors(extra: Record<string, unknown>): { field: string; message: string }[] {
   const errors = extra.errors;
   if (!Array.isArray(errors)) return [];
-  return errors.filter((e): e is { field: string; message: string } => typeof (e as { field?: unknown }).field === 'string' && typeof (e as { message?: unknown }).message === 'string');
+  return errors.filter(
+    (e): e is { field: string; message: string } =>
+      typeof (e as { field?: unknown }).field === 'string' && typeof (e as { message?: unknown }).message === 'string',
+  );
 }
 
 function withoutKeys(record: Readonly<Record<string, unknown>>, keys: readonly string[]): Record<string, unknown> {

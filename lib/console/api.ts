@@ -66,9 +66,14 @@ export async function handleApi(upstream: Upstream, req: IncomingMessage, res: S
 
 /** Without a shared secret: the admin API checks the token against the installed Connect apps. */
 async function validateUpstream(upstream: Upstream, input: { token: string; method: string; url: string }): Promise<VerifyDocument> {
-  const answer = await upstream.send({ method: 'POST', path: '/jwt/validate', body: Buffer.from(JSON.stringify({ token: input.token, method: input.method, url: input.url })) });
+  const answer = await upstream.send({
+    method: 'POST',
+    path: '/jwt/validate',
+    body: Buffer.from(JSON.stringify({ token: input.token, method: input.method, url: input.url })),
+  });
   const document = JSON.parse(answer.body.toString('utf8') || '{}') as VerifyDocument & { detail?: string; code?: string };
-  if (answer.status !== 200) throw new BadConsoleRequestError(document.detail ?? `The admin API answered HTTP ${answer.status}.`, answer.status, document.code ?? 'UPSTREAM_REFUSED');
+  if (answer.status !== 200)
+    throw new BadConsoleRequestError(document.detail ?? `The admin API answered HTTP ${answer.status}.`, answer.status, document.code ?? 'UPSTREAM_REFUSED');
   return document;
 }
 

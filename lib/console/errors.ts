@@ -11,7 +11,10 @@ export class WrongHostError extends ConsoleError {
   override readonly code = 'WRONG_HOST';
   override readonly status = 421;
   constructor(host: string | undefined) {
-    super(`The console answers only at 127.0.0.1 or localhost on its own port, not at "${host ?? ''}".`, { actual: host, fix: 'Open the URL `trustline console` printed.' });
+    super(`The console answers only at 127.0.0.1 or localhost on its own port, not at "${host ?? ''}".`, {
+      actual: host,
+      fix: 'Open the URL `trustline console` printed.',
+    });
   }
 }
 
@@ -54,7 +57,11 @@ export class NoConsoleRouteError extends ConsoleError {
 /** Malformed input to the console's own routes: 400; 413 / 415 for size and type. */
 export class BadConsoleRequestError extends ConsoleError {
   override readonly code: string = 'BAD_REQUEST';
-  constructor(message: string, override readonly status = 400, code = 'BAD_REQUEST') {
+  constructor(
+    message: string,
+    override readonly status = 400,
+    code = 'BAD_REQUEST',
+  ) {
     super(message);
     this.code = code;
   }
@@ -65,7 +72,11 @@ export class UpstreamError extends ConsoleError {
   override readonly code = 'UPSTREAM_UNREACHABLE';
   override readonly status = 502;
   constructor(url: string, reason: string, options?: ErrorOptions) {
-    super(`The console could not reach Trustline's admin API at ${url}: ${reason}.`, { fix: 'Check that Trustline runs (npm start) and TRUSTLINE_URL points at it.' }, options);
+    super(
+      `The console could not reach Trustline's admin API at ${url}: ${reason}.`,
+      { fix: 'Check that Trustline runs (npm start) and TRUSTLINE_URL points at it.' },
+      options,
+    );
   }
 }
 
@@ -74,6 +85,8 @@ export class MissingUiSourcesError extends ConsoleError {
   override readonly code = 'UI_SOURCES_MISSING';
   override readonly status = 500;
   constructor(entry: string) {
-    super(`The console's sources (${entry}) are missing from this installation.`, { fix: 'Reinstall Trustline from its repository (git checkout, then npm ci).' });
+    super(`The console's sources (${entry}) are missing from this installation.`, {
+      fix: 'Reinstall Trustline from its repository (git checkout, then npm ci).',
+    });
   }
 }

@@ -16,7 +16,12 @@ const SECURITY_HEADERS = {
 export const MAX_BODY_BYTES = 128 * 1024;
 
 export function send(res: ServerResponse, status: number, contentType: string | undefined, body: string | Buffer, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { ...SECURITY_HEADERS, 'cache-control': 'no-store', ...(contentType === undefined ? {} : { 'content-type': contentType }), ...headers });
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'cache-control': 'no-store',
+    ...(contentType === undefined ? {} : { 'content-type': contentType }),
+    ...headers,
+  });
   res.end(body);
 }
 
@@ -29,7 +34,14 @@ export function sendError(res: ServerResponse, error: ConsoleError): void {
     res,
     error.status,
     'application/problem+json',
-    JSON.stringify({ type: 'about:blank', title: error.code, status: error.status, code: error.code, detail: error.message, ...(error.fix === undefined ? {} : { fix: error.fix }) }),
+    JSON.stringify({
+      type: 'about:blank',
+      title: error.code,
+      status: error.status,
+      code: error.code,
+      detail: error.message,
+      ...(error.fix === undefined ? {} : { fix: error.fix }),
+    }),
   );
 }
 
@@ -45,7 +57,8 @@ export async function readJsonBody(req: IncomingMessage): Promise<Buffer | undef
     chunks.push(chunk);
   }
   if (size === 0) return undefined;
-  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new BadConsoleRequestError('A request body must be application/json.', 415, 'UNSUPPORTED_MEDIA_TYPE');
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
+    throw new BadConsoleRequestError('A request body must be application/json.', 415, 'UNSUPPORTED_MEDIA_TYPE');
   return Buffer.concat(chunks, size);
 }
 

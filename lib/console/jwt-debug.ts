@@ -1,5 +1,15 @@
 import * as z from 'zod';
-import { canonicalRequest, createConnectVerifier, decodeToken, type Diagnosis, JwtError, MAX_TOKEN_LENGTH, qshOfCanonical, type VerifyDocument, toVerifyDocument } from '../jwt/index.ts';
+import {
+  canonicalRequest,
+  createConnectVerifier,
+  decodeToken,
+  type Diagnosis,
+  JwtError,
+  MAX_TOKEN_LENGTH,
+  qshOfCanonical,
+  type VerifyDocument,
+  toVerifyDocument,
+} from '../jwt/index.ts';
 
 /** What the JWT page sends: the request as it reached the app, and the shared secret or nothing (then the admin API's installed apps decide). */
 export const jwtDebugInput = z.strictObject({
@@ -69,7 +79,10 @@ export async function debugJwt(input: JwtDebugInput, validate: (input: JwtDebugI
     ...verdict,
     ...(decoded === undefined ? {} : { header: decoded.header, payload: decoded.payload }),
     checks: checks(verdict),
-    qsh: { ...(claimed === undefined ? {} : { claimed }), ...(computed === undefined ? {} : { computed: computed.qsh, canonicalRequest: computed.canonicalRequest }) },
+    qsh: {
+      ...(claimed === undefined ? {} : { claimed }),
+      ...(computed === undefined ? {} : { computed: computed.qsh, canonicalRequest: computed.canonicalRequest }),
+    },
     ...(fix === undefined ? (verdict.diagnosis === undefined ? {} : { fix: verdict.diagnosis.fix }) : { fix }),
   };
 }
@@ -80,7 +93,10 @@ function checks(verdict: VerifyDocument): JwtDebugDocument['checks'] {
     if (verdict.valid || (failedAt !== -1 && index < failedAt)) return { name: check.name, state: 'passed' as const };
     if (index === failedAt) {
       // The mismatch's long message repeats the qsh values and the diagnosis, which the document carries on their own.
-      const message = verdict.error?.code === 'QSH_MISMATCH' ? 'The token was signed for a different request: the claimed and the computed qsh differ.' : (verdict.error?.message ?? '');
+      const message =
+        verdict.error?.code === 'QSH_MISMATCH'
+          ? 'The token was signed for a different request: the claimed and the computed qsh differ.'
+          : (verdict.error?.message ?? '');
       return { name: check.name, state: 'failed' as const, message };
     }
     return { name: check.name, state: 'not-checked' as const };

@@ -7,7 +7,12 @@ import type { Upstream } from './upstream.ts';
 export const previewInput = z.strictObject({ pem: z.string().min(1).max(60_000) });
 
 export const fetchInput = z.strictObject({
-  host: z.string().trim().min(1).max(253).regex(/^[A-Za-z0-9.:_-]+$/, 'a host name or IP address without scheme or port'),
+  host: z
+    .string()
+    .trim()
+    .min(1)
+    .max(253)
+    .regex(/^[A-Za-z0-9.:_-]+$/, 'a host name or IP address without scheme or port'),
   port: z.number().int().min(1).max(65535).optional(),
   protocol: z.enum(PROTOCOLS).default('https'),
   servername: z.string().trim().min(1).max(253).optional(),
@@ -46,12 +51,24 @@ async function trustEntries(upstream: Upstream): Promise<TrustEntry[]> {
 export async function anchorFromHost(upstream: Upstream, input: z.output<typeof fetchInput>) {
   const trust = createTrustContext(fixedTrustStore((await trustEntries(upstream)).map((entry) => entry.pem).join('')));
   const report = await checkEndpoint(
-    { host: input.host, port: input.port ?? defaultPort(input.protocol), protocol: input.protocol, ...(input.servername === undefined ? {} : { servername: input.servername }) },
+    {
+      host: input.host,
+      port: input.port ?? defaultPort(input.protocol),
+      protocol: input.protocol,
+      ...(input.servername === undefined ? {} : { servername: input.servername }),
+    },
     { trust },
   );
-  if (report.error !== undefined) throw new BadConsoleRequestError(report.error.fix === undefined ? report.message : `${report.message} ${report.error.fix}`, 400, report.error.code);
+  if (report.error !== undefined)
+    throw new BadConsoleRequestError(report.error.fix === undefined ? report.message : `${report.message} ${report.error.fix}`, 400, report.error.code);
   if (report.fix === undefined) return { message: report.message, trusted: report.trusted };
-  return { message: report.message, trusted: report.trusted, reason: report.fix.reason, pem: report.fix.pem, certificates: previewCertificates(report.fix.pem).certificates };
+  return {
+    message: report.message,
+    trusted: report.trusted,
+    reason: report.fix.reason,
+    pem: report.fix.pem,
+    certificates: previewCertificates(report.fix.pem).certificates,
+  };
 }
 
 /** The managed truststore as a download: PEM bundle or PKCS#12 (password `changeit`), built here from the admin API's entries. */

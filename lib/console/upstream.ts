@@ -58,7 +58,12 @@ export interface SigV4Options {
  * credential chain unless credentials are given. IAM stays the only admin authentication.
  */
 export function sigV4Upstream(baseUrl: string, options: SigV4Options): Upstream {
-  const signer = new SignatureV4({ credentials: options.credentials ?? defaultProvider(), region: options.region, service: 'execute-api', sha256: Hash.bind(null, 'sha256') });
+  const signer = new SignatureV4({
+    credentials: options.credentials ?? defaultProvider(),
+    region: options.region,
+    service: 'execute-api',
+    sha256: Hash.bind(null, 'sha256'),
+  });
   return {
     baseUrl,
     auth: 'sigv4',
@@ -130,7 +135,12 @@ async function exchange(fetch: Fetch, baseUrl: string, request: UpstreamRequest,
     });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
-    const reason = cause?.code === 'ECONNREFUSED' ? 'nothing listens there' : (error as { name?: string }).name === 'TimeoutError' ? 'no answer in time' : (cause?.code ?? 'the request failed');
+    const reason =
+      cause?.code === 'ECONNREFUSED'
+        ? 'nothing listens there'
+        : (error as { name?: string }).name === 'TimeoutError'
+          ? 'no answer in time'
+          : (cause?.code ?? 'the request failed');
     throw new UpstreamError(baseUrl, reason, { cause: error });
   }
   return { status: response.status, contentType: response.headers.get('content-type') ?? undefined, body: Buffer.from(await response.arrayBuffer()) };

@@ -45,7 +45,9 @@ export function readJson(event: BodyEvent, schema?: z.ZodType): unknown {
 function bodyText(event: BodyEvent): string {
   const body = event.body ?? '';
   // Upper bound of the decoded size, so an oversized body is refused before it is decoded.
-  const size = event.isBase64Encoded ? Math.floor((body.length * 3) / 4) - (body.endsWith('==') ? 2 : body.endsWith('=') ? 1 : 0) : Buffer.byteLength(body, 'utf8');
+  const size = event.isBase64Encoded
+    ? Math.floor((body.length * 3) / 4) - (body.endsWith('==') ? 2 : body.endsWith('=') ? 1 : 0)
+    : Buffer.byteLength(body, 'utf8');
   if (size > MAX_JSON_BODY_BYTES) {
     throw new HttpProblem(413, 'BODY_TOO_LARGE', `The request body is ${size} bytes; at most ${MAX_JSON_BODY_BYTES} are accepted.`, {
       limit: MAX_JSON_BODY_BYTES,
@@ -65,10 +67,7 @@ function validate<S extends z.ZodType>(value: unknown, schema: S): z.output<S> {
   if (parsed.success) return parsed.data;
   const errors = parsed.error.issues.map((issue) => ({ field: issue.path.map(String).join('.') || '(body)', message: issue.message }));
   const first = errors[0];
-  throw new HttpProblem(
-    400,
-    'VALIDATION_FAILED',
-    first === undefined ? 'The body is not valid.' : `The body is not valid: ${first.field}: ${first.message}.`,
-    { errors },
-  );
+  throw new HttpProblem(400, 'VALIDATION_FAILED', first === undefined ? 'The body is not valid.' : `The body is not valid: ${first.field}: ${first.message}.`, {
+    errors,
+  });
 }

@@ -22,7 +22,12 @@ export function httpHandler(routes: Readonly<Record<string, RouteHandler>>): (ev
     } catch (error) {
       const requestId = event.requestContext.requestId;
       const problem = toProblem(error, { requestId });
-      if (problem.status >= 500) logger.error(problem !== error && problem.code === 'INTERNAL' ? 'Unhandled error' : 'Request failed', { routeKey: event.routeKey, requestId, error: error as Error });
+      if (problem.status >= 500)
+        logger.error(problem !== error && problem.code === 'INTERNAL' ? 'Unhandled error' : 'Request failed', {
+          routeKey: event.routeKey,
+          requestId,
+          error: error as Error,
+        });
       return problemResult(problem);
     }
   };

@@ -87,11 +87,19 @@ export function toProblem(error: unknown, options: ProblemOptions = {}): HttpPro
     const status = STATUS[error.category];
     if (options.anonymous === true) {
       const detail =
-        status >= 500 ? `Trustline cannot check this call just now (${error.code}); try again later.` : `The call was refused (${error.code}); the Trustline log has the details.`;
+        status >= 500
+          ? `Trustline cannot check this call just now (${error.code}); try again later.`
+          : `The call was refused (${error.code}); the Trustline log has the details.`;
       return new HttpProblem(status, error.code, detail, {}, { cause: error });
     }
     return new HttpProblem(status, error.code, error.message, error.fields(), { cause: error });
   }
   const where = options.requestId === undefined ? 'the log has the details' : `the log has the details under request id ${options.requestId}`;
-  return new HttpProblem(500, 'INTERNAL', `Trustline hit an unexpected error; ${where}.`, options.requestId === undefined ? {} : { requestId: options.requestId }, { cause: error });
+  return new HttpProblem(
+    500,
+    'INTERNAL',
+    `Trustline hit an unexpected error; ${where}.`,
+    options.requestId === undefined ? {} : { requestId: options.requestId },
+    { cause: error },
+  );
 }

@@ -7,7 +7,8 @@ export const DEFAULT_LEEWAY_SECONDS = 30;
 /** A claim that must be a non-empty string. */
 export function requireString(payload: JwtPayload, claim: string): string {
   const value = payload[claim];
-  if (typeof value !== 'string' || value === '') throw new MalformedTokenError(`the ${claim} claim is missing or not a string`, { expected: `a ${claim} claim` });
+  if (typeof value !== 'string' || value === '')
+    throw new MalformedTokenError(`the ${claim} claim is missing or not a string`, { expected: `a ${claim} claim` });
   return value;
 }
 
@@ -16,7 +17,9 @@ function numericDate(payload: JwtPayload, claim: string, required: boolean): num
   const value = payload[claim];
   if (value === undefined && !required) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new MalformedTokenError(`the ${claim} claim is ${value === undefined ? 'missing' : 'not a number of seconds'}`, { expected: `a numeric ${claim} claim` });
+    throw new MalformedTokenError(`the ${claim} claim is ${value === undefined ? 'missing' : 'not a number of seconds'}`, {
+      expected: `a numeric ${claim} claim`,
+    });
   }
   return value;
 }

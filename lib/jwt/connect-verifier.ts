@@ -20,8 +20,7 @@ export interface ConnectClaims extends JwtPayload {
 
 /** Outcome of a verification: claims are present whenever the signature was verified. */
 export type ConnectVerification =
-  | { readonly valid: true; readonly claims: ConnectClaims }
-  | { readonly valid: false; readonly error: JwtError; readonly claims?: JwtPayload };
+  { readonly valid: true; readonly claims: ConnectClaims } | { readonly valid: false; readonly error: JwtError; readonly claims?: JwtPayload };
 
 export interface ConnectVerifierOptions {
   /** Finds the shared secret of a client key (`iss`). */
@@ -64,7 +63,8 @@ export function createConnectVerifier(options: ConnectVerifierOptions) {
       if (!hs256SignatureMatches(decoded.signingInput, decoded.signature, secret)) {
         // The cached secret may predate a reinstall: ask the store once more before refusing.
         const fresh = await options.secretFor(issuer, { fresh: true });
-        if (fresh === undefined || fresh === secret || !hs256SignatureMatches(decoded.signingInput, decoded.signature, fresh)) throw new BadSignatureError(issuer);
+        if (fresh === undefined || fresh === secret || !hs256SignatureMatches(decoded.signingInput, decoded.signature, fresh))
+          throw new BadSignatureError(issuer);
       }
       verifiedClaims = decoded.payload;
       checkTimes(decoded.payload, clock.now(), leeway);

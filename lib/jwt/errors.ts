@@ -89,11 +89,11 @@ export class BadSignatureError extends JwtError {
 
 export class ExpiredError extends JwtError {
   constructor(expiredAt: number, now: number, leewaySeconds: number) {
-    super(
-      'EXPIRED',
-      `The token expired at ${iso(expiredAt)}, ${now - expiredAt} s ago (more than the ${leewaySeconds} s allowed for clock skew).`,
-      { expected: `exp after ${iso(now - leewaySeconds)}`, actual: iso(expiredAt), fix: 'Reload the page for a fresh token; if it keeps happening, synchronise the clocks (NTP) of Jira and Trustline.' },
-    );
+    super('EXPIRED', `The token expired at ${iso(expiredAt)}, ${now - expiredAt} s ago (more than the ${leewaySeconds} s allowed for clock skew).`, {
+      expected: `exp after ${iso(now - leewaySeconds)}`,
+      actual: iso(expiredAt),
+      fix: 'Reload the page for a fresh token; if it keeps happening, synchronise the clocks (NTP) of Jira and Trustline.',
+    });
   }
 }
 
@@ -102,7 +102,11 @@ export class NotYetValidError extends JwtError {
     super(
       'NOT_YET_VALID',
       `The token's ${claim} claim lies ${validFrom - now} s in the future (${iso(validFrom)}), more than the ${leewaySeconds} s allowed for clock skew.`,
-      { expected: `${claim} before ${iso(now + leewaySeconds)}`, actual: iso(validFrom), fix: 'Synchronise the clocks (NTP) of the signing server and Trustline.' },
+      {
+        expected: `${claim} before ${iso(now + leewaySeconds)}`,
+        actual: iso(validFrom),
+        fix: 'Synchronise the clocks (NTP) of the signing server and Trustline.',
+      },
     );
   }
 }
@@ -130,7 +134,11 @@ export class QshMismatchError extends JwtError {
       reason ??
         `The token was signed for a different request: its qsh is ${receivedQsh} but this request (canonical form "${canonicalRequest}") hashes to ${expectedQsh}.` +
           (diagnosis === undefined ? ' No known proxy transformation explains the difference.' : ` ${diagnosis.explanation}`),
-      { expected: expectedQsh, actual: receivedQsh, fix: diagnosis?.fix ?? 'Make sure every proxy forwards the request path and query exactly as the browser sent them.' },
+      {
+        expected: expectedQsh,
+        actual: receivedQsh,
+        fix: diagnosis?.fix ?? 'Make sure every proxy forwards the request path and query exactly as the browser sent them.',
+      },
     );
   }
 }
@@ -154,7 +162,16 @@ export class KeyUnavailableError extends JwtError {
     readonly retryable: boolean,
     options?: ErrorOptions,
   ) {
-    super('KEY_UNAVAILABLE', message, { fix: retryable ? 'Check that Trustline can reach the key server (proxy, firewall, truststore), then retry.' : 'Retry the installation from the site; the token names a key the key server does not know.' }, options);
+    super(
+      'KEY_UNAVAILABLE',
+      message,
+      {
+        fix: retryable
+          ? 'Check that Trustline can reach the key server (proxy, firewall, truststore), then retry.'
+          : 'Retry the installation from the site; the token names a key the key server does not know.',
+      },
+      options,
+    );
     this.category = retryable ? 'unavailable' : 'unauthorized';
   }
 }
@@ -181,11 +198,15 @@ export class TokenReplayedError extends JwtError {
 /** A lifecycle call signed before the installation Trustline holds: an old token replayed, or calls out of order. */
 export class LifecycleOutOfOrderError extends JwtError {
   constructor(tokenIssuedAt: number, installedWith: number) {
-    super('LIFECYCLE_OUT_OF_ORDER', `This lifecycle token was issued at ${iso(tokenIssuedAt)}, before the token of the installation Trustline holds (${iso(installedWith)}).`, {
-      expected: `a token issued after ${iso(installedWith)}`,
-      actual: iso(tokenIssuedAt),
-      fix: 'Retry the installation from the site: Jira signs a fresh token for each call.',
-    });
+    super(
+      'LIFECYCLE_OUT_OF_ORDER',
+      `This lifecycle token was issued at ${iso(tokenIssuedAt)}, before the token of the installation Trustline holds (${iso(installedWith)}).`,
+      {
+        expected: `a token issued after ${iso(installedWith)}`,
+        actual: iso(tokenIssuedAt),
+        fix: 'Retry the installation from the site: Jira signs a fresh token for each call.',
+      },
+    );
   }
 }
 

@@ -24,7 +24,18 @@ const HS256_BYTES = 32;
  * characters are A E I M Q U Y c g k o s w 0 4 8 (alphabet indexes divisible by 4).
  */
 function canonicalLastChar(code: number): boolean {
-  const index = code >= 65 && code <= 90 ? code - 65 : code >= 97 && code <= 122 ? code - 71 : code >= 48 && code <= 57 ? code + 4 : code === 45 ? 62 : code === 95 ? 63 : -1;
+  const index =
+    code >= 65 && code <= 90
+      ? code - 65
+      : code >= 97 && code <= 122
+        ? code - 71
+        : code >= 48 && code <= 57
+          ? code + 4
+          : code === 45
+            ? 62
+            : code === 95
+              ? 63
+              : -1;
   return index >= 0 && index % 4 === 0;
 }
 

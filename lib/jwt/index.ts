@@ -7,13 +7,7 @@ export { qsh, qshOfCanonical, CONTEXT_QSH } from './qsh.ts';
 export { parseRawQuery, canonicalQuery, percentEncode, formDecode, type QueryParam } from './query.ts';
 export { decodeToken, MAX_TOKEN_LENGTH, type DecodedToken, type JwtPayload } from './token.ts';
 export { DEFAULT_LEEWAY_SECONDS } from './claims.ts';
-export {
-  createConnectVerifier,
-  type ConnectVerifier,
-  type ConnectVerification,
-  type ConnectClaims,
-  type VerifyRequestOptions,
-} from './connect-verifier.ts';
+export { createConnectVerifier, type ConnectVerifier, type ConnectVerification, type ConnectClaims, type VerifyRequestOptions } from './connect-verifier.ts';
 export {
   CONNECT_SECRET_PREFIX,
   cachedSecretLookup,

@@ -53,7 +53,10 @@ export function createInstallKeyProvider(options: InstallKeyProviderOptions) {
     let response: Response;
     let pem: string;
     try {
-      response = await options.fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 5000), headers: { accept: 'application/x-pem-file, text/plain' } });
+      response = await options.fetch(url, {
+        signal: AbortSignal.timeout(options.timeoutMs ?? 5000),
+        headers: { accept: 'application/x-pem-file, text/plain' },
+      });
       pem = response.ok ? await readLimited(response, MAX_KEY_BYTES) : '';
     } catch (error) {
       throw new KeyUnavailableError(`Trustline could not fetch the install key "${kid}" from ${base}: ${failureText(error)}.`, true, { cause: error });
@@ -69,13 +72,15 @@ export function createInstallKeyProvider(options: InstallKeyProviderOptions) {
 
   /** The public key named by a lifecycle token's `kid`. */
   async function getKey(kid: unknown): Promise<PublicKey> {
-    if (typeof kid !== 'string' || kid.length > 256 || !KID.test(kid)) throw new MalformedTokenError('the header has no usable "kid" (key id)', { expected: 'a kid naming an install key' });
+    if (typeof kid !== 'string' || kid.length > 256 || !KID.test(kid))
+      throw new MalformedTokenError('the header has no usable "kid" (key id)', { expected: 'a kid naming an install key' });
     const cached = keys.get(kid);
     if (cached !== undefined) return cached;
     const pending = inFlight.get(kid);
     if (pending !== undefined) return pending;
     const wait = penalty.remaining(kid);
-    if (wait > 0) throw new KeyUnavailableError(`Fetching the install key "${kid}" failed moments ago; Trustline will try again in ${Math.ceil(wait / 1000)} s.`, true);
+    if (wait > 0)
+      throw new KeyUnavailableError(`Fetching the install key "${kid}" failed moments ago; Trustline will try again in ${Math.ceil(wait / 1000)} s.`, true);
     // Every token naming a new kid costs a request to the key server: at most so many a minute, whoever sends them.
     const now = clock.now();
     while (recentFetches.length > 0 && (recentFetches[0] ?? 0) <= now - 60_000) recentFetches.shift();

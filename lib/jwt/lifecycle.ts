@@ -53,13 +53,19 @@ const MAX_LIFETIME_SECONDS = 3600;
  * clientKey, `qsh` of this POST), and only then fetches the key by `kid` and checks the signature,
  * so a forged token costs no key-server fetch unless it names this app and this call.
  */
-export async function verifyLifecycleToken(token: unknown, request: RequestTarget, clientKey: string, options: Omit<LifecycleOptions, 'metadata'>): Promise<JwtPayload> {
+export async function verifyLifecycleToken(
+  token: unknown,
+  request: RequestTarget,
+  clientKey: string,
+  options: Omit<LifecycleOptions, 'metadata'>,
+): Promise<JwtPayload> {
   const decoded = decodeToken(token);
   if (decoded.header.alg !== 'RS256') throw new AlgNotAllowedError(['RS256'], decoded.header.alg);
   const issuer = requireString(decoded.payload, 'iss');
   checkTimes(decoded.payload, (options.clock ?? systemClock).now(), options.leewaySeconds ?? DEFAULT_LEEWAY_SECONDS);
   const { exp, iat } = decoded.payload as { exp: number; iat: number };
-  if (exp - iat > MAX_LIFETIME_SECONDS) throw new MalformedTokenError(`the token is valid for ${String(exp - iat)} s, more than a lifecycle token's ${String(MAX_LIFETIME_SECONDS)} s`);
+  if (exp - iat > MAX_LIFETIME_SECONDS)
+    throw new MalformedTokenError(`the token is valid for ${String(exp - iat)} s, more than a lifecycle token's ${String(MAX_LIFETIME_SECONDS)} s`);
   checkAudience(decoded.payload, options.baseUrl);
   if (issuer !== clientKey) throw new WrongIssuerError(clientKey, issuer);
   checkQshClaim(decoded.payload, request, options.baseUrl, false);

@@ -84,7 +84,10 @@ async function keySet(expected: OidcExpectations, deps: OidcProfileDeps): Promis
 function checkedExpectations(expected: OidcExpectations, deps: OidcProfileDeps): void {
   const fix = 'Give the issuer exactly as the tokens name it (https), and the audience the token is meant for.';
   if (expected.audience === '') throw new OidcRequestError('The audience to expect is empty.', fix);
-  for (const [url, what] of [[expected.issuer, 'The issuer'], [expected.jwksUrl, 'The JWKS URL']] as const) {
+  for (const [url, what] of [
+    [expected.issuer, 'The issuer'],
+    [expected.jwksUrl, 'The JWKS URL'],
+  ] as const) {
     if (url === undefined) continue;
     try {
       assertHttpsUrl(url, deps.allowLoopbackHttp, what);
@@ -125,13 +128,16 @@ export async function verifyOidcToken(token: string, expected: OidcExpectations,
 
 /** Any failure as a typed JWT error with a stable code; jose's own messages never carry the token. */
 function asJwtError(error: unknown, expected: OidcExpectations, now: number): JwtError {
-  if (error instanceof OidcRequestError || error instanceof KeyUnavailableError || error instanceof AlgNotAllowedError || error instanceof MalformedTokenError) return error;
+  if (error instanceof OidcRequestError || error instanceof KeyUnavailableError || error instanceof AlgNotAllowedError || error instanceof MalformedTokenError)
+    return error;
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return new OidcBadSignatureError(expected.issuer);
   if (error instanceof joseErrors.JWTExpired) return new ExpiredError(Number(error.payload.exp), now, DEFAULT_LEEWAY_SECONDS);
   if (error instanceof joseErrors.JWTClaimValidationFailed) return claimError(error, expected, now);
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return new AlgNotAllowedError(OIDC_ALGORITHMS, undefined);
   if (error instanceof joseErrors.JWKSNoMatchingKey) {
-    return new KeyUnavailableError(`The issuer's JWKS has no key matching the token's kid and algorithm; the issuer may have rotated its keys.`, false, { cause: error });
+    return new KeyUnavailableError(`The issuer's JWKS has no key matching the token's kid and algorithm; the issuer may have rotated its keys.`, false, {
+      cause: error,
+    });
   }
   if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid || error instanceof TypeError) {
     return new KeyUnavailableError(`Trustline could not read the issuer's JWKS: ${failureText(error)}.`, true, { cause: error });
@@ -146,5 +152,7 @@ function claimError(error: joseErrors.JWTClaimValidationFailed, expected: OidcEx
   if ((error.claim === 'nbf' || error.claim === 'iat') && error.reason === 'check_failed') {
     return new NotYetValidError(error.claim, Number(payload[error.claim]), now, DEFAULT_LEEWAY_SECONDS);
   }
-  return new MalformedTokenError(`the ${error.claim} claim is ${error.reason === 'missing' ? 'missing' : 'not valid'}`, { expected: `a valid ${error.claim} claim` });
+  return new MalformedTokenError(`the ${error.claim} claim is ${error.reason === 'missing' ? 'missing' : 'not valid'}`, {
+    expected: `a valid ${error.claim} claim`,
+  });
 }

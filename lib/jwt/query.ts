@@ -141,7 +141,7 @@ export function canonicalRawQuery(rawQuery: string): string {
   if (rawQuery === '') return '';
   // [canonical name, raw value]: two names decode to the same text exactly when their encodings are equal.
   const params: [string, string][] = [];
-  for (let start = 0; start <= rawQuery.length; ) {
+  for (let start = 0; start <= rawQuery.length;) {
     const amp = rawQuery.indexOf('&', start);
     const end = amp === -1 ? rawQuery.length : amp;
     const eq = rawQuery.indexOf('=', start);

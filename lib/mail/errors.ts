@@ -23,9 +23,14 @@ const where = (server: MailServer): string => `${server.protocol.toUpperCase()} 
 
 export class MailConnectError extends MailError {
   constructor(server: MailServer, reason: string, options?: ErrorOptions) {
-    super('MAIL_CONNECT_FAILED', `Trustline could not connect to the ${where(server)} (${reason}).`, {
-      fix: 'Check the host, the port and any firewall between Trustline and the mail server.',
-    }, options);
+    super(
+      'MAIL_CONNECT_FAILED',
+      `Trustline could not connect to the ${where(server)} (${reason}).`,
+      {
+        fix: 'Check the host, the port and any firewall between Trustline and the mail server.',
+      },
+      options,
+    );
   }
 }
 
@@ -39,9 +44,14 @@ export class MailTimeoutError extends MailError {
 
 export class MailTlsError extends MailError {
   constructor(server: MailServer, reason: string, options?: ErrorOptions) {
-    super('MAIL_TLS_FAILED', `Trustline does not trust the TLS certificate of the ${where(server)} (${reason}).`, {
-      fix: `Inspect it with \`${trustlineCommand('certs', 'check', `${server.host}:${server.port}`, ...protocolArgs(server))}\`; if the certificate is right, add its CA with \`${trustlineCommand('trust', 'add', '--from', `${server.host}:${server.port}`, ...protocolArgs(server))}\`.`,
-    }, options);
+    super(
+      'MAIL_TLS_FAILED',
+      `Trustline does not trust the TLS certificate of the ${where(server)} (${reason}).`,
+      {
+        fix: `Inspect it with \`${trustlineCommand('certs', 'check', `${server.host}:${server.port}`, ...protocolArgs(server))}\`; if the certificate is right, add its CA with \`${trustlineCommand('trust', 'add', '--from', `${server.host}:${server.port}`, ...protocolArgs(server))}\`.`,
+      },
+      options,
+    );
   }
 }
 
@@ -81,9 +91,13 @@ export class MailAuthFailedError extends MailError {
  */
 export class StartTlsInjectionError extends MailError {
   constructor(server: MailServer) {
-    super('MAIL_STARTTLS_INJECTION', `The ${where(server)} sent data in clear text after agreeing to start TLS; Trustline stopped before the handshake, because those bytes may have been injected on the network path.`, {
-      fix: 'Check the network path to the mail server for a proxy or middlebox that tampers with the connection, or use implicit TLS (security "tls") where the server offers it.',
-    });
+    super(
+      'MAIL_STARTTLS_INJECTION',
+      `The ${where(server)} sent data in clear text after agreeing to start TLS; Trustline stopped before the handshake, because those bytes may have been injected on the network path.`,
+      {
+        fix: 'Check the network path to the mail server for a proxy or middlebox that tampers with the connection, or use implicit TLS (security "tls") where the server offers it.',
+      },
+    );
   }
 }
 

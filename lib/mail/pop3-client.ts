@@ -119,8 +119,12 @@ export class Pop3Client {
     if (this.buffer.length > MAX_LINE) this.destroy(new Error('response line too long'));
   };
 
-  private readonly onError = (error: Error) => { this.fail(error); };
-  private readonly onClose = () => { this.fail(new Error('the server closed the connection')); };
+  private readonly onError = (error: Error) => {
+    this.fail(error);
+  };
+  private readonly onClose = () => {
+    this.fail(new Error('the server closed the connection'));
+  };
 
   private attach(socket: net.Socket): void {
     socket.on('data', this.onData);

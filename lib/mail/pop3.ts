@@ -30,7 +30,12 @@ export async function pop3Login(
       // RFC 2595: capabilities learned before TLS are discarded.
       capabilities = await client.capabilities();
     }
-    const offered = (capabilities ?? []).find((line) => line.toUpperCase().startsWith('SASL '))?.slice(5).toUpperCase().split(/\s+/) ?? [];
+    const offered =
+      (capabilities ?? [])
+        .find((line) => line.toUpperCase().startsWith('SASL '))
+        ?.slice(5)
+        .toUpperCase()
+        .split(/\s+/) ?? [];
     const mechanism = chooseMechanism(offered, options.mechanism);
     if (mechanism === undefined) throw new NoOAuthMechanismError(server, offered);
     const initial = mechanism === 'OAUTHBEARER' ? oauthbearer(server.username, server.host, server.port, accessToken) : xoauth2(server.username, accessToken);

@@ -10,7 +10,13 @@ interface SmtpError extends Error {
 }
 
 /** Logs in to an SMTP server with nodemailer's AUTH XOAUTH2, over implicit TLS or required STARTTLS. */
-export async function smtpLogin(server: MailServer, address: string, accessToken: string, tlsOptions: ConnectionOptions, timeoutMs: number): Promise<MailLoginResult> {
+export async function smtpLogin(
+  server: MailServer,
+  address: string,
+  accessToken: string,
+  tlsOptions: ConnectionOptions,
+  timeoutMs: number,
+): Promise<MailLoginResult> {
   const transport = nodemailer.createTransport({
     host: address,
     port: server.port,

@@ -54,7 +54,10 @@ export async function completeAuthorization(deps: OAuthServices, key: string, ra
     const providerError = params.get('error');
     if (providerError !== null) {
       const description = params.get('error_description');
-      throw new ProviderDeniedError(withoutControlCharacters(providerError.slice(0, 100)), description === null ? undefined : withoutControlCharacters(description.slice(0, 500)));
+      throw new ProviderDeniedError(
+        withoutControlCharacters(providerError.slice(0, 100)),
+        description === null ? undefined : withoutControlCharacters(description.slice(0, 500)),
+      );
     }
     const code = params.get('code');
     if (code === null || code.length === 0) throw new MissingCodeError();

@@ -70,8 +70,8 @@ export class InsecureEndpointError extends OAuthError {
       expected: 'an https:// URL',
       actual: url,
       fix: isLoopbackHttp(url)
-        ? 'This is a loopback address: for development against a provider on this machine, start Trustline with TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP=1; otherwise use the provider\'s HTTPS endpoint.'
-        : 'Use the provider\'s HTTPS endpoint. Plain http is accepted only for loopback addresses with TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP=1 (development).',
+        ? "This is a loopback address: for development against a provider on this machine, start Trustline with TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP=1; otherwise use the provider's HTTPS endpoint."
+        : "Use the provider's HTTPS endpoint. Plain http is accepted only for loopback addresses with TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP=1 (development).",
     });
   }
 
@@ -82,13 +82,19 @@ export class InsecureEndpointError extends OAuthError {
 
 /** Changed by someone else between read and write, more often than the retries allow. */
 export class IntegrationConflictError extends OAuthError {
-  constructor(readonly integrationId: string, options?: ErrorOptions) {
+  constructor(
+    readonly integrationId: string,
+    options?: ErrorOptions,
+  ) {
     super('INTEGRATION_CHANGED', 'conflict', `The integration "${integrationId}" kept changing while it was being updated; try again.`, {}, options);
   }
 }
 
 export class NotAuthorizedError extends OAuthError {
-  constructor(readonly integrationId: string, status: string) {
+  constructor(
+    readonly integrationId: string,
+    status: string,
+  ) {
     super('NOT_AUTHORIZED', 'conflict', `The integration "${integrationId}" holds no usable tokens (status ${status}).`, {
       expected: 'status authorized',
       actual: status,
@@ -172,17 +178,13 @@ export class ProviderDeniedError extends CallbackError {
     readonly providerError: string,
     readonly providerDescription: string | undefined,
   ) {
-    super(
-      'PROVIDER_DENIED',
-      `The provider did not grant access (${providerError}${providerDescription === undefined ? '' : `: ${providerDescription}`}).`,
-      {
-        actual: providerError,
-        fix:
-          providerError === 'access_denied'
-            ? 'Sign in with the mailbox account and accept the requested permissions; an administrator may have to approve the application first.'
-            : 'Check the client ID, the scopes and the redirect URL registered at the provider, then start again.',
-      },
-    );
+    super('PROVIDER_DENIED', `The provider did not grant access (${providerError}${providerDescription === undefined ? '' : `: ${providerDescription}`}).`, {
+      actual: providerError,
+      fix:
+        providerError === 'access_denied'
+          ? 'Sign in with the mailbox account and accept the requested permissions; an administrator may have to approve the application first.'
+          : 'Check the client ID, the scopes and the redirect URL registered at the provider, then start again.',
+    });
   }
 }
 
@@ -197,9 +199,14 @@ export class MissingCodeError extends CallbackError {
 
 export class InvalidAuthorizationResponseError extends CallbackError {
   constructor(reason: string, options?: ErrorOptions) {
-    super('INVALID_AUTHORIZATION_RESPONSE', `The provider's answer failed Trustline's checks: ${reason}.`, {
-      fix: "Check the integration's issuer against the provider's documentation, then start again.",
-    }, options);
+    super(
+      'INVALID_AUTHORIZATION_RESPONSE',
+      `The provider's answer failed Trustline's checks: ${reason}.`,
+      {
+        fix: "Check the integration's issuer against the provider's documentation, then start again.",
+      },
+      options,
+    );
   }
 }
 

@@ -34,7 +34,13 @@ const configurations = new Map<string, CachedConfiguration>();
  * of a refresh's own logic. The configuration is never changed after it is built.
  */
 export function providerConfiguration(integration: Integration, clientSecret: string | undefined, options: ProviderClientOptions): client.Configuration {
-  const key = JSON.stringify([integration.issuer, integration.authorizationEndpoint, integration.tokenEndpoint, integration.clientId, options.allowLoopbackHttp]);
+  const key = JSON.stringify([
+    integration.issuer,
+    integration.authorizationEndpoint,
+    integration.tokenEndpoint,
+    integration.clientId,
+    options.allowLoopbackHttp,
+  ]);
   const cached = configurations.get(key);
   if (cached !== undefined && cached.clientSecret === clientSecret && cached.trust === options.trust) return cached.configuration;
   const configuration = buildConfiguration(integration, clientSecret, options);
@@ -96,13 +102,27 @@ export function tokenEndpointError(error: unknown, tokenEndpoint: string): Token
     );
   }
   if (error instanceof client.ClientError) {
-    return new TokenEndpointError('invalid-response', `The token endpoint ${host} gave an answer Trustline cannot use (${error.message}).`, undefined, undefined, {
-      fix: 'Check that the token endpoint URL is the OAuth 2.0 token endpoint of the provider.',
-    }, { cause: error });
+    return new TokenEndpointError(
+      'invalid-response',
+      `The token endpoint ${host} gave an answer Trustline cannot use (${error.message}).`,
+      undefined,
+      undefined,
+      {
+        fix: 'Check that the token endpoint URL is the OAuth 2.0 token endpoint of the provider.',
+      },
+      { cause: error },
+    );
   }
-  return new TokenEndpointError('unreachable', `Trustline could not reach the token endpoint ${host} (${describeNetworkError(error)}).`, undefined, undefined, {
-    fix: `Check the URL, DNS and firewall; if the provider uses a private CA, add it with \`${trustlineCommand('trust', 'add', '--from', host)}\`.`,
-  }, { cause: error });
+  return new TokenEndpointError(
+    'unreachable',
+    `Trustline could not reach the token endpoint ${host} (${describeNetworkError(error)}).`,
+    undefined,
+    undefined,
+    {
+      fix: `Check the URL, DNS and firewall; if the provider uses a private CA, add it with \`${trustlineCommand('trust', 'add', '--from', host)}\`.`,
+    },
+    { cause: error },
+  );
 }
 
 function fixFor(providerError: string): string {

@@ -27,7 +27,10 @@ export function publishRunMetrics(report: RefreshRunReport, metrics: Metrics = d
   metrics.addMetric(REFRESH_METRICS.enqueued, MetricUnit.Count, report.enqueued);
   metrics.addMetric(REFRESH_METRICS.deferred, MetricUnit.Count, report.deferred);
   metrics.addMetric(REFRESH_METRICS.runDuration, MetricUnit.Milliseconds, Math.round(report.durationMs));
-  addDurations(report.outcomes.map((o) => o.durationMs), metrics);
+  addDurations(
+    report.outcomes.map((o) => o.durationMs),
+    metrics,
+  );
   metrics.publishStoredMetrics();
 }
 
@@ -38,7 +41,10 @@ export function publishBatchMetrics(outcomes: readonly RefreshOutcome[], metrics
   publishFailures(failed, metrics);
   metrics.addMetric(REFRESH_METRICS.refreshed, MetricUnit.Count, outcomes.filter((o) => o.result === 'refreshed').length);
   metrics.addMetric(REFRESH_METRICS.skipped, MetricUnit.Count, outcomes.filter((o) => o.result === 'skipped').length);
-  addDurations(outcomes.map((o) => o.durationMs), metrics);
+  addDurations(
+    outcomes.map((o) => o.durationMs),
+    metrics,
+  );
   metrics.publishStoredMetrics();
 }
 

@@ -88,7 +88,12 @@ export async function recordRefreshFailure(
 }
 
 /** Records a successful refresh; an integration that was failing raises one "recovered" alert. */
-export async function recordRefreshSuccess(deps: OutcomeDeps, integrationId: string, tokens: StoredTokens, read?: StoredItem<Integration>): Promise<Integration> {
+export async function recordRefreshSuccess(
+  deps: OutcomeDeps,
+  integrationId: string,
+  tokens: StoredTokens,
+  read?: StoredItem<Integration>,
+): Promise<Integration> {
   const { updated, before } = await applyOutcome(deps, integrationId, (current) => refreshedState(current, tokens), { read });
   if (before !== undefined && before !== updated.status) await publish(deps, statusAlert(updated, undefined));
   return updated;
@@ -117,7 +122,13 @@ export function statusAlert(integration: Integration, failureClass: FailureClass
         details,
       };
     default:
-      return { key, severity: 'info', subject: `OAuth integration "${integration.name}" is ${integration.status} again`, message: 'The token refresh works again.', details };
+      return {
+        key,
+        severity: 'info',
+        subject: `OAuth integration "${integration.name}" is ${integration.status} again`,
+        message: 'The token refresh works again.',
+        details,
+      };
   }
 }
 

@@ -35,7 +35,10 @@ export function inProcessRefreshQueue(consume: (integrationIds: readonly string[
  * The queue for this deployment: the services' fan-out queue (SQS on AWS, when the stack set the
  * worker's queue URL as TRUSTLINE_QUEUE_URL_TOKEN_REFRESH_WORKER), otherwise in-process through `consume`.
  */
-export function refreshQueueFor(deps: { readonly config: Config; readonly refreshQueue?: RefreshQueue | undefined }, consume: (integrationIds: readonly string[]) => Promise<unknown>): RefreshQueue {
+export function refreshQueueFor(
+  deps: { readonly config: Config; readonly refreshQueue?: RefreshQueue | undefined },
+  consume: (integrationIds: readonly string[]) => Promise<unknown>,
+): RefreshQueue {
   if (deps.refreshQueue !== undefined) return deps.refreshQueue;
   if (deps.config.backend === 'aws') logger.warn('No refresh queue is configured: the scheduled run refreshes everything itself.');
   return inProcessRefreshQueue(consume);

@@ -137,7 +137,11 @@ interface BoundedOptions {
 }
 
 /** Refreshes `ids`, `concurrency` at a time, starting none after the deadline. */
-async function refreshBounded(deps: OAuthServices, ids: readonly string[], options: BoundedOptions): Promise<{ outcomes: RefreshOutcome[]; notStarted: string[] }> {
+async function refreshBounded(
+  deps: OAuthServices,
+  ids: readonly string[],
+  options: BoundedOptions,
+): Promise<{ outcomes: RefreshOutcome[]; notStarted: string[] }> {
   const outcomes: RefreshOutcome[] = [];
   let next = 0;
   const lane = async (): Promise<void> => {

@@ -48,7 +48,12 @@ export async function writeSecretWithinLease(
     } catch (error) {
       if (attempt >= options.attempts || !retryable(error)) throw error;
       const delay = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1)) * (0.5 + options.random() / 2);
-      logger.warn('Could not store the rotated tokens; retrying within the refresh lease', { integrationId, attempt, delayMs: Math.round(delay), error: error as Error });
+      logger.warn('Could not store the rotated tokens; retrying within the refresh lease', {
+        integrationId,
+        attempt,
+        delayMs: Math.round(delay),
+        error: error as Error,
+      });
       await options.sleep(delay);
       held = await renew(deps.leases, held, options.leaseTtlMs, integrationId);
     }

@@ -64,7 +64,8 @@ export async function readIntegrationSecret(secrets: SecretStore, integrationId:
  */
 export async function writeIntegrationSecret(secrets: SecretStore, integrationId: string, secret: IntegrationSecret): Promise<void> {
   registerValues(secret);
-  const value: IntegrationSecret = secret.tokens === undefined ? { clientSecret: secret.clientSecret } : { clientSecret: secret.clientSecret, tokens: secret.tokens };
+  const value: IntegrationSecret =
+    secret.tokens === undefined ? { clientSecret: secret.clientSecret } : { clientSecret: secret.clientSecret, tokens: secret.tokens };
   await secrets.put(integrationSecretName(integrationId), JSON.stringify(value));
 }
 

@@ -47,10 +47,7 @@ const TEXT_RULES: readonly [RegExp, (match: string, ...groups: string[]) => stri
   // `name: value` header lines (a logged request or raw HTTP exchange).
   [/\b(proxy-authorization|authorization|set-cookie|cookie|x-api-key)(\s*:\s*)[^\r\n]+/gi, (_m, name, sep) => `${name}${sep}${REDACTED}`],
   // `"access_token": "…"` inside JSON text (a logged response body).
-  [
-    /"([^"\\]{1,64})"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g,
-    (match, name, sep, value) => (blanks(name, value) ? `"${name}"${sep}"${REDACTED}"` : match),
-  ],
+  [/"([^"\\]{1,64})"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g, (match, name, sep, value) => (blanks(name, value) ? `"${name}"${sep}"${REDACTED}"` : match)],
   // `client_secret=…&code=…` in forms and query strings.
   [
     /(?<![A-Za-z0-9_.\-[\]%])([A-Za-z0-9_.\-[\]%]{1,64})=([^&\s;,"'<>]*)/g,

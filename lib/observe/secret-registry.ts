@@ -114,7 +114,7 @@ export function replaceSecrets(text: string, replacement: string): string {
   indexRegistrations();
   let out = '';
   let copiedUpTo = 0;
-  for (let i = 0; i + MIN_SECRET_LENGTH <= text.length; ) {
+  for (let i = 0; i + MIN_SECRET_LENGTH <= text.length;) {
     const match = candidates(text.slice(i, i + MIN_SECRET_LENGTH))?.find((form) => text.startsWith(form, i));
     if (match === undefined) {
       i += 1;

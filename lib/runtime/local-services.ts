@@ -15,5 +15,14 @@ export async function createLocalServices(config: Config, clock: Clock): Promise
   await stores.open();
   const { secrets, metadata, leases } = stores;
   const trustStore = createTrustStore(metadata, clock);
-  return { config, secrets, metadata, leases, alerts: logAlertSink, trustStore, trust: createTrustContext(trustStore, { outbound: outboundPolicyOptions(config) }), clock };
+  return {
+    config,
+    secrets,
+    metadata,
+    leases,
+    alerts: logAlertSink,
+    trustStore,
+    trust: createTrustContext(trustStore, { outbound: outboundPolicyOptions(config) }),
+    clock,
+  };
 }

@@ -2,4 +2,4 @@
 declare const __TRUSTLINE_VERSION__: string | undefined;
 
 export const version: string =
-  typeof __TRUSTLINE_VERSION__ === 'string' ? __TRUSTLINE_VERSION__ : ((await import('../../package.json', { with: { type: 'json' } })).default.version);
+  typeof __TRUSTLINE_VERSION__ === 'string' ? __TRUSTLINE_VERSION__ : (await import('../../package.json', { with: { type: 'json' } })).default.version;

@@ -24,7 +24,10 @@ export class ConditionFailedError extends StoreError {
 /** The lease is held by another owner or expired and was taken over. */
 export class LeaseLostError extends StoreError {
   override readonly code = 'LEASE_LOST';
-  constructor(readonly lease: string, options?: ErrorOptions) {
+  constructor(
+    readonly lease: string,
+    options?: ErrorOptions,
+  ) {
     super(`The lease "${lease}" is no longer held by this process.`, options);
   }
 }
@@ -32,7 +35,10 @@ export class LeaseLostError extends StoreError {
 /** The backing service kept throttling after every retry. */
 export class StoreThrottledError extends StoreError {
   override readonly code = 'STORE_THROTTLED';
-  constructor(readonly operation: string, options?: ErrorOptions) {
+  constructor(
+    readonly operation: string,
+    options?: ErrorOptions,
+  ) {
     super(`The store kept throttling ${operation} after every retry; try again shortly.`, options);
   }
 }
@@ -40,7 +46,10 @@ export class StoreThrottledError extends StoreError {
 /** A local store file failed authentication or parsing: corrupted or truncated. Never reset silently. */
 export class StoreCorruptedError extends StoreError {
   override readonly code = 'STORE_CORRUPTED';
-  constructor(readonly file: string, options?: ErrorOptions) {
+  constructor(
+    readonly file: string,
+    options?: ErrorOptions,
+  ) {
     super(
       `The store file ${file} is corrupted or truncated (its authentication check failed). ` +
         'Trustline will not overwrite it: restore it from a backup or move it away to start over.',

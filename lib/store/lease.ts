@@ -23,7 +23,10 @@ interface LeaseData {
 /** LeaseStore over any MetadataStore: every change is a conditional put on the lease item's version. */
 export function createLeaseStore(metadata: MetadataStore, clock: Clock): LeaseStore {
   const write = async (name: string, owner: string, expiresAt: number, expectedVersion: number | 'absent'): Promise<Lease> => {
-    const item = await metadata.put<LeaseData>({ kind: LEASE_KIND, id: name, data: { owner, expiresAt }, expiresAt: expiresAt + RETENTION_MS }, { expectedVersion });
+    const item = await metadata.put<LeaseData>(
+      { kind: LEASE_KIND, id: name, data: { owner, expiresAt }, expiresAt: expiresAt + RETENTION_MS },
+      { expectedVersion },
+    );
     return toLease(item);
   };
 
@@ -43,11 +46,7 @@ export function createLeaseStore(metadata: MetadataStore, clock: Clock): LeaseSt
     async renew(lease, ttlMs) {
       const now = clock.now();
       const current = await metadata.get<LeaseData>(LEASE_KIND, lease.name);
-      const stillHeld =
-        current !== undefined &&
-        current.version === lease.version &&
-        current.data.owner === lease.owner &&
-        current.data.expiresAt > now;
+      const stillHeld = current !== undefined && current.version === lease.version && current.data.owner === lease.owner && current.data.expiresAt > now;
       if (!stillHeld) throw new LeaseLostError(lease.name);
       try {
         return await write(lease.name, lease.owner, now + ttlMs, lease.version);

@@ -62,7 +62,11 @@ export function anchorSet(pems: readonly string[], caFile: ReadonlySet<string> =
     } catch {
       continue; // The truststore validates on add; an unreadable anchor simply anchors nothing.
     }
-    const anchor: Anchor = { cert, origin: nodeRoots.has(pem) ? 'root-store' : caFile.has(pem) ? 'ca-file' : 'truststore', fingerprint: fingerprintSha256(cert) };
+    const anchor: Anchor = {
+      cert,
+      origin: nodeRoots.has(pem) ? 'root-store' : caFile.has(pem) ? 'ca-file' : 'truststore',
+      fingerprint: fingerprintSha256(cert),
+    };
     if (byFingerprint.has(anchor.fingerprint)) continue;
     byFingerprint.set(anchor.fingerprint, anchor);
     bySubject.set(cert.subject, [...(bySubject.get(cert.subject) ?? []), anchor]);

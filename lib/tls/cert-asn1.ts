@@ -39,7 +39,9 @@ export function crlUrls(cert: X509Certificate): string[] {
 
 /** An INTEGER's bytes without the sign padding, as lowercase hex: serial numbers compare on this. */
 export function serialHex(bytes: ArrayBuffer | Uint8Array): string {
-  return Buffer.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)).toString('hex').replace(/^(00)+(?=.)/, '');
+  return Buffer.from(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes))
+    .toString('hex')
+    .replace(/^(00)+(?=.)/, '');
 }
 
 /** A certificate's serial number as the contents of a DER INTEGER (a leading zero keeps it positive). */
@@ -51,4 +53,6 @@ export function serialInteger(cert: X509Certificate): ArrayBuffer {
 }
 
 export const hash = (algorithm: string, data: ArrayBuffer | Uint8Array): Buffer =>
-  createHash(algorithm).update(data instanceof Uint8Array ? data : new Uint8Array(data)).digest();
+  createHash(algorithm)
+    .update(data instanceof Uint8Array ? data : new Uint8Array(data))
+    .digest();

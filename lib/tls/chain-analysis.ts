@@ -126,15 +126,18 @@ export async function analyzeChain(input: AnalysisInput): Promise<ChainAnalysis>
       trust = { kind: 'anchored', anchor: described };
       break;
     }
-    const next = pool.find(
-      (candidate) => !path.includes(candidate) && !current.selfSigned && issued(candidate.cert, current.cert, input.signaturesVerified),
-    );
+    const next = pool.find((candidate) => !path.includes(candidate) && !current.selfSigned && issued(candidate.cert, current.cert, input.signaturesVerified));
     if (next !== undefined) {
       path.push(next);
       continue;
     }
     if (current.selfSigned) {
-      trust = path.length === 1 ? { kind: 'self-signed' } : current.source === 'server' ? { kind: 'untrusted-root', root: current } : { kind: 'unknown-issuer', last: current };
+      trust =
+        path.length === 1
+          ? { kind: 'self-signed' }
+          : current.source === 'server'
+            ? { kind: 'untrusted-root', root: current }
+            : { kind: 'unknown-issuer', last: current };
       break;
     }
     const url = caIssuersUrls(current.cert)[0];

@@ -30,7 +30,10 @@ export interface CheckBatchSummary {
  * succeed: it is delivered again until the queue parks it in the dead-letter queue, whose alarm
  * tells an operator.
  */
-export async function consumeCheckMessages(deps: CheckDeps & { readonly concurrency?: number }, messages: readonly QueuedMessage[]): Promise<CheckBatchSummary> {
+export async function consumeCheckMessages(
+  deps: CheckDeps & { readonly concurrency?: number },
+  messages: readonly QueuedMessage[],
+): Promise<CheckBatchSummary> {
   const store = createEndpointStore(deps.metadata, deps.clock);
   const retry = new Set<string>();
   const work: { messageId: string; endpointId: string; runAt: string }[] = [];

@@ -31,9 +31,11 @@ export function readCrl(body: Uint8Array, leaf: X509Certificate, issuer: X509Cer
   }
   const { tbsCertList } = crl;
   const issuerName = Buffer.from(AsnConvert.serialize(certificateAsn(issuer).tbsCertificate.subject));
-  if (!issuerName.equals(Buffer.from(AsnConvert.serialize(tbsCertList.issuer)))) return { status: 'unknown', why: 'the CRL is not published by the certificate\'s issuer' };
+  if (!issuerName.equals(Buffer.from(AsnConvert.serialize(tbsCertList.issuer))))
+    return { status: 'unknown', why: "the CRL is not published by the certificate's issuer" };
   const signed = crl.tbsCertListRaw ?? AsnConvert.serialize(tbsCertList);
-  if (!verifiesWith(crl.signatureAlgorithm, signed, crl.signature, issuer.publicKey)) return { status: 'unknown', why: 'the CRL is not signed by the certificate\'s issuer' };
+  if (!verifiesWith(crl.signatureAlgorithm, signed, crl.signature, issuer.publicKey))
+    return { status: 'unknown', why: "the CRL is not signed by the certificate's issuer" };
   const stale = staleness(tbsCertList.thisUpdate.getTime(), tbsCertList.nextUpdate?.getTime(), now, 'CRL');
   if (stale !== undefined) return { status: 'unknown', why: stale };
   const serial = serialHex(serialInteger(leaf));
@@ -41,5 +43,9 @@ export function readCrl(body: Uint8Array, leaf: X509Certificate, issuer: X509Cer
   if (entry === undefined) return { status: 'good' };
   const reasonExtension = entry.crlEntryExtensions?.find((ext) => ext.extnID === id_ce_cRLReasons);
   const code = reasonExtension === undefined ? undefined : AsnConvert.parse(reasonExtension.extnValue, CRLReason).reason;
-  return { status: 'revoked', revokedAt: entry.revocationDate.getTime(), ...(code === undefined ? {} : { reason: CRL_REASONS[code] ?? `reason ${String(code)}` }) };
+  return {
+    status: 'revoked',
+    revokedAt: entry.revocationDate.getTime(),
+    ...(code === undefined ? {} : { reason: CRL_REASONS[code] ?? `reason ${String(code)}` }),
+  };
 }

@@ -31,5 +31,11 @@ export function alertFor(endpoint: Endpoint, previous: EndpointState | undefined
       details,
     };
   }
-  return { key: `endpoint:${endpoint.id}`, severity: 'critical', subject: `TLS check failing (${report.verdict}): ${target}`, message: report.message, details };
+  return {
+    key: `endpoint:${endpoint.id}`,
+    severity: 'critical',
+    subject: `TLS check failing (${report.verdict}): ${target}`,
+    message: report.message,
+    details,
+  };
 }

@@ -18,9 +18,12 @@ const hostname = z
   .string()
   .min(1)
   .max(253)
-  .refine((value) => net.isIP(value) !== 0 || /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,62}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,62}[a-z0-9_])?)*\.?$/i.test(value), {
-    message: 'must be a host name or an IP address',
-  });
+  .refine(
+    (value) => net.isIP(value) !== 0 || /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,62}[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]{0,62}[a-z0-9_])?)*\.?$/i.test(value),
+    {
+      message: 'must be a host name or an IP address',
+    },
+  );
 
 /** A certificate target as the admin API accepts it; protocol defaults to https and port to its usual one. */
 export const endpointInput = z
@@ -67,7 +70,11 @@ export function createEndpointStore(metadata: MetadataStore, clock: Clock) {
       const parsed = endpointInput.safeParse(input);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
-        throw new InvalidTargetError(`The target is not valid: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}.`, 'host, port, protocol', JSON.stringify(input).slice(0, 200));
+        throw new InvalidTargetError(
+          `The target is not valid: ${issue?.path.join('.') ?? ''} ${issue?.message ?? ''}.`,
+          'host, port, protocol',
+          JSON.stringify(input).slice(0, 200),
+        );
       }
       const value = parsed.data;
       if ((await list()).length >= MAX_ENDPOINTS) {

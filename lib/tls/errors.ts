@@ -19,7 +19,11 @@ export class ConnectFailedError extends TlsCheckError {
     readonly javaException: string,
     options?: ErrorOptions,
   ) {
-    super(`Could not connect to ${address}: ${reason}.`, { actual: reason, fix: 'Check the host name, the port and any firewall between Trustline and the service.' }, options);
+    super(
+      `Could not connect to ${address}: ${reason}.`,
+      { actual: reason, fix: 'Check the host name, the port and any firewall between Trustline and the service.' },
+      options,
+    );
   }
 }
 
@@ -50,7 +54,11 @@ export class ProtocolMismatchError extends TlsCheckError {
 /** The one overall deadline of a probe expired; the socket was destroyed. */
 export class ProbeTimeoutError extends TlsCheckError {
   override readonly code = 'TIMEOUT';
-  constructor(readonly address: string, readonly stage: ProbeStage, readonly timeoutMs: number) {
+  constructor(
+    readonly address: string,
+    readonly stage: ProbeStage,
+    readonly timeoutMs: number,
+  ) {
     const waiting: Record<ProbeStage, string> = {
       connect: 'while connecting',
       greeting: 'while waiting for the server to greet',
@@ -71,7 +79,11 @@ export class ProbeTimeoutError extends TlsCheckError {
 /** The server would not upgrade the plain-text connection to TLS. */
 export class StartTlsRefusedError extends TlsCheckError {
   override readonly code = 'STARTTLS_REFUSED';
-  constructor(readonly address: string, expected: string, actual: string) {
+  constructor(
+    readonly address: string,
+    expected: string,
+    actual: string,
+  ) {
     super(`${address} did not agree to start TLS: it answered "${actual}".`, {
       expected,
       actual,
@@ -85,7 +97,12 @@ export class TlsHandshakeError extends TlsCheckError {
   override readonly code = 'TLS_FAILED';
   /** The server answered in plain text, not TLS. */
   plainText = false;
-  constructor(readonly address: string, reason: string, fix: string, options?: ErrorOptions) {
+  constructor(
+    readonly address: string,
+    reason: string,
+    fix: string,
+    options?: ErrorOptions,
+  ) {
     super(`The TLS handshake with ${address} failed: ${reason}.`, { actual: reason, fix }, options);
   }
 }

@@ -29,7 +29,8 @@ const shown = (line: string) => line.replace(/[^\x20-\x7E]/g, '?').slice(0, 100)
 /** Throws ProtocolMismatchError when a STARTTLS dialogue's first line shows the server speaks another protocol. */
 export function assertSpeaks(kind: StartTlsKind, line: string, address: string): void {
   const spoken = identifyGreeting(line);
-  if (spoken !== undefined && spoken.kind !== kind) throw new ProtocolMismatchError(address, spoken.name, spoken.protocol, kind.toUpperCase(), `greeted "${shown(line)}"`);
+  if (spoken !== undefined && spoken.kind !== kind)
+    throw new ProtocolMismatchError(address, spoken.name, spoken.protocol, kind.toUpperCase(), `greeted "${shown(line)}"`);
 }
 
 /**
@@ -46,9 +47,12 @@ export function sniffGreeting(host: string, port: number, waitMs: number, socket
       socket.destroy();
       resolve(line);
     };
-    const timer = setTimeout(() => {
-      done(undefined);
-    }, Math.min(waitMs, SNIFF_MS));
+    const timer = setTimeout(
+      () => {
+        done(undefined);
+      },
+      Math.min(waitMs, SNIFF_MS),
+    );
     socket.on('data', (chunk: Buffer) => {
       text += chunk.toString('latin1');
       const end = text.indexOf('\n');

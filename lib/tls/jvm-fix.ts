@@ -13,7 +13,7 @@ export function chooseAnchor(analysis: ChainAnalysis): { entry: ChainCert; reaso
     case 'self-signed':
       return {
         entry: leaf,
-        reason: 'The server\'s certificate is self-signed, so it is its own anchor. Import it again whenever the server\'s certificate is replaced.',
+        reason: "The server's certificate is self-signed, so it is its own anchor. Import it again whenever the server's certificate is replaced.",
       };
     case 'untrusted-root':
       return {

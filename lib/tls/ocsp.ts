@@ -65,7 +65,11 @@ function answer(single: SingleResponse): RevocationAnswer {
   const { certStatus } = single;
   if (certStatus.revoked !== undefined) {
     const code = certStatus.revoked.revocationReason?.reason;
-    return { status: 'revoked', revokedAt: certStatus.revoked.revocationTime, ...(code === undefined ? {} : { reason: CRL_REASONS[code] ?? `reason ${String(code)}` }) };
+    return {
+      status: 'revoked',
+      revokedAt: certStatus.revoked.revocationTime,
+      ...(code === undefined ? {} : { reason: CRL_REASONS[code] ?? `reason ${String(code)}` }),
+    };
   }
   if (certStatus.good !== undefined) return { status: 'good' };
   return { status: 'unknown', why: 'the responder does not know this certificate' };

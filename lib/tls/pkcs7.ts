@@ -25,5 +25,9 @@ export function pkcs7Certificates(body: Uint8Array): X509Certificate[] | undefin
  * bundle holds the wanted issuer, sometimes with the CAs above it, in no promised order.
  */
 export function lowestOf(certs: readonly X509Certificate[]): X509Certificate | undefined {
-  return certs.find((candidate) => !certs.some((other) => other !== candidate && other.checkIssued(candidate) && other.fingerprint256 !== candidate.fingerprint256)) ?? certs[0];
+  return (
+    certs.find(
+      (candidate) => !certs.some((other) => other !== candidate && other.checkIssued(candidate) && other.fingerprint256 !== candidate.fingerprint256),
+    ) ?? certs[0]
+  );
 }

@@ -93,7 +93,13 @@ export function probe(target: ProbeTarget, options: ProbeOptions): Promise<Probe
 }
 
 /** What an implicit-TLS check met instead of TLS: a greeting Trustline knows, or LDAP (which does not greet). */
-async function plainTextSpoken(target: ProbeTarget, address: string, deadline: Deadline, sockets: net.Socket[], outbound: OutboundPolicy): Promise<TlsCheckError | undefined> {
+async function plainTextSpoken(
+  target: ProbeTarget,
+  address: string,
+  deadline: Deadline,
+  sockets: net.Socket[],
+  outbound: OutboundPolicy,
+): Promise<TlsCheckError | undefined> {
   const lookup = outbound.lookup('service', target.port);
   const greeted = plainTextMismatch(await sniffGreeting(target.host, target.port, deadline.remainingMs(), sockets, lookup), address);
   if (greeted !== undefined || target.protocol !== 'ldaps') return greeted;
@@ -102,18 +108,35 @@ async function plainTextSpoken(target: ProbeTarget, address: string, deadline: D
 }
 
 /** The mismatch for a STARTTLS check of a port that speaks TLS from the first byte, if it does. */
-async function tlsMismatch(target: ProbeTarget, address: string, deadline: Deadline, sockets: net.Socket[], outbound: OutboundPolicy): Promise<TlsCheckError | undefined> {
+async function tlsMismatch(
+  target: ProbeTarget,
+  address: string,
+  deadline: Deadline,
+  sockets: net.Socket[],
+  outbound: OutboundPolicy,
+): Promise<TlsCheckError | undefined> {
   const implicit = implicitCounterpart(target.protocol);
   if (implicit === undefined) return undefined;
   if (!(await speaksTls(target.host, target.port, sniFor(target), deadline.remainingMs(), sockets, outbound.lookup('service', target.port)))) return undefined;
-  return new ProtocolMismatchError(address, 'TLS from the first byte', implicit, protocolLabel(target.protocol), 'closed the plain-text conversation, and completed a TLS handshake on a new connection');
+  return new ProtocolMismatchError(
+    address,
+    'TLS from the first byte',
+    implicit,
+    protocolLabel(target.protocol),
+    'closed the plain-text conversation, and completed a TLS handshake on a new connection',
+  );
 }
 
 /** The plain-text handshake failure with the STARTTLS protocol of the one asked (ldaps: ldap-starttls). */
 function withStartTlsFix(error: TlsHandshakeError, protocol: Protocol): TlsHandshakeError {
   const starttls = startTlsCounterpart(protocol);
   if (starttls === undefined) return error;
-  const fixed = new TlsHandshakeError(error.address, typeof error.actual === 'string' ? error.actual : 'the server did not answer in TLS', `Use --protocol ${starttls} for this port, or the implicit-TLS port (${String(defaultPort(protocol))}).`, { cause: error.cause });
+  const fixed = new TlsHandshakeError(
+    error.address,
+    typeof error.actual === 'string' ? error.actual : 'the server did not answer in TLS',
+    `Use --protocol ${starttls} for this port, or the implicit-TLS port (${String(defaultPort(protocol))}).`,
+    { cause: error.cause },
+  );
   fixed.plainText = true;
   return fixed;
 }
@@ -200,13 +223,7 @@ async function startTls(protocol: Protocol, socket: net.Socket, deadline: Deadli
   }
 }
 
-function handshake(
-  plain: net.Socket,
-  target: ProbeTarget,
-  options: ProbeOptions,
-  address: string,
-  sockets: net.Socket[],
-): Promise<ProbeResult> {
+function handshake(plain: net.Socket, target: ProbeTarget, options: ProbeOptions, address: string, sockets: net.Socket[]): Promise<ProbeResult> {
   const servername = sniFor(target);
   return new Promise((resolve, reject) => {
     // tls.connect hands requestOCSP to the TLSSocket it creates; @types/node lists it only there.
@@ -262,9 +279,14 @@ function handshakeError(address: string, error: NodeJS.ErrnoException): TlsHands
     return plain;
   }
   if (error.code === 'ECONNRESET' || /socket disconnected|socket hang up/i.test(error.message)) {
-    return new TlsHandshakeError(address, 'the server closed the connection during the handshake', 'Check the server\'s TLS configuration and its log; it may refuse the TLS versions or ciphers Trustline offers.', { cause: error });
+    return new TlsHandshakeError(
+      address,
+      'the server closed the connection during the handshake',
+      "Check the server's TLS configuration and its log; it may refuse the TLS versions or ciphers Trustline offers.",
+      { cause: error },
+    );
   }
-  return new TlsHandshakeError(address, error.message, 'Check the server\'s TLS configuration (protocol versions, ciphers, certificate).', { cause: error });
+  return new TlsHandshakeError(address, error.message, "Check the server's TLS configuration (protocol versions, ciphers, certificate).", { cause: error });
 }
 
 /**

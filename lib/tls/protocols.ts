@@ -1,15 +1,5 @@
 /** The protocols `certs check` speaks: implicit TLS, or plain text upgraded with STARTTLS. */
-export const PROTOCOLS = [
-  'https',
-  'imaps',
-  'pop3s',
-  'smtps',
-  'ldaps',
-  'smtp-starttls',
-  'imap-starttls',
-  'pop3-starttls',
-  'ldap-starttls',
-] as const;
+export const PROTOCOLS = ['https', 'imaps', 'pop3s', 'smtps', 'ldaps', 'smtp-starttls', 'imap-starttls', 'pop3-starttls', 'ldap-starttls'] as const;
 
 export type Protocol = (typeof PROTOCOLS)[number];
 

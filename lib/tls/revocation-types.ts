@@ -38,6 +38,7 @@ export const FRESHNESS_SKEW_MS = 5 * 60_000;
 /** Why an answer dated thisUpdate..nextUpdate cannot be used at `now`, or undefined when it can. */
 export function staleness(thisUpdate: Date, nextUpdate: Date | undefined, now: number, what: string): string | undefined {
   if (thisUpdate.getTime() > now + FRESHNESS_SKEW_MS) return `the ${what} is dated in the future (${thisUpdate.toISOString()})`;
-  if (nextUpdate !== undefined && nextUpdate.getTime() < now - FRESHNESS_SKEW_MS) return `the ${what} is out of date (its next update was due ${nextUpdate.toISOString()})`;
+  if (nextUpdate !== undefined && nextUpdate.getTime() < now - FRESHNESS_SKEW_MS)
+    return `the ${what} is out of date (its next update was due ${nextUpdate.toISOString()})`;
   return undefined;
 }

@@ -56,7 +56,13 @@ async function* attempts(input: RevocationInput, issuer: X509Certificate): Async
   if (input.stapled !== undefined) yield { source: 'stapled', where: '', answer: readOcspResponse(input.stapled, input.leaf, issuer, input.now) };
   const ocsp = ocspUrls(input.leaf)[0];
   if (ocsp !== undefined) {
-    const body = await download(input, endsAt, ocsp, { method: 'POST', headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' }, body: ocspRequest(input.leaf, issuer) }, MAX_OCSP_BYTES);
+    const body = await download(
+      input,
+      endsAt,
+      ocsp,
+      { method: 'POST', headers: { 'content-type': 'application/ocsp-request', accept: 'application/ocsp-response' }, body: ocspRequest(input.leaf, issuer) },
+      MAX_OCSP_BYTES,
+    );
     yield typeof body === 'string' ? body : { source: 'ocsp', where: ocsp, answer: readOcspResponse(body, input.leaf, issuer, input.now) };
   }
   const crl = crlUrls(input.leaf)[0];
@@ -106,7 +112,11 @@ function decided(attempt: Attempt): Revocation | undefined {
  */
 export async function checkRevocation(input: RevocationInput): Promise<Revocation> {
   if (input.issuer === undefined) {
-    return { status: 'unknown', source: null, message: 'Revocation was not checked: the certificate\'s issuer is not known, so no answer about it could be verified.' };
+    return {
+      status: 'unknown',
+      source: null,
+      message: "Revocation was not checked: the certificate's issuer is not known, so no answer about it could be verified.",
+    };
   }
   const reasons: string[] = [];
   for await (const attempt of attempts(input, input.issuer)) {
@@ -118,9 +128,6 @@ export async function checkRevocation(input: RevocationInput): Promise<Revocatio
     if (revocation !== undefined) return revocation;
     if (attempt.answer.status === 'unknown') reasons.push(`${FROM[attempt.source](attempt.where)}: ${attempt.answer.why}`);
   }
-  const why =
-    reasons.length === 0
-      ? 'the certificate names no OCSP responder and no CRL, and the server stapled no OCSP answer'
-      : reasons.join('; ');
+  const why = reasons.length === 0 ? 'the certificate names no OCSP responder and no CRL, and the server stapled no OCSP answer' : reasons.join('; ');
   return { status: 'unknown', source: null, message: `Revocation status unknown: ${why}.` };
 }

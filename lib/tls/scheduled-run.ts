@@ -26,10 +26,25 @@ export interface CheckDeps {
  * state changed. A failed publish is retried on the next check (the announced state is kept).
  * `known.previous` is the stored result when the caller has just read it (saves a read).
  */
-export async function checkAndRecord(deps: CheckDeps, store: EndpointStore, endpoint: Endpoint, known?: { readonly previous: EndpointResult | undefined }): Promise<CheckReport> {
+export async function checkAndRecord(
+  deps: CheckDeps,
+  store: EndpointStore,
+  endpoint: Endpoint,
+  known?: { readonly previous: EndpointResult | undefined },
+): Promise<CheckReport> {
   const report = await checkEndpoint(
-    { host: endpoint.host, port: endpoint.port, protocol: endpoint.protocol, ...(endpoint.servername === undefined ? {} : { servername: endpoint.servername }) },
-    { trust: deps.trust, timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS, ...(endpoint.warnDays === undefined ? {} : { warnDays: endpoint.warnDays }), now: () => deps.clock.now() },
+    {
+      host: endpoint.host,
+      port: endpoint.port,
+      protocol: endpoint.protocol,
+      ...(endpoint.servername === undefined ? {} : { servername: endpoint.servername }),
+    },
+    {
+      trust: deps.trust,
+      timeoutMs: deps.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      ...(endpoint.warnDays === undefined ? {} : { warnDays: endpoint.warnDays }),
+      now: () => deps.clock.now(),
+    },
   );
   deps.metrics.record(endpoint, report);
   const previous = known === undefined ? await store.result(endpoint.id) : known.previous;

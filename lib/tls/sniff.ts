@@ -26,19 +26,34 @@ export function speaksPlainLdap(host: string, port: number, waitMs: number, sock
         // Incomplete or not LDAP: wait for more, the end, or the time limit.
       }
     });
-    socket.once('error', () => { done(false); });
-    socket.once('end', () => { done(false); });
+    socket.once('error', () => {
+      done(false);
+    });
+    socket.once('end', () => {
+      done(false);
+    });
     return () => socket.destroy();
   });
 }
 
 /** True when a TLS handshake completes on a fresh connection: the port speaks TLS from the first byte. */
-export function speaksTls(host: string, port: number, servername: string | undefined, waitMs: number, sockets: net.Socket[], lookup: net.LookupFunction): Promise<boolean> {
+export function speaksTls(
+  host: string,
+  port: number,
+  servername: string | undefined,
+  waitMs: number,
+  sockets: net.Socket[],
+  lookup: net.LookupFunction,
+): Promise<boolean> {
   return sniff(waitMs, (done) => {
     // Only whether TLS answers matters here, not whom it presents.
-    const socket = tls.connect({ host, port, lookup, rejectUnauthorized: false, ...(servername === undefined ? {} : { servername }) }, () => { done(true); });
+    const socket = tls.connect({ host, port, lookup, rejectUnauthorized: false, ...(servername === undefined ? {} : { servername }) }, () => {
+      done(true);
+    });
     sockets.push(socket);
-    socket.once('error', () => { done(false); });
+    socket.once('error', () => {
+      done(false);
+    });
     return () => socket.destroy();
   });
 }
@@ -46,7 +61,12 @@ export function speaksTls(host: string, port: number, servername: string | undef
 function sniff(waitMs: number, start: (done: (answer: boolean) => void) => () => void): Promise<boolean> {
   return new Promise((resolve) => {
     let stop = (): void => undefined;
-    const timer = setTimeout(() => { done(false); }, Math.max(0, Math.min(waitMs, SNIFF_MS)));
+    const timer = setTimeout(
+      () => {
+        done(false);
+      },
+      Math.max(0, Math.min(waitMs, SNIFF_MS)),
+    );
     function done(answer: boolean): void {
       clearTimeout(timer);
       stop();

@@ -5,8 +5,7 @@ import type { Revocation } from './revocation-types.ts';
 import { revokedSentence } from './revocation-verdict.ts';
 
 /** What Java prints when it cannot build a path to a truststore entry. */
-export const JAVA_PKIX_BUILD =
-  'Java will fail with "PKIX path building failed: unable to find valid certification path to requested target"';
+export const JAVA_PKIX_BUILD = 'Java will fail with "PKIX path building failed: unable to find valid certification path to requested target"';
 const JAVA_PKIX_VALIDITY = 'Java will fail with "PKIX path validation failed: … validity check failed"';
 
 interface Finding {
@@ -22,7 +21,7 @@ const quote = (entry: ChainCert) => `"${shortName(entry)}"`;
 /** What a check consulted, in words: "Node's root store, the managed truststore or --ca-file". */
 export function consultedWords(sources: TrustSources): string {
   const names = ["Node's root store", ...(sources.managed ? ['the managed truststore'] : []), ...(sources.caFile ? ['--ca-file'] : [])];
-  return names.length === 1 ? names[0] ?? '' : `${names.slice(0, -1).join(', ')} or ${names.at(-1) ?? ''}`;
+  return names.length === 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names.at(-1) ?? ''}`;
 }
 
 /** Where an anchor came from, for the "trusted" sentence. */
@@ -106,7 +105,10 @@ export function judge(
     });
   }
   for (const entry of analysis.notYetValid) {
-    findings.push({ verdict: 'not-yet-valid', sentence: `The certificate ${quote(entry)} is not valid before ${day(entry.notBefore)}. ${JAVA_PKIX_VALIDITY}.` });
+    findings.push({
+      verdict: 'not-yet-valid',
+      sentence: `The certificate ${quote(entry)} is not valid before ${day(entry.notBefore)}. ${JAVA_PKIX_VALIDITY}.`,
+    });
   }
   if (!analysis.hostname.matches) findings.push({ verdict: 'hostname-mismatch', sentence: hostnameSentence(analysis) });
   const earliest = analysis.earliest;
@@ -124,7 +126,8 @@ export function judge(
       anchor?.anchor !== undefined && anchor.anchor !== 'root-store'
         ? ' Java trusts it only if its own truststore holds the same entry (see `npx trustline trust export`).'
         : '';
-    const expiry = earliest === undefined ? '' : `; the first certificate to expire is ${quote(earliest)} in ${String(earliest.daysLeft)} days (${day(earliest.notAfter)})`;
+    const expiry =
+      earliest === undefined ? '' : `; the first certificate to expire is ${quote(earliest)} in ${String(earliest.daysLeft)} days (${day(earliest.notAfter)})`;
     const message = `The chain is trusted (anchor ${anchor === undefined ? '' : quote(anchor)} from ${where}) and matches "${analysis.hostname.name}"${expiry}.${java}`;
     return { verdict: 'ok', message, problems: [] };
   }

@@ -10,6 +10,6 @@ export const trustAddInput = z
       .max(64)
       .regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only')
       .optional()
-      .describe('the entry\'s alias; default trustline-<name>-<fingerprint prefix>'),
+      .describe("the entry's alias; default trustline-<name>-<fingerprint prefix>"),
   })
   .strict();

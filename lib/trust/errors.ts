@@ -52,7 +52,10 @@ export class PrivateKeyNotAllowedError extends TrustError {
 export class AliasTakenError extends TrustError {
   override readonly code = 'ALIAS_TAKEN';
   override readonly category = 'conflict';
-  constructor(readonly alias: string, readonly existingFingerprint: string) {
+  constructor(
+    readonly alias: string,
+    readonly existingFingerprint: string,
+  ) {
     super(`The alias "${alias}" is already used by another truststore entry.`, {
       expected: 'an unused alias',
       actual: alias,
@@ -80,7 +83,10 @@ export class OutboundRefusedError extends TrustError {
 /** A response larger than the outbound policy allows (counted after decompression). */
 export class ResponseTooLargeError extends TrustError {
   override readonly code = 'RESPONSE_TOO_LARGE';
-  constructor(readonly url: string, readonly limit: number) {
+  constructor(
+    readonly url: string,
+    readonly limit: number,
+  ) {
     super(`The answer of ${url} is larger than ${String(limit)} bytes; Trustline stopped reading it.`, {
       expected: `at most ${String(limit)} bytes`,
       fix: 'Check that the URL names the endpoint itself, not a page or a file download.',

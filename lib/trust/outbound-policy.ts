@@ -85,7 +85,12 @@ export function createOutboundPolicy(options: OutboundPolicyOptions = {}): Outbo
     return undefined;
   }
 
-  function allowedAddresses(host: string, port: number, purpose: OutboundPurpose, callback: (error: Error | null, addresses: dns.LookupAddress[]) => void): void {
+  function allowedAddresses(
+    host: string,
+    port: number,
+    purpose: OutboundPurpose,
+    callback: (error: Error | null, addresses: dns.LookupAddress[]) => void,
+  ): void {
     dns.lookup(host, { all: true }, (error, addresses) => {
       if (error !== null) {
         callback(error, []);
@@ -107,7 +112,8 @@ export function createOutboundPolicy(options: OutboundPolicyOptions = {}): Outbo
         if (error !== null) callback(error, '', 0);
         else if (lookupOptions.all === true) (callback as unknown as (error: null, addresses: dns.LookupAddress[]) => void)(null, addresses);
         else {
-          const wanted = addresses.find((each) => lookupOptions.family === undefined || lookupOptions.family === 0 || each.family === lookupOptions.family) ?? addresses[0];
+          const wanted =
+            addresses.find((each) => lookupOptions.family === undefined || lookupOptions.family === 0 || each.family === lookupOptions.family) ?? addresses[0];
           callback(null, wanted?.address ?? '', wanted?.family ?? 4);
         }
       });

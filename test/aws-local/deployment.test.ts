@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { type CfnTemplate, type LocalDeployment, resolveValue } from '../../infra/local/aws/deployment.ts';
 import { TemplateError } from '../../infra/local/aws/errors.ts';
 
-const deployment: LocalDeployment = { stackName: 'S', partition: 'aws', region: 'eu-west-1', account: '111122223333', apiEndpoint: 'http://127.0.0.1:3000', awsEndpoint: 'http://127.0.0.1:4566' };
+const deployment: LocalDeployment = {
+  stackName: 'S',
+  partition: 'aws',
+  region: 'eu-west-1',
+  account: '111122223333',
+  apiEndpoint: 'http://127.0.0.1:3000',
+  awsEndpoint: 'http://127.0.0.1:4566',
+};
 const template: CfnTemplate = {
   Resources: {
     Table: { Type: 'AWS::DynamoDB::Table' },
@@ -13,11 +20,13 @@ const template: CfnTemplate = {
 };
 const resolve = (value: unknown) => resolveValue(template, deployment, value);
 
-describe('the template\'s intrinsics, resolved for the local deployment', () => {
+describe("the template's intrinsics, resolved for the local deployment", () => {
   it('resolves pseudo parameters inside Fn::Join as CloudFormation does', () => {
-    expect(resolve({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':secret:x/*']] })).toBe(
-      'arn:aws:secretsmanager:eu-west-1:111122223333:secret:x/*',
-    );
+    expect(
+      resolve({
+        'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':secret:x/*']],
+      }),
+    ).toBe('arn:aws:secretsmanager:eu-west-1:111122223333:secret:x/*');
   });
 
   it('gives each resource the Ref and ARN its type has: a table its name, a queue its URL on the loopback endpoint, a topic its ARN', () => {

@@ -26,11 +26,22 @@ afterAll(async () => {
 const queueUrl = (name: string) => `${sqs.endpoint}/123456789012/${name}`;
 
 describe('the SQS emulator (JSON 1.0 protocol)', () => {
-  it('takes a batch from the SDK, which checks each body\'s MD5, and hands the messages to a consumer in order', async () => {
-    const sent = await sqsClient.send(new SendMessageBatchCommand({ QueueUrl: queueUrl('work'), Entries: [{ Id: '1', MessageBody: 'a' }, { Id: '2', MessageBody: 'b' }] }));
+  it("takes a batch from the SDK, which checks each body's MD5, and hands the messages to a consumer in order", async () => {
+    const sent = await sqsClient.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl('work'),
+        Entries: [
+          { Id: '1', MessageBody: 'a' },
+          { Id: '2', MessageBody: 'b' },
+        ],
+      }),
+    );
     expect(sent.Successful?.map((s) => s.Id)).toEqual(['1', '2']);
     const taken = sqs.take('work', 10);
-    expect(taken.map((m) => [m.body, m.receiveCount])).toEqual([['a', 1], ['b', 1]]);
+    expect(taken.map((m) => [m.body, m.receiveCount])).toEqual([
+      ['a', 1],
+      ['b', 1],
+    ]);
     expect(sqs.peek('work')).toEqual([]);
   });
 

@@ -73,7 +73,12 @@ interface Answer<T> {
   readonly body: T;
 }
 
-async function call<T = Record<string, unknown>>(method: string, route: string, body?: unknown, headers: Record<string, string> = { authorization: `Bearer ${ADMIN_TOKEN}` }): Promise<Answer<T>> {
+async function call<T = Record<string, unknown>>(
+  method: string,
+  route: string,
+  body?: unknown,
+  headers: Record<string, string> = { authorization: `Bearer ${ADMIN_TOKEN}` },
+): Promise<Answer<T>> {
   const response = await fetch(`${local.runtime.url}${route}`, {
     method,
     headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
@@ -140,7 +145,9 @@ describe('npm run start:aws-local: the built bundles on the AWS adapters', () =>
       expect(after.status).toBe('authorized');
       expect(after.lastRefreshAt).not.toBe(before);
       const queueCalls = local.calls.filter((c) => c.action.startsWith('sqs:')).map((c) => `${c.function} ${c.action}`);
-      expect(queueCalls).toEqual(expect.arrayContaining(['token-refresh sqs:SendMessage', 'token-refresh-worker sqs:ReceiveMessage', 'token-refresh-worker sqs:DeleteMessage']));
+      expect(queueCalls).toEqual(
+        expect.arrayContaining(['token-refresh sqs:SendMessage', 'token-refresh-worker sqs:ReceiveMessage', 'token-refresh-worker sqs:DeleteMessage']),
+      );
     });
 
     it('deletes the integration and its secret', async () => {
@@ -163,7 +170,12 @@ describe('npm run start:aws-local: the built bundles on the AWS adapters', () =>
       expect((await call('POST', '/admin/trust', { pem: server.pem, alias: 'aws-local-test' })).status).toBe(201);
       // The scheduled run queues the endpoint; cert-check-worker checks it from the SQS emulator.
       await local.invoke('cert-check-schedule', scheduled('cert-check-schedule'));
-      await vi.waitFor(() => { expect(local.alerts.map((a) => a.subject)).toContainEqual(expect.stringContaining('Recovered')); }, { timeout: 30_000, interval: 100 });
+      await vi.waitFor(
+        () => {
+          expect(local.alerts.map((a) => a.subject)).toContainEqual(expect.stringContaining('Recovered'));
+        },
+        { timeout: 30_000, interval: 100 },
+      );
       const listed = await call<{ endpoints: { id: string; lastResult?: { verdict: string } }[] }>('GET', '/admin/endpoints');
       expect(listed.body.endpoints.find((e) => e.id === added.body.id)?.lastResult?.verdict).toBe('ok');
     });
@@ -173,8 +185,21 @@ describe('npm run start:aws-local: the built bundles on the AWS adapters', () =>
     const lifecycle = async (eventType: 'installed' | 'uninstalled') => {
       const route = `/connect/${eventType}`;
       const iat = Math.floor(Date.now() / 1000);
-      const token = await lifecycleToken(signer.privateKey, KID, { iss: CLIENT_KEY, aud: publicUrl, iat, exp: iat + 900, qsh: qsh({ method: 'POST', url: route }) });
-      const body = { key: 'trustline-connect', clientKey: CLIENT_KEY, sharedSecret: SHARED_SECRET, baseUrl: 'https://example.atlassian.net', productType: 'jira', eventType };
+      const token = await lifecycleToken(signer.privateKey, KID, {
+        iss: CLIENT_KEY,
+        aud: publicUrl,
+        iat,
+        exp: iat + 900,
+        qsh: qsh({ method: 'POST', url: route }),
+      });
+      const body = {
+        key: 'trustline-connect',
+        clientKey: CLIENT_KEY,
+        sharedSecret: SHARED_SECRET,
+        baseUrl: 'https://example.atlassian.net',
+        productType: 'jira',
+        eventType,
+      };
       return call('POST', route, body, { authorization: `JWT ${token}` });
     };
     const validate = async () => {
@@ -191,13 +216,23 @@ describe('npm run start:aws-local: the built bundles on the AWS adapters', () =>
       expect((await validate()).body).toMatchObject({ valid: true });
       const spec = manifest.find((fn) => fn.name === 'jwt-authorizer')!;
       const token = await requestToken('GET', '/connect/protected', Date.now());
-      expect(await local.invoke('jwt-authorizer', representativeEvent(spec, () => token))).toMatchObject({ isAuthorized: true });
+      expect(
+        await local.invoke(
+          'jwt-authorizer',
+          representativeEvent(spec, () => token),
+        ),
+      ).toMatchObject({ isAuthorized: true });
     });
 
-    it('validates an OIDC access token in jwt-validate, fetching the issuer\'s discovery document and keys through the outbound policy', async () => {
+    it("validates an OIDC access token in jwt-validate, fetching the issuer's discovery document and keys through the outbound policy", async () => {
       const idp = await startJwtIssuer();
       try {
-        const answer = await call<{ valid: boolean; claims?: { iss?: string } }>('POST', '/jwt/validate', { profile: 'oidc', token: await idp.token(), issuer: idp.issuer, audience: idp.audience });
+        const answer = await call<{ valid: boolean; claims?: { iss?: string } }>('POST', '/jwt/validate', {
+          profile: 'oidc',
+          token: await idp.token(),
+          issuer: idp.issuer,
+          audience: idp.audience,
+        });
         expect(answer.body).toMatchObject({ valid: true, claims: { iss: idp.issuer } });
       } finally {
         await idp.close();
@@ -212,7 +247,7 @@ describe('npm run start:aws-local: the built bundles on the AWS adapters', () =>
   });
 
   describe('every AWS call the bundles made, judged against the synthesized IAM policies', () => {
-    it('was allowed by the calling function\'s role', async () => {
+    it("was allowed by the calling function's role", async () => {
       expect(local.calls.length).toBeGreaterThan(0);
       const verdicts = await Promise.all(local.calls.map((c) => judgeCall(local, c)));
       const distinct = new Set(local.calls.map((c) => `${c.function} ${c.action} ${[c.context['dynamodb:LeadingKeys'] ?? []].flat().join(',')}`.trim()));
@@ -224,7 +259,19 @@ describe('npm run start:aws-local: the built bundles on the AWS adapters', () =>
 
     it('came from every function the flows reach, each with credentials of its own', () => {
       const callers = new Set(local.calls.map((c) => c.function));
-      const expected = ['integrations', 'oauth-callback', 'token-refresh', 'token-refresh-worker', 'endpoints', 'cert-check-schedule', 'cert-check-worker', 'trust', 'connect-lifecycle', 'jwt-validate', 'jwt-authorizer'];
+      const expected = [
+        'integrations',
+        'oauth-callback',
+        'token-refresh',
+        'token-refresh-worker',
+        'endpoints',
+        'cert-check-schedule',
+        'cert-check-worker',
+        'trust',
+        'connect-lifecycle',
+        'jwt-validate',
+        'jwt-authorizer',
+      ];
       expect([...callers].sort()).toEqual(expected.sort());
     });
 

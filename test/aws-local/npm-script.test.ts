@@ -14,7 +14,11 @@ describe('npm run start:aws-local, as a user runs it', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'trustline-aws-local-'));
     // Synthesis (and a build when the bundles are older than the sources) come before the banner.
-    started = await startNpmStart({ script: 'start:aws-local', env: { PORT: '0', TRUSTLINE_DATA_DIR: dataDir, TRUSTLINE_ADMIN_TOKEN: ADMIN_TOKEN }, timeoutMs: 240_000 });
+    started = await startNpmStart({
+      script: 'start:aws-local',
+      env: { PORT: '0', TRUSTLINE_DATA_DIR: dataDir, TRUSTLINE_ADMIN_TOKEN: ADMIN_TOKEN },
+      timeoutMs: 240_000,
+    });
   }, 300_000);
   afterAll(async () => {
     // Only if a test failed half-way: the group this file started, nothing else.
@@ -45,7 +49,10 @@ describe('npm run start:aws-local, as a user runs it', () => {
     expect(await npm.closed, npm.output().slice(-3000)).toEqual([0, null]);
     expect(npm.output()).toContain('Trustline stopped.');
     // ps exits 1 when no process is left in the group: npm, the server and every function's process are gone.
-    const left = await promisify(execFile)('ps', ['-o', 'pid=,args=', '-g', String(npm.child.pid)]).then(({ stdout }) => stdout.trim(), () => '');
+    const left = await promisify(execFile)('ps', ['-o', 'pid=,args=', '-g', String(npm.child.pid)]).then(
+      ({ stdout }) => stdout.trim(),
+      () => '',
+    );
     expect(left).toBe('');
   }, 60_000);
 });

@@ -41,19 +41,25 @@ const arn = (logicalId: string) => resolveString(template, deployment, { 'Fn::Ge
 const tableArn = () => arn(logicalIdOf('AWS::DynamoDB::Table', 'DataTable'));
 /** The queue that feeds `worker` (not its dead-letter queue). */
 const fanOutQueueArn = (worker = 'token-refresh-worker') =>
-  deployedQueues(template, deployment).find((queue) => deployedQueueTriggers(template, deployment, functions).some((t) => t.queueArn === queue.arn && t.functionName === worker))?.arn ?? '';
+  deployedQueues(template, deployment).find((queue) =>
+    deployedQueueTriggers(template, deployment, functions).some((t) => t.queueArn === queue.arn && t.functionName === worker),
+  )?.arn ?? '';
 const secretArn = (name: string) => `arn:aws:secretsmanager:${LOCAL_REGION}:${LOCAL_ACCOUNT}:secret:trustline/${name}-AbCdEf`;
 
-describe('each function\'s Lambda environment from the synthesized template', () => {
+describe("each function's Lambda environment from the synthesized template", () => {
   it.each(manifest.map((fn) => [fn.name, fn] as const))('is accepted by loadConfig for %s and names what it may use', (name, fn) => {
     const config = loadConfig(functions.find((f) => f.name === name)!.environment);
-    const queueTarget = deployedQueues(template, deployment).find((queue) => deployedQueueTriggers(template, deployment, functions).some((t) => t.queueArn === queue.arn && t.functionName === fn.access.queueTo));
+    const queueTarget = deployedQueues(template, deployment).find((queue) =>
+      deployedQueueTriggers(template, deployment, functions).some((t) => t.queueArn === queue.arn && t.functionName === fn.access.queueTo),
+    );
     expect(config).toMatchObject({
       backend: 'aws',
       publicUrl: deployment.apiEndpoint,
       aws: {
         tableName: physicalName(deployment, logicalIdOf('AWS::DynamoDB::Table', 'DataTable')),
-        alertTopicArn: fn.access.alerts ? `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${physicalName(deployment, logicalIdOf('AWS::SNS::Topic', 'AlertsTopic'))}` : undefined,
+        alertTopicArn: fn.access.alerts
+          ? `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${physicalName(deployment, logicalIdOf('AWS::SNS::Topic', 'AlertsTopic'))}`
+          : undefined,
         refreshQueueUrl: fn.access.queueTo === 'token-refresh-worker' ? queueTarget?.url : undefined,
         certCheckQueueUrl: fn.access.queueTo === 'cert-check-worker' ? queueTarget?.url : undefined,
         secretsKmsKeyId: fn.access.secrets ? arn(logicalIdOf('AWS::KMS::Key', 'DataSecretsKey')) : undefined,
@@ -64,7 +70,7 @@ describe('each function\'s Lambda environment from the synthesized template', ()
 });
 
 describe('the table aws-local creates', () => {
-  it('has the keys and the due index of the adapter\'s schema, and TTL on its attribute', () => {
+  it("has the keys and the due index of the adapter's schema, and TTL on its attribute", () => {
     const { input, ttlAttribute } = deployedTable(template, deployment);
     const expected = createTableInput(input.TableName ?? '');
     expect(input).toMatchObject({ KeySchema: expected.KeySchema, GlobalSecondaryIndexes: expected.GlobalSecondaryIndexes, BillingMode: 'PAY_PER_REQUEST' });
@@ -75,25 +81,69 @@ describe('the table aws-local creates', () => {
 
 /** Calls a function must never be able to make, whatever its code does. */
 const FORBIDDEN: readonly (readonly [string, string, () => Omit<AwsCall, 'function'>])[] = [
-  ['oauth-callback', 'write a truststore entry', () => ({ action: 'dynamodb:UpdateItem', resource: tableArn(), context: { 'dynamodb:LeadingKeys': ['trust'] } })],
-  ['oauth-callback', 'read a Connect shared secret', () => ({ action: 'secretsmanager:GetSecretValue', resource: secretArn('connect/client-key'), context: {} })],
-  ['jwt-validate', 'write a Connect shared secret', () => ({ action: 'secretsmanager:PutSecretValue', resource: secretArn('connect/client-key'), context: {} })],
+  [
+    'oauth-callback',
+    'write a truststore entry',
+    () => ({ action: 'dynamodb:UpdateItem', resource: tableArn(), context: { 'dynamodb:LeadingKeys': ['trust'] } }),
+  ],
+  [
+    'oauth-callback',
+    'read a Connect shared secret',
+    () => ({ action: 'secretsmanager:GetSecretValue', resource: secretArn('connect/client-key'), context: {} }),
+  ],
+  [
+    'jwt-validate',
+    'write a Connect shared secret',
+    () => ({ action: 'secretsmanager:PutSecretValue', resource: secretArn('connect/client-key'), context: {} }),
+  ],
   ['jwt-validate', 'create a secret', () => ({ action: 'secretsmanager:CreateSecret', resource: secretArn('connect/client-key'), context: {} })],
-  ['jwt-validate', 'read an integration\'s secret', () => ({ action: 'secretsmanager:GetSecretValue', resource: secretArn('integrations/abc'), context: {} })],
+  ['jwt-validate', "read an integration's secret", () => ({ action: 'secretsmanager:GetSecretValue', resource: secretArn('integrations/abc'), context: {} })],
   ['jwt-validate', 'read the table', () => ({ action: 'dynamodb:GetItem', resource: tableArn(), context: { 'dynamodb:LeadingKeys': ['integration'] } })],
-  ['jwt-authorizer', 'delete a Connect shared secret', () => ({ action: 'secretsmanager:DeleteSecret', resource: secretArn('connect/client-key'), context: {} })],
-  ['token-refresh-worker', 'delete an integration', () => ({ action: 'dynamodb:DeleteItem', resource: tableArn(), context: { 'dynamodb:LeadingKeys': ['integration'] } })],
-  ['token-refresh-worker', 'read a Connect shared secret', () => ({ action: 'secretsmanager:GetSecretValue', resource: secretArn('connect/client-key'), context: {} })],
+  [
+    'jwt-authorizer',
+    'delete a Connect shared secret',
+    () => ({ action: 'secretsmanager:DeleteSecret', resource: secretArn('connect/client-key'), context: {} }),
+  ],
+  [
+    'token-refresh-worker',
+    'delete an integration',
+    () => ({ action: 'dynamodb:DeleteItem', resource: tableArn(), context: { 'dynamodb:LeadingKeys': ['integration'] } }),
+  ],
+  [
+    'token-refresh-worker',
+    'read a Connect shared secret',
+    () => ({ action: 'secretsmanager:GetSecretValue', resource: secretArn('connect/client-key'), context: {} }),
+  ],
   ['integrations', 'read a Connect shared secret', () => ({ action: 'secretsmanager:GetSecretValue', resource: secretArn('connect/client-key'), context: {} })],
   ['integrations', 'send to the fan-out queue', () => ({ action: 'sqs:SendMessage', resource: fanOutQueueArn(), context: {} })],
-  ['connect-lifecycle', 'read an integration\'s secret', () => ({ action: 'secretsmanager:GetSecretValue', resource: secretArn('integrations/abc'), context: {} })],
-  ['endpoints', 'read an integration\'s secret', () => ({ action: 'secretsmanager:GetSecretValue', resource: secretArn('integrations/abc'), context: {} })],
-  ['cert-check-schedule', 'read an integration\'s secret', () => ({ action: 'secretsmanager:GetSecretValue', resource: secretArn('integrations/abc'), context: {} })],
-  ['trust', 'publish an alert', () => ({ action: 'sns:Publish', resource: `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${physicalName(deployment, logicalIdOf('AWS::SNS::Topic', 'AlertsTopic'))}`, context: {} })],
+  [
+    'connect-lifecycle',
+    "read an integration's secret",
+    () => ({ action: 'secretsmanager:GetSecretValue', resource: secretArn('integrations/abc'), context: {} }),
+  ],
+  ['endpoints', "read an integration's secret", () => ({ action: 'secretsmanager:GetSecretValue', resource: secretArn('integrations/abc'), context: {} })],
+  [
+    'cert-check-schedule',
+    "read an integration's secret",
+    () => ({ action: 'secretsmanager:GetSecretValue', resource: secretArn('integrations/abc'), context: {} }),
+  ],
+  [
+    'trust',
+    'publish an alert',
+    () => ({
+      action: 'sns:Publish',
+      resource: `arn:aws:sns:${LOCAL_REGION}:${LOCAL_ACCOUNT}:${physicalName(deployment, logicalIdOf('AWS::SNS::Topic', 'AlertsTopic'))}`,
+      context: {},
+    }),
+  ],
   ['health', 'query the table', () => ({ action: 'dynamodb:Query', resource: tableArn(), context: { 'dynamodb:LeadingKeys': ['integration'] } })],
-  ['openapi', 'read an integration\'s secret', () => ({ action: 'secretsmanager:GetSecretValue', resource: secretArn('integrations/abc'), context: {} })],
+  ['openapi', "read an integration's secret", () => ({ action: 'secretsmanager:GetSecretValue', resource: secretArn('integrations/abc'), context: {} })],
   // The secrets key only through Secrets Manager: a role that reads secrets cannot decrypt with the key directly.
-  ['integrations', 'decrypt with the secrets key outside Secrets Manager', () => ({ action: 'kms:Decrypt', resource: arn(logicalIdOf('AWS::KMS::Key', 'DataSecretsKey')), context: {} })],
+  [
+    'integrations',
+    'decrypt with the secrets key outside Secrets Manager',
+    () => ({ action: 'kms:Decrypt', resource: arn(logicalIdOf('AWS::KMS::Key', 'DataSecretsKey')), context: {} }),
+  ],
 ];
 
 /**
@@ -114,7 +164,12 @@ describe('calls each function must never make, simulated against its synthesized
   });
 
   it('explains a refusal with the function, the action, the resource and what the policy grants instead', async () => {
-    const verdict = await judgeCall(policies, { function: 'jwt-validate', action: 'secretsmanager:GetSecretValue', resource: secretArn('integrations/abc'), context: {} });
+    const verdict = await judgeCall(policies, {
+      function: 'jwt-validate',
+      action: 'secretsmanager:GetSecretValue',
+      resource: secretArn('integrations/abc'),
+      context: {},
+    });
     expect(verdict.result).toBe('ImplicitlyDenied');
     expect(verdict.explanation).toContain(`jwt-validate secretsmanager:GetSecretValue on ${secretArn('integrations/abc')}: not allowed`);
     expect(verdict.explanation).toContain('trustline/connect/*');
@@ -122,16 +177,26 @@ describe('calls each function must never make, simulated against its synthesized
 
   it('explains a refusal by a condition with the condition the call did not meet', async () => {
     const key = arn(logicalIdOf('AWS::KMS::Key', 'DataSecretsKey'));
-    const verdict = await judgeCall(policies, { function: 'jwt-validate', action: 'kms:Decrypt', resource: key, context: { 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com' } });
+    const verdict = await judgeCall(policies, {
+      function: 'jwt-validate',
+      action: 'kms:Decrypt',
+      resource: key,
+      context: { 'kms:ViaService': 'dynamodb.us-east-1.amazonaws.com' },
+    });
     expect(verdict.result).toBe('ImplicitlyDenied');
     expect(verdict.explanation).toContain('kms:ViaService=dynamodb.us-east-1.amazonaws.com');
     expect(verdict.explanation).toContain('secretsmanager.us-east-1.amazonaws.com');
   });
 
-  it('allows what the manifest grants, so the denials above are the policy\'s and not the simulation\'s', async () => {
+  it("allows what the manifest grants, so the denials above are the policy's and not the simulation's", async () => {
     const allowed = await Promise.all([
       judgeCall(policies, { function: 'jwt-validate', action: 'secretsmanager:GetSecretValue', resource: secretArn('connect/client-key'), context: {} }),
-      judgeCall(policies, { function: 'jwt-validate', action: 'kms:Decrypt', resource: arn(logicalIdOf('AWS::KMS::Key', 'DataSecretsKey')), context: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' } }),
+      judgeCall(policies, {
+        function: 'jwt-validate',
+        action: 'kms:Decrypt',
+        resource: arn(logicalIdOf('AWS::KMS::Key', 'DataSecretsKey')),
+        context: { 'kms:ViaService': 'secretsmanager.us-east-1.amazonaws.com' },
+      }),
       judgeCall(policies, { function: 'token-refresh', action: 'sqs:SendMessage', resource: fanOutQueueArn(), context: {} }),
     ]);
     expect(allowed.map((v) => v.result)).toEqual(['Allowed', 'Allowed', 'Allowed']);

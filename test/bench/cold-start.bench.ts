@@ -7,7 +7,6 @@ import { coldRatio, coldStartTable, importRatio, measureColdStarts } from './sup
 /** Fresh processes per function and series; one more round of each warms the file cache first. */
 const RUNS = 11;
 
-
 /** Functions measured once more with the AWS SDK left external (as the Lambda runtime would provide it). */
 const SDK_COMPARISON = ['jwt-validate', 'token-refresh'];
 
@@ -22,15 +21,24 @@ export const benchmark: Benchmark = {
   async run() {
     const bundles = await buildBundles();
     const results = await measureColdStarts(bundles, RUNS);
-    const lines = [`Node ${process.version}; n=${RUNS} fresh processes per series after one warm-up; wall clock from spawn to exit.`, ...coldStartTable(bundles, results)];
+    const lines = [
+      `Node ${process.version}; n=${RUNS} fresh processes per series after one warm-up; wall clock from spawn to exit.`,
+      ...coldStartTable(bundles, results),
+    ];
 
     const externalDir = path.join(repoRoot, '.tmp-bench-sdk-external');
-    const external = await buildBundles(bundles.filter((b) => SDK_COMPARISON.includes(b.name)).map((b) => b.spec), externalDir, ['@aws-sdk/*', '@smithy/*']);
+    const external = await buildBundles(
+      bundles.filter((b) => SDK_COMPARISON.includes(b.name)).map((b) => b.spec),
+      externalDir,
+      ['@aws-sdk/*', '@smithy/*'],
+    );
     const externalResults = await measureColdStarts(external, RUNS);
     lines.push('', 'AWS SDK bundled (deployed) against left external (loaded from node_modules, as from the Lambda runtime):');
     for (const ext of externalResults) {
       const bundled = results.find((r) => r.name === ext.name)!;
-      lines.push(`  ${ext.name.padEnd(16)} bundled ${coldRatio(bundled).toFixed(2)}x  external ${coldRatio(ext).toFixed(2)}x  (import only ${importRatio(bundled).toFixed(2)}x / ${importRatio(ext).toFixed(2)}x)`);
+      lines.push(
+        `  ${ext.name.padEnd(16)} bundled ${coldRatio(bundled).toFixed(2)}x  external ${coldRatio(ext).toFixed(2)}x  (import only ${importRatio(bundled).toFixed(2)}x / ${importRatio(ext).toFixed(2)}x)`,
+      );
     }
     return lines;
   },

@@ -35,7 +35,10 @@ interface Contender {
 
 function contenders(): Contender[] {
   const now = Math.floor(Date.now() / 1000);
-  const token = atlassianJwt.encodeSymmetric({ iss: ISSUER, sub: '557058:abc', iat: now, exp: now + 3600, qsh: qsh({ method: 'GET', url: `${PATH}?${QUERY}` }) }, SECRET);
+  const token = atlassianJwt.encodeSymmetric(
+    { iss: ISSUER, sub: '557058:abc', iat: now, exp: now + 3600, qsh: qsh({ method: 'GET', url: `${PATH}?${QUERY}` }) },
+    SECRET,
+  );
   const url = `${PATH}?${QUERY}&jwt=${token}`;
   const request = { method: 'GET', url };
   const verifier = createConnectVerifier({ secretFor: () => Promise.resolve(SECRET) });
@@ -52,7 +55,8 @@ function contenders(): Contender[] {
       validate: () => {
         const claims = atlassianJwt.decodeSymmetric(token, SECRET, atlassianJwt.SymmetricAlgorithm.HS256) as { exp: number; qsh: string };
         if (claims.exp <= Date.now() / 1000) throw new Error('expired');
-        if (atlassianJwt.createQueryStringHash(atlassianJwt.fromMethodAndUrl('GET', url), false, '') !== claims.qsh) throw new Error('atlassian-jwt: qsh mismatch');
+        if (atlassianJwt.createQueryStringHash(atlassianJwt.fromMethodAndUrl('GET', url), false, '') !== claims.qsh)
+          throw new Error('atlassian-jwt: qsh mismatch');
       },
     },
     {

@@ -73,7 +73,9 @@ describe('AdminClient against the local runtime', () => {
   });
 
   it('fails with MissingAdminTokenError (exit 2) when there is no token anywhere', async () => {
-    const error = await rejection(AdminClient.fromEnv({ TRUSTLINE_URL: t.rt.url, TRUSTLINE_DATA_DIR: path.join(t.dataDir, 'elsewhere') }).post('/admin/echo', {}));
+    const error = await rejection(
+      AdminClient.fromEnv({ TRUSTLINE_URL: t.rt.url, TRUSTLINE_DATA_DIR: path.join(t.dataDir, 'elsewhere') }).post('/admin/echo', {}),
+    );
     expect(error).toBeInstanceOf(MissingAdminTokenError);
     expect(error).toMatchObject({ exitCode: EXIT.usage });
   });
@@ -124,7 +126,10 @@ describe('AdminClient and plain http', () => {
   });
 
   it('stops the CLI with exit 2 for TRUSTLINE_URL of plain http to another machine', async () => {
-    const run = await runCli(['trust', 'list'], { TRUSTLINE_URL: 'http://trustline.example.com:3000', TRUSTLINE_ADMIN_TOKEN: 'an-admin-token-of-enough-length' });
+    const run = await runCli(['trust', 'list'], {
+      TRUSTLINE_URL: 'http://trustline.example.com:3000',
+      TRUSTLINE_ADMIN_TOKEN: 'an-admin-token-of-enough-length',
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('https');
     expect(run.stderr).not.toContain('an-admin-token-of-enough-length');

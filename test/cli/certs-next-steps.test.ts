@@ -190,7 +190,18 @@ describe('certs check --nagios', () => {
 
   it('WARNING and exit 1 when the certificate expires within --warn-days', async () => {
     const ca = path.join(dir, 'nagios-ca.pem');
-    const checked = await runCli(['certs', 'check', `127.0.0.1:${String(peer.port)}`, '--servername', 'localhost', '--ca-file', ca, '--warn-days', '400', '--nagios']);
+    const checked = await runCli([
+      'certs',
+      'check',
+      `127.0.0.1:${String(peer.port)}`,
+      '--servername',
+      'localhost',
+      '--ca-file',
+      ca,
+      '--warn-days',
+      '400',
+      '--nagios',
+    ]);
     expect(checked.stdout).toMatch(/^SSL_CERT WARNING - .*expiring.* \| days=\d+;400;;\n(Note: .+\n)?$/);
     expect(checked.code).toBe(1);
   });
@@ -199,7 +210,9 @@ describe('certs check --nagios', () => {
     const env = { TRUSTLINE_URL: `http://127.0.0.1:${String(await closedPort())}`, TRUSTLINE_ADMIN_TOKEN: 'x'.repeat(20) };
     const checked = await runCli(['certs', 'check', `127.0.0.1:${String(peer.port)}`, '--servername', 'localhost', '--nagios'], env);
     // Trustline is not running, so the managed truststore could not be read: said as long output, on stdout, where the monitoring system looks.
-    expect(checked.stdout).toMatch(/^SSL_CERT CRITICAL - 127\.0\.0\.1:\d+ self-signed: .* \| days=\d+;30;;\nNote: the managed truststore was not consulted \(.+\); this check trusts Node's root store only\.\n$/);
+    expect(checked.stdout).toMatch(
+      /^SSL_CERT CRITICAL - 127\.0\.0\.1:\d+ self-signed: .* \| days=\d+;30;;\nNote: the managed truststore was not consulted \(.+\); this check trusts Node's root store only\.\n$/,
+    );
     expect(checked.stderr).toBe('');
     expect(checked.code).toBe(2);
   });
@@ -216,7 +229,18 @@ describe('certs check --nagios', () => {
 describe('certs check exit codes', () => {
   it('expiring exits 1 so a script notices the warning', async () => {
     const ca = path.join(dir, 'nagios-ca.pem');
-    const checked = await runCli(['certs', 'check', `127.0.0.1:${String(peer.port)}`, '--servername', 'localhost', '--ca-file', ca, '--warn-days', '400', '--json']);
+    const checked = await runCli([
+      'certs',
+      'check',
+      `127.0.0.1:${String(peer.port)}`,
+      '--servername',
+      'localhost',
+      '--ca-file',
+      ca,
+      '--warn-days',
+      '400',
+      '--json',
+    ]);
     expect(JSON.parse(checked.stdout)).toMatchObject({ verdict: 'expiring' });
     expect(checked.code).toBe(1);
   });

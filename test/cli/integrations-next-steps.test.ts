@@ -19,10 +19,30 @@ describe('integrations: every printed next step runs as printed', () => {
     expect(line).toMatch(/^trustline /);
     return cli(...(await shellWords(line.slice('trustline '.length))));
   };
-  const commandsIn = (text: string) => text.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('trustline '));
+  const commandsIn = (text: string) =>
+    text
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('trustline '));
   const custom = (name: string) => [
-    'integrations', 'create', '--provider', 'custom', '--name', name, '--client-id', h.as.clientId, '--client-secret-file', secretFile,
-    '--authorization-endpoint', h.as.authorizationEndpoint, '--token-endpoint', h.as.tokenEndpoint, '--issuer', h.as.issuer, '--scope', 'mail offline_access',
+    'integrations',
+    'create',
+    '--provider',
+    'custom',
+    '--name',
+    name,
+    '--client-id',
+    h.as.clientId,
+    '--client-secret-file',
+    secretFile,
+    '--authorization-endpoint',
+    h.as.authorizationEndpoint,
+    '--token-endpoint',
+    h.as.tokenEndpoint,
+    '--issuer',
+    h.as.issuer,
+    '--scope',
+    'mail offline_access',
   ];
 
   beforeAll(async () => {
@@ -97,13 +117,35 @@ describe('integrations: bad values are exit 2 naming the flag, never a server er
 
   it('--authorization-endpoint notaurl: 400 problem with the field, exit 2 naming --authorization-endpoint', async () => {
     const api = await h.admin<{ code: string; errors: { field: string }[] }>('POST', '/admin/integrations', {
-      provider: 'custom', name: 'x', clientId: 'c', clientSecret: 's', authorizationEndpoint: 'notaurl', tokenEndpoint: 'https://as.example/t', issuer: 'https://as.example',
+      provider: 'custom',
+      name: 'x',
+      clientId: 'c',
+      clientSecret: 's',
+      authorizationEndpoint: 'notaurl',
+      tokenEndpoint: 'https://as.example/t',
+      issuer: 'https://as.example',
     });
     expect(api.status).toBe(400);
     expect(api.headers.get('content-type')).toBe('application/problem+json');
     expect(api.body).toMatchObject({ code: 'VALIDATION_FAILED', type: '/problems/validation-failed', errors: [{ field: 'authorizationEndpoint' }] });
-    const run = await cli('integrations', 'create', '--provider', 'custom', '--name', 'Bad URL', '--client-id', 'c', '--client-secret-file', secretFile,
-      '--authorization-endpoint', 'notaurl', '--token-endpoint', 'https://as.example/t', '--issuer', 'https://' + 'a'.repeat(3000) + '.example');
+    const run = await cli(
+      'integrations',
+      'create',
+      '--provider',
+      'custom',
+      '--name',
+      'Bad URL',
+      '--client-id',
+      'c',
+      '--client-secret-file',
+      secretFile,
+      '--authorization-endpoint',
+      'notaurl',
+      '--token-endpoint',
+      'https://as.example/t',
+      '--issuer',
+      'https://' + 'a'.repeat(3000) + '.example',
+    );
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--authorization-endpoint: must be an absolute https:// URL');
     expect(run.stderr).toContain('--issuer: ');
@@ -112,11 +154,25 @@ describe('integrations: bad values are exit 2 naming the flag, never a server er
   it('lists every missing required flag at once', async () => {
     const run = await cli('integrations', 'create', '--provider', 'custom');
     expect(run.code).toBe(2);
-    for (const flag of ['--name', '--client-id', '--client-secret-file', '--authorization-endpoint', '--token-endpoint', '--issuer']) expect(run.stderr).toContain(flag);
+    for (const flag of ['--name', '--client-id', '--client-secret-file', '--authorization-endpoint', '--token-endpoint', '--issuer'])
+      expect(run.stderr).toContain(flag);
   });
 
   it('--mail-port without --mail-protocol is an error', async () => {
-    const run = await cli('integrations', 'create', '--provider', 'google', '--name', 'Mail port', '--client-id', 'c', '--client-secret-file', secretFile, '--mail-port', '993');
+    const run = await cli(
+      'integrations',
+      'create',
+      '--provider',
+      'google',
+      '--name',
+      'Mail port',
+      '--client-id',
+      'c',
+      '--client-secret-file',
+      secretFile,
+      '--mail-port',
+      '993',
+    );
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--mail-port needs --mail-protocol');
   });
@@ -124,8 +180,29 @@ describe('integrations: bad values are exit 2 naming the flag, never a server er
   it('a loopback http endpoint refused (no development flag) names TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP', async () => {
     const runtime = await startRuntime(['integrations']);
     try {
-      const run = await runCliProcess(['integrations', 'create', '--provider', 'custom', '--name', 'Loopback', '--client-id', 'c', '--client-secret-file', secretFile,
-        '--authorization-endpoint', 'http://127.0.0.1:9/a', '--token-endpoint', 'https://as.example/t', '--issuer', 'https://as.example', '--scope', 'mail'], runtime.env);
+      const run = await runCliProcess(
+        [
+          'integrations',
+          'create',
+          '--provider',
+          'custom',
+          '--name',
+          'Loopback',
+          '--client-id',
+          'c',
+          '--client-secret-file',
+          secretFile,
+          '--authorization-endpoint',
+          'http://127.0.0.1:9/a',
+          '--token-endpoint',
+          'https://as.example/t',
+          '--issuer',
+          'https://as.example',
+          '--scope',
+          'mail',
+        ],
+        runtime.env,
+      );
       expect(run.code).toBe(2);
       expect(run.stderr).toContain('--authorization-endpoint: The authorizationEndpoint must use HTTPS');
       expect(run.stderr).toContain('start Trustline with TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP=1');

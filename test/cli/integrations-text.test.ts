@@ -34,9 +34,18 @@ describe('integration text', () => {
   });
 
   it('names the command to sign in again when the grant is gone', () => {
-    const doc = { ...base, status: 'needs-reauthorization', lastError: { ...lastError, message: 'The provider refused the refresh token (invalid_grant).' }, refreshFailures: 1 };
-    expect(details(doc)).toContain(`  what to do:             the provider no longer accepts this grant, so mail stops until someone signs in again. Run: trustline integrations authorize 'Service desk mailbox'`);
-    expect(summary(doc)).toBe(`${id}  Service desk mailbox  (microsoft)  needs-reauthorization  last error: TOKEN_ENDPOINT_FAILED  -> trustline integrations authorize 'Service desk mailbox'`);
+    const doc = {
+      ...base,
+      status: 'needs-reauthorization',
+      lastError: { ...lastError, message: 'The provider refused the refresh token (invalid_grant).' },
+      refreshFailures: 1,
+    };
+    expect(details(doc)).toContain(
+      `  what to do:             the provider no longer accepts this grant, so mail stops until someone signs in again. Run: trustline integrations authorize 'Service desk mailbox'`,
+    );
+    expect(summary(doc)).toBe(
+      `${id}  Service desk mailbox  (microsoft)  needs-reauthorization  last error: TOKEN_ENDPOINT_FAILED  -> trustline integrations authorize 'Service desk mailbox'`,
+    );
   });
 
   it('names the command to sign in for an integration never authorized', () => {

@@ -7,10 +7,11 @@ import { registerSecret } from '../../lib/observe/redact.ts';
 import { forgetSecrets } from '../../lib/observe/secret-registry.ts';
 import { captureStdio } from '../support/stdio.ts';
 
-
 /** True when the text holds a C0 or C1 control character other than tab and newline. */
 const hasControlCharacter = (text: string): boolean =>
-  Array.from({ length: text.length }, (_, i) => text.charCodeAt(i)).some((code) => (code < 0x20 && code !== 0x09 && code !== 0x0a) || (code >= 0x7f && code <= 0x9f));
+  Array.from({ length: text.length }, (_, i) => text.charCodeAt(i)).some(
+    (code) => (code < 0x20 && code !== 0x09 && code !== 0x0a) || (code >= 0x7f && code <= 0x9f),
+  );
 /** Runs a one-command program whose action is `run`; returns what it printed and the exit code it set. */
 async function runAction(argv: string[], run: () => Promise<CommandResult>) {
   const program = new Command('t').exitOverride();
@@ -58,7 +59,14 @@ describe('the --json convention', () => {
   });
 
   it('with --json, makes the error the one JSON document, with the fields of the problem', async () => {
-    const problem = { type: 'x', title: 'Bad Request', status: 400, code: 'VALIDATION_FAILED', detail: 'The body is not valid: host: Required.', errors: [{ field: 'host', message: 'Required' }] };
+    const problem = {
+      type: 'x',
+      title: 'Bad Request',
+      status: 400,
+      code: 'VALIDATION_FAILED',
+      detail: 'The body is not valid: host: Required.',
+      errors: [{ field: 'host', message: 'Required' }],
+    };
     const run = await runAction(['--json'], () => Promise.reject(new AdminApiError(400, problem.code, problem.detail, problem)));
     expect(JSON.parse(run.stdout)).toEqual({ error: { status: 400, errors: problem.errors, code: 'VALIDATION_FAILED', message: problem.detail } });
     expect(run.stderr).toContain('  - host: Required');

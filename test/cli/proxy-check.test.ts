@@ -52,7 +52,14 @@ describe('trustline jwt proxy-check', () => {
     const document = JSON.parse(run.stdout) as { kind: string; findings: Record<string, unknown>[]; notes: unknown[] };
     expect(document.kind).toBe('apache');
     expect(document.findings).toEqual([
-      { file, line: 4, directive: 'ProxyPass / http://localhost:8090/', problem: expect.stringContaining('without "nocanon"') as string, fix: expect.stringContaining('"ProxyPass / http://localhost:8090/ nocanon"') as string, change: { action: 'replace', lines: ['ProxyPass / http://localhost:8090/ nocanon'] } },
+      {
+        file,
+        line: 4,
+        directive: 'ProxyPass / http://localhost:8090/',
+        problem: expect.stringContaining('without "nocanon"') as string,
+        fix: expect.stringContaining('"ProxyPass / http://localhost:8090/ nocanon"') as string,
+        change: { action: 'replace', lines: ['ProxyPass / http://localhost:8090/ nocanon'] },
+      },
     ]);
     expect(document.notes).toHaveLength(1);
   });
@@ -65,7 +72,14 @@ describe('trustline jwt proxy-check', () => {
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout)).toMatchObject({
       kind: 'nginx',
-      findings: [{ file: path.join(dir, 'nginx/sites/app.conf'), line: 4, directive: 'proxy_pass http://127.0.0.1:3000/', fix: expect.stringContaining('"proxy_pass http://127.0.0.1:3000;"') as string }],
+      findings: [
+        {
+          file: path.join(dir, 'nginx/sites/app.conf'),
+          line: 4,
+          directive: 'proxy_pass http://127.0.0.1:3000/',
+          fix: expect.stringContaining('"proxy_pass http://127.0.0.1:3000;"') as string,
+        },
+      ],
     });
   });
 
@@ -97,6 +111,9 @@ describe('trustline jwt proxy-check', () => {
   it('exits 2 with CONFIG_SYNTAX for a section that is never closed', async () => {
     const file = await write('broken.conf', '<VirtualHost *:80>\n  ProxyPass / http://localhost:8090/ nocanon\n');
     const run = await runCli(['jwt', 'proxy-check', file, '--json']);
-    expect([run.code, JSON.parse(run.stdout)]).toMatchObject([2, { error: { code: 'CONFIG_SYNTAX', message: expect.stringContaining(':1: <VirtualHost> is never closed') as string } }]);
+    expect([run.code, JSON.parse(run.stdout)]).toMatchObject([
+      2,
+      { error: { code: 'CONFIG_SYNTAX', message: expect.stringContaining(':1: <VirtualHost> is never closed') as string } },
+    ]);
   });
 });

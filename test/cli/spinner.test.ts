@@ -34,7 +34,12 @@ describe('withSpinner', () => {
     useSpinner(true);
     let release!: (value: string) => void;
     const running = withSpinner('Checking mail.example.com:993…', () => new Promise<string>((resolve) => (release = resolve)));
-    await vi.waitFor(() => { expect(written.join('')).toContain('Checking mail.example.com:993…'); }, { timeout: 10_000, interval: 50 });
+    await vi.waitFor(
+      () => {
+        expect(written.join('')).toContain('Checking mail.example.com:993…');
+      },
+      { timeout: 10_000, interval: 50 },
+    );
     release('done');
     await expect(running).resolves.toBe('done');
   });
@@ -51,10 +56,12 @@ describe('withSpinner', () => {
     vi.useFakeTimers();
     useSpinner(false);
     let release!: () => void;
-    const running = withSpinner('json mode', () =>
-      new Promise<void>((resolve) => {
-        release = resolve;
-      }),
+    const running = withSpinner(
+      'json mode',
+      () =>
+        new Promise<void>((resolve) => {
+          release = resolve;
+        }),
     );
     await vi.advanceTimersByTimeAsync(5000);
     release();

@@ -23,6 +23,15 @@ describe('CLI tables', () => {
   });
 
   it('right-aligns numeric columns', () => {
-    expect(table(['#', 'DAYS'], [['0', '5'], ['1', '365']], { width: 80, right: [1] })).toEqual(['#  DAYS', '0     5', '1   365']);
+    expect(
+      table(
+        ['#', 'DAYS'],
+        [
+          ['0', '5'],
+          ['1', '365'],
+        ],
+        { width: 80, right: [1] },
+      ),
+    ).toEqual(['#  DAYS', '0     5', '1   365']);
   });
 });

@@ -30,7 +30,10 @@ describe('trustline endpoints', () => {
     const target = `localhost:${String(peer.port)}`;
     const added = await runCli(['endpoints', 'add', target, '--warn-days', '10'], runtime.env);
     expect(added.code).toBe(0);
-    const step = added.stdout.split('\n').map((l) => l.trim()).find((l) => l.startsWith('trustline '));
+    const step = added.stdout
+      .split('\n')
+      .map((l) => l.trim())
+      .find((l) => l.startsWith('trustline '));
     expect(step).toBe(`trustline endpoints check ${target}`);
     const checked = await runPrinted(step ?? '', runtime.env);
     expect(checked.code).toBe(1);
@@ -63,7 +66,9 @@ describe('trustline trust remove and export', () => {
     const b = await selfSigned({ cn: 'prefix b' });
     const file = path.join(dir, 'ab.pem');
     await writeFile(file, a.pem + b.pem);
-    const added = JSON.parse((await runCli(['trust', 'add', '--file', file, '--json'], runtime.env)).stdout) as { added: { fingerprintSha256: string; alias: string }[] };
+    const added = JSON.parse((await runCli(['trust', 'add', '--file', file, '--json'], runtime.env)).stdout) as {
+      added: { fingerprintSha256: string; alias: string }[];
+    };
     const [first, second] = added.added;
     const colon = (first?.fingerprintSha256.slice(0, 12).match(/../g) ?? []).join(':').toUpperCase();
     const byPrefix = await runCli(['trust', 'remove', colon], runtime.env);

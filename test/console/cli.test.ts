@@ -27,8 +27,16 @@ describe('trustline console', () => {
   afterAll(() => closeServer(api));
 
   it('with --json prints exactly {"url": "<one-time sign-in URL>"} first, serves the console with the admin token, and stops on Ctrl-C', async () => {
-    const env = { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TRUSTLINE_'))), TRUSTLINE_URL: apiUrl, TRUSTLINE_ADMIN_TOKEN: TOKEN };
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/trustline.js'), 'console', '--no-open', '--json'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = {
+      ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('TRUSTLINE_'))),
+      TRUSTLINE_URL: apiUrl,
+      TRUSTLINE_ADMIN_TOKEN: TOKEN,
+    };
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'bin/trustline.js'), 'console', '--no-open', '--json'], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const exited = once(child, 'exit');
     try {
       const lines = createInterface({ input: child.stdout });

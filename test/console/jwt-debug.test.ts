@@ -8,7 +8,12 @@ const noUpstream = () => Promise.reject(new Error('the admin API must not be ask
 
 async function token(claims: Record<string, unknown>, secret = SECRET): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuer('jira:client-1').setIssuedAt(now).setExpirationTime(now + 180).sign(new TextEncoder().encode(secret));
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer('jira:client-1')
+    .setIssuedAt(now)
+    .setExpirationTime(now + 180)
+    .sign(new TextEncoder().encode(secret));
 }
 
 describe('the JWT debugger', () => {
@@ -63,6 +68,9 @@ describe('the JWT debugger', () => {
   });
 
   it('the qsh calculator gives the canonical request and its hash', () => {
-    expect(computeQsh({ method: 'get', url: '/a/b/?x=1&a=2' })).toEqual({ canonicalRequest: 'GET&/a/b&a=2&x=1', qsh: qsh({ method: 'GET', url: '/a/b/?x=1&a=2' }) });
+    expect(computeQsh({ method: 'get', url: '/a/b/?x=1&a=2' })).toEqual({
+      canonicalRequest: 'GET&/a/b&a=2&x=1',
+      qsh: qsh({ method: 'GET', url: '/a/b/?x=1&a=2' }),
+    });
   });
 });

@@ -8,7 +8,10 @@ import { rawHttp, type RawResponse } from '../support/raw-http.ts';
 import { captureStdio } from '../support/stdio.ts';
 
 const ADMIN_TOKEN = 'admin-token-never-in-the-browser-0123456789';
-const assets: ConsoleAssets = { files: new Map([['app.js', { contentType: 'text/javascript; charset=utf-8', body: Buffer.from('/* app */') }]]), version: 'test' };
+const assets: ConsoleAssets = {
+  files: new Map([['app.js', { contentType: 'text/javascript; charset=utf-8', body: Buffer.from('/* app */') }]]),
+  version: 'test',
+};
 
 interface Seen {
   readonly method: string;
@@ -164,7 +167,12 @@ describe('the console server', () => {
     it('refuses a change from another origin, or from none, even with the session cookie', async () => {
       const cookie = await session();
       const post = (headers: Record<string, string>) =>
-        rawHttp(console.url, { method: 'POST', path: '/api/admin/trust', headers: { host, cookie, 'content-type': 'application/json', ...headers }, body: '{"pem":"x"}' });
+        rawHttp(console.url, {
+          method: 'POST',
+          path: '/api/admin/trust',
+          headers: { host, cookie, 'content-type': 'application/json', ...headers },
+          body: '{"pem":"x"}',
+        });
       expect((await post({ origin: 'http://attacker.example' })).status).toBe(403);
       expect((await post({})).status).toBe(403);
       expect(api.seen).toEqual([]);
@@ -180,7 +188,12 @@ describe('the console server', () => {
 
     it('takes request bodies only as JSON', async () => {
       const cookie = await session();
-      const answer = await rawHttp(console.url, { method: 'POST', path: '/api/admin/trust', headers: { host, cookie, origin: console.url, 'content-type': 'text/plain' }, body: 'pem=x' });
+      const answer = await rawHttp(console.url, {
+        method: 'POST',
+        path: '/api/admin/trust',
+        headers: { host, cookie, origin: console.url, 'content-type': 'text/plain' },
+        body: 'pem=x',
+      });
       expect(answer.status).toBe(415);
       expect(api.seen).toEqual([]);
     });
@@ -192,7 +205,12 @@ describe('the console server', () => {
     const token = 'eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJ4In0.c2lnbmF0dXJlLXR5cGVkLWhlcmU';
     const { stdout, stderr } = await captureStdio(async () => {
       const post = (body: unknown) =>
-        rawHttp(console.url, { method: 'POST', path: '/api/jwt/debug', headers: { host, cookie, origin: console.url, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        rawHttp(console.url, {
+          method: 'POST',
+          path: '/api/jwt/debug',
+          headers: { host, cookie, origin: console.url, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
       expect((await post({ token, method: 'GET', url: '/x', secret })).status).toBe(200);
       const refused = await post({ token, method: 'NOT A METHOD', url: '/x', secret });
       expect(refused.status).toBe(400);

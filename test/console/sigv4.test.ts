@@ -20,7 +20,9 @@ const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).u
  * request") with node:crypto only, as API Gateway's IAM authorizer would make it.
  */
 function verify(req: IncomingMessage, body: Buffer, secrets: Readonly<Record<string, string>>, region: string): Verdict {
-  const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(req.headers.authorization ?? '');
+  const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(
+    req.headers.authorization ?? '',
+  );
   if (match === null) return { valid: false, reason: 'no SigV4 Authorization header' };
   const [, accessKeyId = '', day = '', scopeRegion, service, signedHeaders = '', signature] = match;
   if (scopeRegion !== region || service !== 'execute-api') return { valid: false, reason: `scope ${scopeRegion ?? ''}/${service ?? ''}` };
@@ -33,8 +35,18 @@ function verify(req: IncomingMessage, body: Buffer, secrets: Readonly<Record<str
     .map(([key, value]) => `${key}=${value}`)
     .join('&');
   const headers = signedHeaders.split(';');
-  const canonicalHeaders = headers.map((name) => `${name}:${String(req.headers[name] ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
-  const path = url.pathname.split('/').map((segment) => encodeURIComponent(decodeURIComponent(segment))).join('/');
+  const canonicalHeaders = headers
+    .map(
+      (name) =>
+        `${name}:${String(req.headers[name] ?? '')
+          .trim()
+          .replace(/\s+/g, ' ')}\n`,
+    )
+    .join('');
+  const path = url.pathname
+    .split('/')
+    .map((segment) => encodeURIComponent(decodeURIComponent(segment)))
+    .join('/');
   const canonical = [req.method, path, query, canonicalHeaders, signedHeaders, sha256(body)].join('\n');
   const scope = `${day}/${region}/execute-api/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');

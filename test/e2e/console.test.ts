@@ -43,7 +43,12 @@ describe('the console in a real browser', () => {
     const introspection = new URL(h.as.introspectionEndpoint);
     introspection.username = h.as.introspector.clientId;
     introspection.password = h.as.introspector.clientSecret;
-    dovecot = await startDovecot({ introspectionUrl: introspection.href, mechanisms: ['xoauth2'], certificatePem: pki.leaf.pem + pki.intermediate.pem, keyPem: pki.leaf.keyPem });
+    dovecot = await startDovecot({
+      introspectionUrl: introspection.href,
+      mechanisms: ['xoauth2'],
+      certificatePem: pki.leaf.pem + pki.intermediate.pem,
+      keyPem: pki.leaf.keyPem,
+    });
     const lonely = await selfSigned({ cn: 'legacy.example.test', ips: ['127.0.0.1'], notAfterDays: 40 });
     selfSignedServer = await httpsServer(lonely.keyPem, lonely.pem);
     const directory = await selfSigned({ cn: 'directory.example.test', ips: ['127.0.0.1'] });
@@ -56,7 +61,14 @@ describe('the console in a real browser', () => {
   });
 
   afterAll(async () => {
-    const started = [browser as Browser | undefined, consoleServer as ConsoleServer | undefined, selfSignedServer as Running | undefined, directoryServer as Running | undefined, dovecot as Dovecot | undefined, h as Harness | undefined];
+    const started = [
+      browser as Browser | undefined,
+      consoleServer as ConsoleServer | undefined,
+      selfSignedServer as Running | undefined,
+      directoryServer as Running | undefined,
+      dovecot as Dovecot | undefined,
+      h as Harness | undefined,
+    ];
     for (const peer of started) await peer?.close();
   });
 
@@ -120,11 +132,15 @@ describe('the console in a real browser', () => {
     const p12 = forge.asn1.fromDer(forge.util.createBuffer((await readFile(await (await p12Download).path())).toString('binary')));
     const bags = forge.pkcs12.pkcs12FromAsn1(p12, TRUSTSTORE_PASSWORD).getBags({ bagType: forge.pki.oids.certBag ?? '' });
     // forge reads no ECDSA certificates, so the entry is recognised by its alias (the bag's friendly name).
-    expect(Object.values(bags).flat().map((bag) => (bag?.attributes as { friendlyName?: unknown } | undefined)?.friendlyName)).toEqual([['dovecot-test-root']]);
+    expect(
+      Object.values(bags)
+        .flat()
+        .map((bag) => (bag?.attributes as { friendlyName?: unknown } | undefined)?.friendlyName),
+    ).toEqual([['dovecot-test-root']]);
     await audit();
   });
 
-  it("Truststore: the certificate a server needs is fetched from it and shown before it is added", async () => {
+  it('Truststore: the certificate a server needs is fetched from it and shown before it is added', async () => {
     await page.getByRole('button', { name: 'Add certificate' }).click();
     await page.getByRole('radio', { name: 'Fetch from a server' }).check();
     await page.getByLabel('Server host').fill('127.0.0.1');
@@ -194,7 +210,9 @@ describe('the console in a real browser', () => {
     const report = page.getByRole('region', { name: 'Test connection: passed' });
     await report.waitFor({ timeout: 60_000 });
     expect(await report.textContent()).toContain('Token refresh: passed');
-    expect(await report.textContent()).toContain(`Mail login: passed. Logged in to the IMAP server 127.0.0.1:${dovecot.imapPort} as ${h.as.account} with XOAUTH2 over STARTTLS`);
+    expect(await report.textContent()).toContain(
+      `Mail login: passed. Logged in to the IMAP server 127.0.0.1:${dovecot.imapPort} as ${h.as.account} with XOAUTH2 over STARTTLS`,
+    );
 
     await page.getByRole('button', { name: 'Refresh now' }).click();
     await page.getByRole('button', { name: 'Refresh now' }).and(page.locator(':enabled')).waitFor();
@@ -273,7 +291,10 @@ describe('the console in a real browser', () => {
     await page.getByLabel('Description').fill('Kept for the service desk');
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByText('Kept for the service desk').waitFor();
-    const spare = () => h.admin<{ integrations: { name: string; description?: string }[] }>('GET', '/admin/integrations').then((r) => r.body.integrations.find((i) => i.name === 'Spare mailbox'));
+    const spare = () =>
+      h
+        .admin<{ integrations: { name: string; description?: string }[] }>('GET', '/admin/integrations')
+        .then((r) => r.body.integrations.find((i) => i.name === 'Spare mailbox'));
     expect((await spare())?.description).toBe('Kept for the service desk');
 
     await page.getByRole('button', { name: 'Delete', exact: true }).click();

@@ -31,7 +31,11 @@ async function revokedService() {
   await writeFile(path.join(dir, 'Client.java'), JAVA_HTTPS_CLIENT);
   await writeFile(path.join(dir, 'root.pem'), root.pem);
   await writeFile(path.join(dir, 'ocsp.security'), 'ocsp.enable=true\n');
-  const keytool = await run('keytool', ['-importcert', '-noprompt', '-alias', 'root', '-file', 'root.pem', '-keystore', 'ts.p12', '-storetype', 'PKCS12', '-storepass', 'changeit'], dir);
+  const keytool = await run(
+    'keytool',
+    ['-importcert', '-noprompt', '-alias', 'root', '-file', 'root.pem', '-keystore', 'ts.p12', '-storetype', 'PKCS12', '-storepass', 'changeit'],
+    dir,
+  );
   expect(keytool.code, keytool.output).toBe(0);
   const javac = await run('javac', ['Client.java'], dir);
   expect(javac.code, javac.output).toBe(0);
@@ -39,14 +43,18 @@ async function revokedService() {
 }
 
 describe('what a JVM does with a revoked certificate, against what certs check says', () => {
-  it('connects by default, fails with CertificateRevokedException\'s words once revocation checking is on, and certs check quotes them', async () => {
+  it("connects by default, fails with CertificateRevokedException's words once revocation checking is on, and certs check quotes them", async () => {
     const { root, server, dir, url } = await revokedService();
     const truststore = ['-Djavax.net.ssl.trustStore=ts.p12', '-Djavax.net.ssl.trustStoreType=PKCS12', '-Djavax.net.ssl.trustStorePassword=changeit'];
 
     const byDefault = await run('java', [...truststore, '-cp', '.', 'Client', url], dir);
     expect(byDefault.output).toContain('CONNECTED 200');
 
-    const checking = await run('java', [...truststore, '-Dcom.sun.net.ssl.checkRevocation=true', `-Djava.security.properties=${path.join(dir, 'ocsp.security')}`, '-cp', '.', 'Client', url], dir);
+    const checking = await run(
+      'java',
+      [...truststore, '-Dcom.sun.net.ssl.checkRevocation=true', `-Djava.security.properties=${path.join(dir, 'ocsp.security')}`, '-cp', '.', 'Client', url],
+      dir,
+    );
     expect(checking.code).toBe(1);
     expect(checking.output).toContain('Certificate has been revoked, reason: KEY_COMPROMISE');
     expect(checking.output).toContain('authority: CN=JVM Revocation Root');

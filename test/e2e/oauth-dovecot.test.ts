@@ -69,9 +69,32 @@ describe('mail logins against Dovecot with passdb oauth2', () => {
     const env = { url: h.runtime.url, adminToken: h.deps.config.adminToken ?? '', extra: { TRUSTLINE_CLIENT_SECRET: h.as.clientSecret } };
     const created = await runCli(
       [
-        'integrations', 'create', '--provider', 'custom', '--name', 'CLI journey', '--client-id', h.as.clientId,
-        '--authorization-endpoint', h.as.authorizationEndpoint, '--token-endpoint', h.as.tokenEndpoint, '--issuer', h.as.issuer, '--scope', 'mail offline_access',
-        '--mail-protocol', 'imap', '--mail-host', '127.0.0.1', '--mail-port', String(xoauth2Only.imapPort), '--mail-security', 'starttls', '--mail-username', h.as.account,
+        'integrations',
+        'create',
+        '--provider',
+        'custom',
+        '--name',
+        'CLI journey',
+        '--client-id',
+        h.as.clientId,
+        '--authorization-endpoint',
+        h.as.authorizationEndpoint,
+        '--token-endpoint',
+        h.as.tokenEndpoint,
+        '--issuer',
+        h.as.issuer,
+        '--scope',
+        'mail offline_access',
+        '--mail-protocol',
+        'imap',
+        '--mail-host',
+        '127.0.0.1',
+        '--mail-port',
+        String(xoauth2Only.imapPort),
+        '--mail-security',
+        'starttls',
+        '--mail-username',
+        h.as.account,
       ],
       env,
     );
@@ -84,14 +107,19 @@ describe('mail logins against Dovecot with passdb oauth2', () => {
 
     const tested = await runCli(['integrations', 'test', 'CLI journey'], env);
     expect(tested.code).toBe(0);
-    expect(tested.stdout).toContain(`ok   mail-login: Logged in to the IMAP server 127.0.0.1:${xoauth2Only.imapPort} as ${h.as.account} with XOAUTH2 over STARTTLS`);
+    expect(tested.stdout).toContain(
+      `ok   mail-login: Logged in to the IMAP server 127.0.0.1:${xoauth2Only.imapPort} as ${h.as.account} with XOAUTH2 over STARTTLS`,
+    );
     const token = (await h.admin<{ accessToken: string }>('GET', `/admin/integrations/${shown.id}/token`)).body.accessToken;
     expect(await h.as.introspect(token)).toMatchObject({ active: true, sub: h.as.account });
   });
 
   it('test connection refreshes the token, then logs in over IMAP STARTTLS with XOAUTH2', async () => {
     const report = await testWith({ protocol: 'imap', host: '127.0.0.1', port: xoauth2Only.imapPort, security: 'starttls' });
-    expect(report.steps.map((step) => [step.name, step.ok])).toEqual([['token', true], ['mail-login', true]]);
+    expect(report.steps.map((step) => [step.name, step.ok])).toEqual([
+      ['token', true],
+      ['mail-login', true],
+    ]);
     expect(report.steps[1]?.message).toContain('with XOAUTH2 over STARTTLS');
     expect(await xoauth2Only.log()).toMatch(/imap-login: Info: Login: user=<alice@example\.test>, method=XOAUTH2/);
   });
@@ -143,7 +171,9 @@ describe('mail logins against Dovecot with passdb oauth2', () => {
     await h.as.revoke(token);
     expect(await h.as.introspect(token)).toMatchObject({ active: false });
     await expect(mailLogin({ ...server, protocol: 'imap', port: both.imapsPort }, token, h.deps.trust)).rejects.toMatchObject({ code: 'MAIL_AUTH_FAILED' });
-    await expect(mailLogin({ ...server, protocol: 'pop3', port: xoauth2Only.pop3sPort }, token, h.deps.trust)).rejects.toMatchObject({ code: 'MAIL_AUTH_FAILED' });
+    await expect(mailLogin({ ...server, protocol: 'pop3', port: xoauth2Only.pop3sPort }, token, h.deps.trust)).rejects.toMatchObject({
+      code: 'MAIL_AUTH_FAILED',
+    });
   });
 });
 

@@ -47,7 +47,11 @@ const CONFIGS: readonly Config[] = [
   { id: 'A6', what: 'ProxyPass nocanon, AllowEncodedSlashes NoDecode', setup: apache({ proxy: 'proxypass-nocanon', encodedSlashes: 'NoDecode' }) },
   { id: 'A7', what: 'RewriteRule ^/(.*)$ http://app/$1 [P]', setup: apache({ proxy: 'rewrite' }) },
   { id: 'A8', what: 'RewriteRule ^/(.*)$ http://app/$1 [P,NE]', setup: apache({ proxy: 'rewrite-ne' }) },
-  { id: 'A9', what: 'RewriteRule from %{THE_REQUEST} [P,NE], AllowEncodedSlashes NoDecode', setup: apache({ proxy: 'rewrite-request-line', encodedSlashes: 'NoDecode' }) },
+  {
+    id: 'A9',
+    what: 'RewriteRule from %{THE_REQUEST} [P,NE], AllowEncodedSlashes NoDecode',
+    setup: apache({ proxy: 'rewrite-request-line', encodedSlashes: 'NoDecode' }),
+  },
   { id: 'N1', what: 'proxy_pass http://app;', setup: nginx({ uriPart: false, mergeSlashes: true, rewrite: false }) },
   { id: 'N2', what: 'proxy_pass http://app; merge_slashes off', setup: nginx({ uriPart: false, mergeSlashes: false, rewrite: false }) },
   { id: 'N3', what: 'proxy_pass http://app/; (URI part)', setup: nginx({ uriPart: true, mergeSlashes: true, rewrite: false }) },
@@ -70,21 +74,27 @@ const FIXES: Readonly<Record<SettingId, { says: string; apply: (setup: ProxySetu
 
 /** What the setup really has, read from the setup itself (not from proxy-check). */
 function settingsOf(setup: ProxySetup): { findings: SettingId[]; notes: SettingId[] } {
-  if (setup.kind === 'nginx') return { findings: [...(setup.uriPart ? ['nginx/proxy-pass-uri' as const] : []), ...(setup.rewrite ? ['nginx/rewrite' as const] : [])], notes: [] };
-  const proxy = ({ proxypass: ['apache/proxypass-canon'], rewrite: ['apache/rewrite-proxy'], 'rewrite-ne': ['apache/rewrite-proxy-noescape'] } as Record<string, SettingId[]>)[setup.proxy] ?? [];
+  if (setup.kind === 'nginx')
+    return { findings: [...(setup.uriPart ? ['nginx/proxy-pass-uri' as const] : []), ...(setup.rewrite ? ['nginx/rewrite' as const] : [])], notes: [] };
+  const proxy =
+    (
+      { proxypass: ['apache/proxypass-canon'], rewrite: ['apache/rewrite-proxy'], 'rewrite-ne': ['apache/rewrite-proxy-noescape'] } as Record<
+        string,
+        SettingId[]
+      >
+    )[setup.proxy] ?? [];
   const slashes: SettingId[] = setup.encodedSlashes === 'On' && proxy.length > 0 ? ['apache/encoded-slashes-on'] : [];
   const notes: SettingId[] = (setup.encodedSlashes ?? 'Off') === 'Off' ? ['apache/encoded-slashes-off'] : [];
   return { findings: [...proxy, ...slashes], notes };
 }
 
-type Outcome =
-  | { readonly kind: 'valid' }
-  | { readonly kind: 'mismatch'; readonly answer: ProbeAnswer }
-  | { readonly kind: 'refused'; readonly status: number };
+type Outcome = { readonly kind: 'valid' } | { readonly kind: 'mismatch'; readonly answer: ProbeAnswer } | { readonly kind: 'refused'; readonly status: number };
 
 describe('the system tier without Apache httpd or nginx', () => {
   it('fails loudly and names `npm run setup:system` instead of skipping', () => {
-    expect(() => proxyBinaries({ apache: '/nonexistent/apache2', nginx: '/nonexistent/nginx' })).toThrow(/apache2 and nginx are not installed.*npm run setup:system/);
+    expect(() => proxyBinaries({ apache: '/nonexistent/apache2', nginx: '/nonexistent/nginx' })).toThrow(
+      /apache2 and nginx are not installed.*npm run setup:system/,
+    );
   });
 });
 
@@ -117,7 +127,8 @@ describe('Connect JWTs through real Apache httpd and nginx', () => {
   async function send(proxy: RunningProxy, url: string): Promise<Outcome> {
     const token = await requestToken('GET', url, Date.now());
     const response = await rawHttp(proxy.url, { path: url, headers: { authorization: `JWT ${token}` } });
-    if (response.status !== 200 || !String(response.headers['content-type']).startsWith('application/json')) return { kind: 'refused', status: response.status };
+    if (response.status !== 200 || !String(response.headers['content-type']).startsWith('application/json'))
+      return { kind: 'refused', status: response.status };
     const answer = response.json() as ProbeAnswer;
     return answer.document.valid ? { kind: 'valid' } : { kind: 'mismatch', answer };
   }
@@ -175,7 +186,9 @@ describe('Connect JWTs through real Apache httpd and nginx', () => {
 
   it("proxy-check flags the KB's vhost and passes the fixed one", async () => {
     const kb = await checkProxyConfig((await proxyFor(CONFIGS[0]?.setup as ProxySetup)).configFile);
-    expect(kb.findings.map((f) => [f.setting, f.directive])).toEqual([['apache/proxypass-canon', expect.stringMatching(/^ProxyPass \/ http:\/\/127\.0\.0\.1:\d+\/$/) as string]]);
+    expect(kb.findings.map((f) => [f.setting, f.directive])).toEqual([
+      ['apache/proxypass-canon', expect.stringMatching(/^ProxyPass \/ http:\/\/127\.0\.0\.1:\d+\/$/) as string],
+    ]);
     const fixed = await checkProxyConfig((await proxyFor(CONFIGS[1]?.setup as ProxySetup)).configFile);
     expect(fixed.findings).toEqual([]);
   });

@@ -27,7 +27,12 @@ describe('toProblem', () => {
     ['unavailable', 503],
   ] as const)('answers a TrustlineError of category %s with %i, its code, message and fields', (category, status) => {
     const problem = toProblem(new CategorisedError(category));
-    expect(problem).toMatchObject({ status, code: 'SOME_CODE', detail: 'Something the caller can act on.', extra: { expected: 'a', actual: 'b', fix: 'Do c.' } });
+    expect(problem).toMatchObject({
+      status,
+      code: 'SOME_CODE',
+      detail: 'Something the caller can act on.',
+      extra: { expected: 'a', actual: 'b', fix: 'Do c.' },
+    });
   });
 
   it('maps the errors of every capability through their category, not their class', () => {
@@ -48,7 +53,10 @@ describe('toProblem', () => {
   });
 
   it('keeps the setting an OAuth error is about as a field', () => {
-    expect(toProblem(new InsecureEndpointError('tokenEndpoint', 'http://idp.example.com/token')).extra).toMatchObject({ field: 'tokenEndpoint', actual: 'http://idp.example.com/token' });
+    expect(toProblem(new InsecureEndpointError('tokenEndpoint', 'http://idp.example.com/token')).extra).toMatchObject({
+      field: 'tokenEndpoint',
+      actual: 'http://idp.example.com/token',
+    });
   });
 
   it('answers an internal TrustlineError like any unexpected error: 500 INTERNAL, no detail of it', () => {

@@ -23,14 +23,28 @@ describe('Lambda bundles carry what the manifest access declares', () => {
   it('gives jwt-authorizer (secrets only) the Secrets Manager client and nothing for the table, alerts, queue or outbound calls', async () => {
     const sources = await bundledSources('jwt-authorizer');
     expect(has(sources, 'node_modules/@aws-sdk/client-secrets-manager/')).toBe(true);
-    for (const absent of ['@aws-sdk/client-dynamodb/', '@aws-sdk/client-sns/', '@aws-sdk/client-sqs/', 'node_modules/undici/', 'lib/trust/tls-context.ts', 'lib/runtime/local-services.ts', 'lib/store/local/']) {
+    for (const absent of [
+      '@aws-sdk/client-dynamodb/',
+      '@aws-sdk/client-sns/',
+      '@aws-sdk/client-sqs/',
+      'node_modules/undici/',
+      'lib/trust/tls-context.ts',
+      'lib/runtime/local-services.ts',
+      'lib/store/local/',
+    ]) {
       expect({ absent, found: has(sources, absent) }).toEqual({ absent, found: false });
     }
   });
 
   it('gives token-refresh (secrets, table, alerts, queue, outbound) every client it declares, and no local backend', async () => {
     const sources = await bundledSources('token-refresh');
-    for (const present of ['@aws-sdk/client-secrets-manager/', '@aws-sdk/client-dynamodb/', '@aws-sdk/client-sns/', '@aws-sdk/client-sqs/', 'node_modules/undici/']) {
+    for (const present of [
+      '@aws-sdk/client-secrets-manager/',
+      '@aws-sdk/client-dynamodb/',
+      '@aws-sdk/client-sns/',
+      '@aws-sdk/client-sqs/',
+      'node_modules/undici/',
+    ]) {
       expect({ present, found: has(sources, present) }).toEqual({ present, found: true });
     }
     expect(has(sources, 'lib/runtime/local-services.ts')).toBe(false);

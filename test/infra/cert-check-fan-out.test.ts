@@ -13,7 +13,8 @@ interface Statement {
 describe('the hourly certificate run fanned out through SQS (cert-check-schedule -> cert-check-worker)', () => {
   const { stack } = createTrustlineApp({ manifest });
   const template = Template.fromStack(stack);
-  const idOf = (construct: { node: { defaultChild?: unknown } }): string => Stack.of(stack).resolve((construct.node.defaultChild as CfnElement).logicalId) as string;
+  const idOf = (construct: { node: { defaultChild?: unknown } }): string =>
+    Stack.of(stack).resolve((construct.node.defaultChild as CfnElement).logicalId) as string;
   const fanOut = stack.node.findChild('CertCheckWorkerQueue');
   if (!(fanOut instanceof FanOutQueue)) throw new Error('the stack has no CertCheckWorkerQueue');
   const queueId = idOf(fanOut.queue);
@@ -74,7 +75,9 @@ describe('the hourly certificate run fanned out through SQS (cert-check-schedule
     const all = actions(statementsOf(schedule));
     expect(all.filter((a) => /^(dynamodb:(Put|Update|Delete)|sns:|secretsmanager:)/.test(a))).toEqual([]);
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'trustline-cert-check-schedule', TRUSTLINE_QUEUE_URL_CERT_CHECK_WORKER: { Ref: queueId } }) },
+      Environment: {
+        Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: 'trustline-cert-check-schedule', TRUSTLINE_QUEUE_URL_CERT_CHECK_WORKER: { Ref: queueId } }),
+      },
     });
   });
 

@@ -9,7 +9,8 @@ import { createTrustlineApp } from '../../infra/aws/trustline-app.ts';
 import { validateManifest } from '../../functions/validate-manifest.ts';
 import { syntheticManifest } from './synthetic-manifest.ts';
 
-const logicalId = (stack: Stack, construct: { node: { defaultChild?: unknown } }): string => stack.resolve((construct.node.defaultChild as CfnElement).logicalId) as string;
+const logicalId = (stack: Stack, construct: { node: { defaultChild?: unknown } }): string =>
+  stack.resolve((construct.node.defaultChild as CfnElement).logicalId) as string;
 
 describe('the Connect authorizer in front of manifest routes with auth: connect', () => {
   const { stack } = createTrustlineApp({ manifest: syntheticManifest });
@@ -32,7 +33,9 @@ describe('the Connect authorizer in front of manifest routes with auth: connect'
 
   it('guards exactly the connect route, with the authorizer', () => {
     const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
-    const custom = Object.values(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { AuthorizationType: 'CUSTOM' } })) as { Properties: { RouteKey: string; AuthorizerId: unknown } }[];
+    const custom = Object.values(template.findResources('AWS::ApiGatewayV2::Route', { Properties: { AuthorizationType: 'CUSTOM' } })) as {
+      Properties: { RouteKey: string; AuthorizerId: unknown };
+    }[];
     expect(custom.map((r) => [r.Properties.RouteKey, r.Properties.AuthorizerId])).toEqual([['GET /panel/{issueKey}', { Ref: authorizerId }]]);
   });
 
@@ -82,7 +85,9 @@ describe('the manifest rules for connect routes', () => {
 
 describe('the example: your own HTTP API route behind the authorizer (examples/connect-protected-route)', () => {
   const arn = 'arn:aws:lambda:eu-west-1:123456789012:function:Trustline-JwtAuthorizer';
-  const template = Template.fromStack(new IssuePanelStack(new App(), 'IssuePanel', { connectAuthorizerArn: arn, env: { account: '123456789012', region: 'eu-west-1' } }));
+  const template = Template.fromStack(
+    new IssuePanelStack(new App(), 'IssuePanel', { connectAuthorizerArn: arn, env: { account: '123456789012', region: 'eu-west-1' } }),
+  );
 
   it('puts the imported authorizer in front of GET /issue-panel with caching off', () => {
     const [authorizerId] = Object.keys(template.findResources('AWS::ApiGatewayV2::Authorizer'));
@@ -93,7 +98,11 @@ describe('the example: your own HTTP API route behind the authorizer (examples/c
       IdentitySource: Match.absent(),
       AuthorizerUri: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp(`${arn}/invocations`)])] },
     });
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'GET /issue-panel', AuthorizationType: 'CUSTOM', AuthorizerId: { Ref: authorizerId } });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', {
+      RouteKey: 'GET /issue-panel',
+      AuthorizationType: 'CUSTOM',
+      AuthorizerId: { Ref: authorizerId },
+    });
   });
 
   it('grants API Gateway the invoke permission on the Trustline function', () => {

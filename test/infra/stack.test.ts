@@ -93,7 +93,10 @@ describe.each([
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: scheduleExpression(cron).expressionString,
       ScheduleExpressionTimezone: 'Etc/UTC',
-      Target: { Arn: { 'Fn::GetAtt': [logicalId(stack, stack.functions.get(name)!), 'Arn'] }, Input: Match.serializedJson({ source: 'trustline.schedule', function: name, cron }) },
+      Target: {
+        Arn: { 'Fn::GetAtt': [logicalId(stack, stack.functions.get(name)!), 'Arn'] },
+        Input: Match.serializedJson({ source: 'trustline.schedule', function: name, cron }),
+      },
     });
   });
 
@@ -166,7 +169,9 @@ describe.each([
 
   it.each(specs.filter((fn) => fn.access.queueTo).map((fn) => [fn.name, fn.access.queueTo!] as const))('tells %s the URL of the %s queue', (name, target) => {
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: `trustline-${name}`, [queueUrlVariable(target)]: { Ref: Match.stringLikeRegexp('Queue') } }) },
+      Environment: {
+        Variables: Match.objectLike({ POWERTOOLS_SERVICE_NAME: `trustline-${name}`, [queueUrlVariable(target)]: { Ref: Match.stringLikeRegexp('Queue') } }),
+      },
     });
   });
 });
@@ -221,12 +226,15 @@ describe.each([
     },
   );
 
-  it.each(specs.filter((fn) => !fn.access.table).map((fn) => [fn.name] as const))('gives %s, which names no table store, no table action and not the table key', (name) => {
-    const statements = statementsOf(stack, template, name);
-    expect(tableStatements(name)).toEqual([]);
-    const tableKeyId = logicalId(stack, stack.node.findChild('Data').node.findChild('TableKey'));
-    expect(statements.filter((s) => JSON.stringify(s.Resource).includes(tableKeyId))).toEqual([]);
-  });
+  it.each(specs.filter((fn) => !fn.access.table).map((fn) => [fn.name] as const))(
+    'gives %s, which names no table store, no table action and not the table key',
+    (name) => {
+      const statements = statementsOf(stack, template, name);
+      expect(tableStatements(name)).toEqual([]);
+      const tableKeyId = logicalId(stack, stack.node.findChild('Data').node.findChild('TableKey'));
+      expect(statements.filter((s) => JSON.stringify(s.Resource).includes(tableKeyId))).toEqual([]);
+    },
+  );
 });
 
 describe('per-kind table access of the real functions (issue 12)', () => {
@@ -280,7 +288,9 @@ describe('narrow grants (issue 12)', () => {
 
   it('gives functions that only read secrets kms:Decrypt and nothing else on the secrets key', () => {
     for (const fn of manifest.filter((spec) => spec.access.secrets !== undefined)) {
-      const kms = statementsOf(stack, template, fn.name).filter((s) => actionsOf(s).some((action) => action.startsWith('kms:')) && JSON.stringify(s.Condition ?? {}).includes('secretsmanager'));
+      const kms = statementsOf(stack, template, fn.name).filter(
+        (s) => actionsOf(s).some((action) => action.startsWith('kms:')) && JSON.stringify(s.Condition ?? {}).includes('secretsmanager'),
+      );
       const actions = kms.flatMap(actionsOf).sort();
       expect(actions, fn.name).toEqual(fn.access.secrets?.write === true ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt']);
     }

@@ -16,7 +16,11 @@ export const syntheticManifest: readonly FunctionSpec[] = [
       { method: 'GET', path: '/public/callback/{key}', auth: 'public' },
       { method: 'GET', path: '/panel/{issueKey}', auth: 'connect' },
     ],
-    access: { secrets: { prefix: 'oauth/', write: true }, table: { integrations: 'readwrite', oauthStates: 'readwrite-delete', trust: 'read' }, queueTo: 'worker' },
+    access: {
+      secrets: { prefix: 'oauth/', write: true },
+      table: { integrations: 'readwrite', oauthStates: 'readwrite-delete', trust: 'read' },
+      queueTo: 'worker',
+    },
     timeoutSeconds: 29,
     memoryMb: 512,
   },

@@ -24,7 +24,9 @@ function rejection(specs: readonly FunctionSpec[]): ManifestError {
 
 describe('validateManifest', () => {
   it('accepts a manifest using every feature', () => {
-    expect(() => { validateManifest(syntheticManifest); }).not.toThrow();
+    expect(() => {
+      validateManifest(syntheticManifest);
+    }).not.toThrow();
   });
 
   it('rejects a name that is not lower-kebab-case', () => {

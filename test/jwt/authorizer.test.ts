@@ -35,7 +35,12 @@ function authorizerEvent(method: string, rawPath: string, rawQueryString: string
 let env: Awaited<ReturnType<typeof installTestServices>>;
 beforeEach(async () => {
   env = await installTestServices();
-  await saveInstallation(env.services.secrets, { clientKey: CLIENT_KEY, sharedSecret: SHARED_SECRET, baseUrl: 'https://example.atlassian.net', installedAt: new Date().toISOString() });
+  await saveInstallation(env.services.secrets, {
+    clientKey: CLIENT_KEY,
+    sharedSecret: SHARED_SECRET,
+    baseUrl: 'https://example.atlassian.net',
+    installedAt: new Date().toISOString(),
+  });
 });
 afterEach(() => env.cleanup());
 

@@ -91,7 +91,7 @@ describe('canonical request: query', () => {
   });
 
   it('keeps only A-Z a-z 0-9 - . _ ~ unencoded, with upper-case hex', () => {
-    expect(canonical('GET', "/x?v=%21%24%26%27%28%29%2A%2B%2C%3B%3D%3A%40%2F%3F%7e-._")).toBe("GET&/x&v=%21%24%26%27%28%29%2A%2B%2C%3B%3D%3A%40%2F%3F~-._");
+    expect(canonical('GET', '/x?v=%21%24%26%27%28%29%2A%2B%2C%3B%3D%3A%40%2F%3F%7e-._')).toBe('GET&/x&v=%21%24%26%27%28%29%2A%2B%2C%3B%3D%3A%40%2F%3F~-._');
   });
 
   it('encodes * as %2A', () => {

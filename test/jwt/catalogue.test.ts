@@ -4,7 +4,7 @@ import { diagnoseQshMismatch } from '../../lib/jwt/diagnosis/index.ts';
 import { qsh } from '../../lib/jwt/qsh.ts';
 
 describe('the proxy catalogue', () => {
-  it("prints, for a transformation, the fix of every setting that causes it", () => {
+  it('prints, for a transformation, the fix of every setting that causes it', () => {
     for (const [transformation, causes] of Object.entries(CAUSES)) {
       const fix = fixFor(transformation);
       for (const id of causes) expect(fix).toContain(SETTINGS[id].fix);

@@ -44,9 +44,16 @@ describe('trustline jwt', () => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'trustline-cli-jwt-'));
     try {
       const { secrets } = createLocalStores({ dataDir, clock: systemClock });
-      await saveInstallation(secrets, { clientKey: CLIENT_KEY, sharedSecret: SHARED_SECRET, baseUrl: 'https://example.atlassian.net', installedAt: new Date().toISOString() });
+      await saveInstallation(secrets, {
+        clientKey: CLIENT_KEY,
+        sharedSecret: SHARED_SECRET,
+        baseUrl: 'https://example.atlassian.net',
+        installedAt: new Date().toISOString(),
+      });
       const token = await requestToken('GET', '/panel', Date.now());
-      const run = await runCli(['jwt', 'verify', '--token', token, '--method', 'GET', '--url', '/panel', '--client-key', CLIENT_KEY, '--json'], { TRUSTLINE_DATA_DIR: dataDir });
+      const run = await runCli(['jwt', 'verify', '--token', token, '--method', 'GET', '--url', '/panel', '--client-key', CLIENT_KEY, '--json'], {
+        TRUSTLINE_DATA_DIR: dataDir,
+      });
       expect([run.code, JSON.parse(run.stdout)]).toMatchObject([0, { valid: true }]);
     } finally {
       await rm(dataDir, { recursive: true, force: true });

@@ -8,7 +8,9 @@ describe('Connect configuration', () => {
   });
 
   it('takes the install-keys server from TRUSTLINE_CONNECT_INSTALL_KEYS_URL, without a trailing slash', () => {
-    expect(loadConfig({ TRUSTLINE_CONNECT_INSTALL_KEYS_URL: 'https://keys.example.com/connect/' }).connectInstallKeysUrl).toBe('https://keys.example.com/connect');
+    expect(loadConfig({ TRUSTLINE_CONNECT_INSTALL_KEYS_URL: 'https://keys.example.com/connect/' }).connectInstallKeysUrl).toBe(
+      'https://keys.example.com/connect',
+    );
   });
 
   it('refuses an install-keys server that is not a URL', () => {

@@ -18,7 +18,8 @@ beforeEach(async () => {
 });
 afterEach(() => rm(dataDir, { recursive: true, force: true }));
 
-const install = (clientKey: string, sharedSecret: string) => saveInstallation(secrets, { clientKey, sharedSecret, baseUrl: 'https://example.atlassian.net', installedAt: '2026-01-01T00:00:00Z' });
+const install = (clientKey: string, sharedSecret: string) =>
+  saveInstallation(secrets, { clientKey, sharedSecret, baseUrl: 'https://example.atlassian.net', installedAt: '2026-01-01T00:00:00Z' });
 
 describe('Connect installations in the secret store', () => {
   it('names a Cloud client key (a UUID) as is', () => {

@@ -97,7 +97,9 @@ describe('Connect request tokens', () => {
   it('answers ALG_NOT_ALLOWED for an RS256 token (no RS/HS confusion)', async () => {
     const { verifier, nowSeconds } = setup();
     const { privateKey } = await generateKeyPair('RS256');
-    const token = await new SignJWT({ iss: CLIENT_KEY, iat: nowSeconds(), exp: nowSeconds() + 60, qsh: qsh(request) }).setProtectedHeader({ alg: 'RS256' }).sign(privateKey);
+    const token = await new SignJWT({ iss: CLIENT_KEY, iat: nowSeconds(), exp: nowSeconds() + 60, qsh: qsh(request) })
+      .setProtectedHeader({ alg: 'RS256' })
+      .sign(privateKey);
     expect(codeOf(await verifier.verify(token, request))).toBe('ALG_NOT_ALLOWED');
   });
 

@@ -114,7 +114,7 @@ describe('qsh mismatch diagnosis', () => {
     expect(diagnosis?.explanation).not.toMatch(/doubled slashes/);
   });
 
-  it("offers no normalisation answer when the received path still holds a dot segment, escaped or not", () => {
+  it('offers no normalisation answer when the received path still holds a dot segment, escaped or not', () => {
     expect(diagnose({ method: 'GET', url: '/x' }, { method: 'GET', url: '/a/%2E%2E/b' })).toBeUndefined();
     expect(diagnose({ method: 'GET', url: '/x' }, { method: 'GET', url: '/a/..' })).toBeUndefined();
   });
@@ -122,7 +122,9 @@ describe('qsh mismatch diagnosis', () => {
   it('computes at most a few hundred hashes, even for a path full of decodable characters', () => {
     const spy = vi.spyOn(qshModule, 'qshOfCanonical');
     const path = `/${"~!$'()*+,;=:@[]".repeat(8)}/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r?ids=1,2&more=3,4,5&x=a,b`;
-    expect(diagnoseQshMismatch({ method: 'GET', url: path }, 'https://example.com/base', 'f'.repeat(64))?.matchedTransformation).toBe('normalised-path/unrecoverable');
+    expect(diagnoseQshMismatch({ method: 'GET', url: path }, 'https://example.com/base', 'f'.repeat(64))?.matchedTransformation).toBe(
+      'normalised-path/unrecoverable',
+    );
     expect(spy.mock.calls.length).toBeGreaterThan(50);
     expect(spy.mock.calls.length).toBeLessThanOrEqual(MAX_CANDIDATES);
     spy.mockRestore();

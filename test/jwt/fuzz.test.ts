@@ -13,7 +13,17 @@ const b64 = (text: string) => Buffer.from(text).toString('base64url');
 
 const jsonish = fc.oneof(
   fc.json(),
-  fc.constantFrom('null', '[]', '"x"', '1e999', '{"__proto__":{"alg":"HS256"}}', '{"alg":"HS256","crit":[]}', '{"iss":{"toString":1}}', '{"exp":"9999999999"}', '{'),
+  fc.constantFrom(
+    'null',
+    '[]',
+    '"x"',
+    '1e999',
+    '{"__proto__":{"alg":"HS256"}}',
+    '{"alg":"HS256","crit":[]}',
+    '{"iss":{"toString":1}}',
+    '{"exp":"9999999999"}',
+    '{',
+  ),
 );
 const segment = fc.oneof(jsonish.map(b64), fc.string(), fc.constantFrom('', '====', 'e30', '%%%'));
 const structured = fc.tuple(segment, segment, segment).map((parts) => parts.join('.'));
@@ -21,9 +31,9 @@ const anyValue = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), structured
 
 async function mutatedValidToken(): Promise<fc.Arbitrary<string>> {
   const token = await requestToken(request.method, request.url, clock.now());
-  return fc.tuple(fc.nat({ max: token.length - 1 }), fc.string({ unit: 'binary', maxLength: 3 }), fc.nat({ max: 3 })).map(
-    ([at, insert, remove]) => token.slice(0, at) + insert + token.slice(at + remove),
-  );
+  return fc
+    .tuple(fc.nat({ max: token.length - 1 }), fc.string({ unit: 'binary', maxLength: 3 }), fc.nat({ max: 3 }))
+    .map(([at, insert, remove]) => token.slice(0, at) + insert + token.slice(at + remove));
 }
 
 describe('malformed-token fuzzing', () => {

@@ -45,7 +45,11 @@ function claims(path: string, extra: Record<string, unknown> = {}) {
   return { iss: CLIENT_KEY, aud: APP_BASE_URL, iat, exp: iat + 900, qsh: qsh({ method: 'POST', url: path }), ...extra };
 }
 
-function call(eventType: 'installed' | 'uninstalled', token: string | undefined, body: unknown = payload(eventType)): Promise<APIGatewayProxyStructuredResultV2> {
+function call(
+  eventType: 'installed' | 'uninstalled',
+  token: string | undefined,
+  body: unknown = payload(eventType),
+): Promise<APIGatewayProxyStructuredResultV2> {
   const path = `/connect/${eventType}`;
   const event: APIGatewayProxyEventV2 = apiEvent(`POST ${path}`, {
     headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `JWT ${token}` }) },
@@ -87,7 +91,7 @@ describe('Connect install lifecycle', () => {
     const url = '/issue-panel?issueKey=TEST-1';
     const token = await requestToken('GET', url, env.clock.now());
     const result = await validate(apiEvent('POST /jwt/validate', { body: JSON.stringify({ token, method: 'GET', url }) }));
-    expect(JSON.parse((result).body!)).toMatchObject({ valid: true, claims: { iss: CLIENT_KEY } });
+    expect(JSON.parse(result.body!)).toMatchObject({ valid: true, claims: { iss: CLIENT_KEY } });
   });
 
   it('deletes the shared secret on a verified uninstall', async () => {
@@ -133,7 +137,9 @@ describe('Connect install lifecycle', () => {
   });
 
   it('refuses an HS256 token signed with the public key (algorithm confusion) with ALG_NOT_ALLOWED', async () => {
-    const token = await new SignJWT(claims('/connect/installed')).setProtectedHeader({ alg: 'HS256', kid: KID }).sign(new TextEncoder().encode(signer.publicPem));
+    const token = await new SignJWT(claims('/connect/installed'))
+      .setProtectedHeader({ alg: 'HS256', kid: KID })
+      .sign(new TextEncoder().encode(signer.publicPem));
     const result = await call('installed', token);
     expect([result.statusCode, problemCode(result)]).toEqual([401, 'ALG_NOT_ALLOWED']);
   });
@@ -196,7 +202,8 @@ describe('Connect install lifecycle against forged and replayed calls', () => {
   it('fetches at most 30 keys a minute however many fresh kids tokens name', async () => {
     const forger = await installKeyPair();
     const results = [];
-    for (let i = 0; i < 32; i++) results.push(await call('installed', await lifecycleToken(forger.privateKey, `forged/kid-${String(i)}`, claims('/connect/installed'))));
+    for (let i = 0; i < 32; i++)
+      results.push(await call('installed', await lifecycleToken(forger.privateKey, `forged/kid-${String(i)}`, claims('/connect/installed'))));
     expect(keyServer.requests).toHaveLength(30);
     expect(results.slice(30).map((result) => [result.statusCode, problemCode(result)])).toEqual([
       [503, 'KEY_UNAVAILABLE'],

@@ -9,12 +9,17 @@ import { CLIENT_KEY, requestToken, SHARED_SECRET } from './support/tokens.ts';
 let env: Awaited<ReturnType<typeof installTestServices>>;
 beforeEach(async () => {
   env = await installTestServices({ publicUrl: 'https://apps.example.com/jira' });
-  await saveInstallation(env.services.secrets, { clientKey: CLIENT_KEY, sharedSecret: SHARED_SECRET, baseUrl: 'https://example.atlassian.net', installedAt: new Date().toISOString() });
+  await saveInstallation(env.services.secrets, {
+    clientKey: CLIENT_KEY,
+    sharedSecret: SHARED_SECRET,
+    baseUrl: 'https://example.atlassian.net',
+    installedAt: new Date().toISOString(),
+  });
 });
 afterEach(() => env.cleanup());
 
 const post = async (body: unknown) => {
-  const result = (await validate(apiEvent('POST /jwt/validate', { body: JSON.stringify(body) })));
+  const result = await validate(apiEvent('POST /jwt/validate', { body: JSON.stringify(body) }));
   return { status: result.statusCode, body: JSON.parse(result.body ?? '{}') as Record<string, unknown> };
 };
 
@@ -26,7 +31,10 @@ describe('POST /jwt/validate', () => {
 
   it('answers 200 with valid false and the error code for a token that does not hold', async () => {
     const token = await requestToken('GET', '/panel?x=1', env.clock.now());
-    expect(await post({ token, method: 'GET', url: '/jira/panel?x=2' })).toMatchObject({ status: 200, body: { valid: false, error: { code: 'QSH_MISMATCH' } } });
+    expect(await post({ token, method: 'GET', url: '/jira/panel?x=2' })).toMatchObject({
+      status: 200,
+      body: { valid: false, error: { code: 'QSH_MISMATCH' } },
+    });
   });
 
   it('answers 400 VALIDATION_FAILED when the method is missing', async () => {

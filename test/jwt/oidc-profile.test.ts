@@ -12,7 +12,11 @@ beforeAll(async () => {
 afterAll(() => idp.close());
 
 /** A new trust context per test: its fetch keys the discovery and JWKS caches, so each test starts cold. */
-const deps = (clock?: ManualClock) => ({ fetch: createTrustContext(fixedTrustStore('')).fetch, allowLoopbackHttp: true, ...(clock === undefined ? {} : { clock }) });
+const deps = (clock?: ManualClock) => ({
+  fetch: createTrustContext(fixedTrustStore('')).fetch,
+  allowLoopbackHttp: true,
+  ...(clock === undefined ? {} : { clock }),
+});
 
 describe('OIDC profile on jose, against oidc-provider', () => {
   it('accepts a real access token, discovering the JWKS from the issuer', async () => {
@@ -52,7 +56,11 @@ describe('OIDC profile on jose, against oidc-provider', () => {
   });
 
   it('refuses a token naming another issuer with WRONG_ISSUER when the keys are given', async () => {
-    const document = await verifyOidcToken(await idp.token(), { issuer: 'http://127.0.0.1:1/realms/other', audience: idp.audience, jwksUrl: `${idp.issuer}/jwks` }, deps());
+    const document = await verifyOidcToken(
+      await idp.token(),
+      { issuer: 'http://127.0.0.1:1/realms/other', audience: idp.audience, jwksUrl: `${idp.issuer}/jwks` },
+      deps(),
+    );
     expect(document).toMatchObject({ valid: false, error: { code: 'WRONG_ISSUER' } });
   });
 
@@ -79,6 +87,8 @@ describe('OIDC profile on jose, against oidc-provider', () => {
   });
 
   it('refuses a plain-http issuer unless loopback http is allowed', async () => {
-    await expect(verifyOidcToken(await idp.token(), { issuer: idp.issuer, audience: idp.audience }, { ...deps(), allowLoopbackHttp: false })).rejects.toMatchObject({ code: 'INVALID_OIDC_REQUEST' });
+    await expect(
+      verifyOidcToken(await idp.token(), { issuer: idp.issuer, audience: idp.audience }, { ...deps(), allowLoopbackHttp: false }),
+    ).rejects.toMatchObject({ code: 'INVALID_OIDC_REQUEST' });
   });
 });

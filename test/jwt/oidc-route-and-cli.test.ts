@@ -36,7 +36,10 @@ describe('POST /jwt/validate with profile oidc', () => {
 
   it('answers 200 valid false with the code for a token of another audience', async () => {
     const token = await idp.token(OTHER_AUDIENCE);
-    expect(await post({ profile: 'oidc', token, issuer: idp.issuer, audience: idp.audience })).toMatchObject({ status: 200, body: { valid: false, error: { code: 'WRONG_AUDIENCE' } } });
+    expect(await post({ profile: 'oidc', token, issuer: idp.issuer, audience: idp.audience })).toMatchObject({
+      status: 200,
+      body: { valid: false, error: { code: 'WRONG_AUDIENCE' } },
+    });
   });
 
   it('answers 400 VALIDATION_FAILED without an audience', async () => {
@@ -44,12 +47,17 @@ describe('POST /jwt/validate with profile oidc', () => {
   });
 
   it('answers 400 INVALID_OIDC_REQUEST for a plain-http issuer that is not loopback', async () => {
-    expect(await post({ profile: 'oidc', token: 'a.b.c', issuer: 'http://idp.example.com', audience: 'x' })).toMatchObject({ status: 400, body: { code: 'INVALID_OIDC_REQUEST' } });
+    expect(await post({ profile: 'oidc', token: 'a.b.c', issuer: 'http://idp.example.com', audience: 'x' })).toMatchObject({
+      status: 400,
+      body: { code: 'INVALID_OIDC_REQUEST' },
+    });
   });
 
   it('never puts the token in the answer of a failed validation', async () => {
     const token = await idp.token(OTHER_AUDIENCE);
-    const result = await validate(apiEvent('POST /jwt/validate', { body: JSON.stringify({ profile: 'oidc', token, issuer: idp.issuer, audience: idp.audience }) }));
+    const result = await validate(
+      apiEvent('POST /jwt/validate', { body: JSON.stringify({ profile: 'oidc', token, issuer: idp.issuer, audience: idp.audience }) }),
+    );
     expect(result.body).not.toContain(token.split('.')[2]);
   });
 });
@@ -57,14 +65,20 @@ describe('POST /jwt/validate with profile oidc', () => {
 describe('trustline jwt verify --profile oidc', () => {
   it('--json prints the valid document and exits 0', async () => {
     const token = await idp.token();
-    const run = await runCli(['jwt', 'verify', '--profile', 'oidc', '--token', token, '--issuer', idp.issuer, '--audience', idp.audience, '--json'], LOOPBACK_FLAG);
+    const run = await runCli(
+      ['jwt', 'verify', '--profile', 'oidc', '--token', token, '--issuer', idp.issuer, '--audience', idp.audience, '--json'],
+      LOOPBACK_FLAG,
+    );
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ valid: true, claims: { iss: idp.issuer, aud: idp.audience } });
   });
 
   it('prints the code and exits 1 for a token of another audience, without echoing the token', async () => {
     const token = await idp.token(OTHER_AUDIENCE);
-    const run = await runCli(['jwt', 'verify', '--profile', 'oidc', '--token', token, '--issuer', idp.issuer, '--audience', idp.audience, '--jwks-url', `${idp.issuer}/jwks`], LOOPBACK_FLAG);
+    const run = await runCli(
+      ['jwt', 'verify', '--profile', 'oidc', '--token', token, '--issuer', idp.issuer, '--audience', idp.audience, '--jwks-url', `${idp.issuer}/jwks`],
+      LOOPBACK_FLAG,
+    );
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('invalid: WRONG_AUDIENCE');
     expect(run.stdout + run.stderr).not.toContain(token);

@@ -26,7 +26,15 @@ describe('proxy configuration rules', () => {
 
   describe('Apache httpd', () => {
     it('flags ProxyPass and ProxyPassMatch without nocanon, not with it, and not an exclusion', async () => {
-      const text = ['ProxyPass /static !', 'ProxyPass /a http://b/a', 'ProxyPassMatch ^/c(.*)$ http://b/c$1', 'ProxyPass /d http://b/d nocanon', '<Location /e>', '  ProxyPass http://b/e', '</Location>'].join('\n');
+      const text = [
+        'ProxyPass /static !',
+        'ProxyPass /a http://b/a',
+        'ProxyPassMatch ^/c(.*)$ http://b/c$1',
+        'ProxyPass /d http://b/d nocanon',
+        '<Location /e>',
+        '  ProxyPass http://b/e',
+        '</Location>',
+      ].join('\n');
       expect(await settings(text, 'apache')).toEqual([
         ['apache/proxypass-canon', 2],
         ['apache/proxypass-canon', 3],
@@ -59,14 +67,26 @@ describe('proxy configuration rules', () => {
 
     it('notes the default AllowEncodedSlashes Off per proxying virtual host, and not NoDecode', async () => {
       const report = await check(
-        ['<VirtualHost *:80>', '  ProxyPass / http://b/ nocanon', '</VirtualHost>', '<VirtualHost *:81>', '  AllowEncodedSlashes NoDecode', '  ProxyPass / http://b/ nocanon', '</VirtualHost>'].join('\n'),
+        [
+          '<VirtualHost *:80>',
+          '  ProxyPass / http://b/ nocanon',
+          '</VirtualHost>',
+          '<VirtualHost *:81>',
+          '  AllowEncodedSlashes NoDecode',
+          '  ProxyPass / http://b/ nocanon',
+          '</VirtualHost>',
+        ].join('\n'),
       );
       expect(report.notes.map((n) => [n.setting, n.line])).toEqual([['apache/encoded-slashes-off', 1]]);
     });
 
     it("refuses the KB's vhost flattened onto one line instead of passing it", async () => {
-      const flattened = '<VirtualHost *:80> ServerName confluence.example.com ProxyPass / http://localhost:8090/ ProxyPassReverse / http://localhost:8090/ </VirtualHost>';
-      await expect(check(flattened, 'apache')).rejects.toMatchObject({ code: 'CONFIG_SYNTAX', message: expect.stringContaining(':1: a section tag must stand alone') as string });
+      const flattened =
+        '<VirtualHost *:80> ServerName confluence.example.com ProxyPass / http://localhost:8090/ ProxyPassReverse / http://localhost:8090/ </VirtualHost>';
+      await expect(check(flattened, 'apache')).rejects.toMatchObject({
+        code: 'CONFIG_SYNTAX',
+        message: expect.stringContaining(':1: a section tag must stand alone') as string,
+      });
     });
 
     it('reports the first line of a directive continued with backslashes', async () => {
@@ -88,11 +108,17 @@ describe('proxy configuration rules', () => {
   describe('the fix, written from the flagged directive', () => {
     const changes = async (text: string, kind: 'apache' | 'nginx') => {
       const report = await check(text, kind);
-      return [...report.findings, ...report.notes].map((f) => ({ line: f.line, ...f.change, quotedInFix: f.change.lines.every((l) => f.fix.includes(`"${l}"`)) }));
+      return [...report.findings, ...report.notes].map((f) => ({
+        line: f.line,
+        ...f.change,
+        quotedInFix: f.change.lines.every((l) => f.fix.includes(`"${l}"`)),
+      }));
     };
 
     it("keeps the KB's own backend when adding nocanon, not Trustline's address", async () => {
-      const text = ['<VirtualHost *:80>', '    ProxyPass / http://localhost:8090/', '    ProxyPassReverse / http://localhost:8090/', '</VirtualHost>'].join('\n');
+      const text = ['<VirtualHost *:80>', '    ProxyPass / http://localhost:8090/', '    ProxyPassReverse / http://localhost:8090/', '</VirtualHost>'].join(
+        '\n',
+      );
       expect(await changes(text, 'apache')).toEqual([
         { line: 2, action: 'replace', lines: ['ProxyPass / http://localhost:8090/ nocanon'], quotedInFix: true },
         { line: 1, action: 'insert-after', lines: ['AllowEncodedSlashes NoDecode'], quotedInFix: true },
@@ -102,7 +128,12 @@ describe('proxy configuration rules', () => {
     it('rewrites a proxying RewriteRule to the raw request line, keeping its pattern and backend', async () => {
       const text = ['RewriteEngine On', 'RewriteRule ^/jira/(.*)$ http://jira.internal:8080/jira/$1 [P]', 'AllowEncodedSlashes On'].join('\n');
       expect(await changes(text, 'apache')).toEqual([
-        { line: 2, action: 'replace', lines: ['RewriteCond %{THE_REQUEST} "^\\S+ (/[^? ]*)"', 'RewriteRule ^/jira/(.*)$ http://jira.internal:8080%1 [P,NE]'], quotedInFix: true },
+        {
+          line: 2,
+          action: 'replace',
+          lines: ['RewriteCond %{THE_REQUEST} "^\\S+ (/[^? ]*)"', 'RewriteRule ^/jira/(.*)$ http://jira.internal:8080%1 [P,NE]'],
+          quotedInFix: true,
+        },
         { line: 3, action: 'replace', lines: ['AllowEncodedSlashes NoDecode'], quotedInFix: true },
       ]);
     });
@@ -118,7 +149,7 @@ describe('proxy configuration rules', () => {
       expect(report.findings[1]?.fix).toContain('paths starting with "/app/" instead of "/"');
     });
 
-    it("deletes an nginx rewrite, naming the proxy_pass that would keep the raw URI, and adds proxy_cache_convert_head", async () => {
+    it('deletes an nginx rewrite, naming the proxy_pass that would keep the raw URI, and adds proxy_cache_convert_head', async () => {
       const text = ['server {', '  location /y { rewrite ^/y/(.*)$ /$1 break; proxy_cache c; proxy_pass http://up:81; }', '}'].join('\n');
       const report = await check(text, 'nginx');
       expect(report.findings.map((f) => f.change)).toEqual([
@@ -164,7 +195,12 @@ describe('proxy configuration rules', () => {
     });
 
     it('flags proxy_cache unless proxy_cache_convert_head is off in its scope', async () => {
-      const text = ['server {', '  location /a { proxy_cache c; proxy_pass http://b; }', '  location /b { proxy_cache c; proxy_cache_convert_head off; proxy_pass http://b; }', '}'].join('\n');
+      const text = [
+        'server {',
+        '  location /a { proxy_cache c; proxy_pass http://b; }',
+        '  location /b { proxy_cache c; proxy_cache_convert_head off; proxy_pass http://b; }',
+        '}',
+      ].join('\n');
       expect(await settings(text, 'nginx')).toEqual([['nginx/proxy-cache-head', 2]]);
     });
 

@@ -10,7 +10,13 @@ const queryChar = fc.oneof(
 );
 const rawQuery = fc.array(queryChar, { maxLength: 24 }).map((parts) => parts.join(''));
 const pairs = fc
-  .array(fc.tuple(fc.constantFrom('a', 'b', 'jwt', 'j%77t', '%61', 'a%5B%5D', 'x+y', ''), fc.array(queryChar, { maxLength: 6 }).map((p) => p.join(''))), { maxLength: 6 })
+  .array(
+    fc.tuple(
+      fc.constantFrom('a', 'b', 'jwt', 'j%77t', '%61', 'a%5B%5D', 'x+y', ''),
+      fc.array(queryChar, { maxLength: 6 }).map((p) => p.join('')),
+    ),
+    { maxLength: 6 },
+  )
   .map((list) => list.map(([name, value]) => `${name}=${value}`).join('&'));
 
 describe('canonicalRawQuery', () => {

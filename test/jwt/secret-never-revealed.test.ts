@@ -38,7 +38,12 @@ function expectNoSecret(text: string): void {
 let env: Awaited<ReturnType<typeof installTestServices>>;
 beforeEach(async () => {
   env = await installTestServices();
-  await saveInstallation(env.services.secrets, { clientKey: CLIENT_KEY, sharedSecret: SHARED_SECRET, baseUrl: 'https://example.atlassian.net', installedAt: new Date().toISOString() });
+  await saveInstallation(env.services.secrets, {
+    clientKey: CLIENT_KEY,
+    sharedSecret: SHARED_SECRET,
+    baseUrl: 'https://example.atlassian.net',
+    installedAt: new Date().toISOString(),
+  });
 });
 afterEach(() => env.cleanup());
 
@@ -55,7 +60,7 @@ describe('the shared secret never leaves the secret store', () => {
   it('is in no answer or log line of POST /jwt/validate', async () => {
     const { lines } = await captureStdio(async () => {
       for (const { token, url } of await scenarios(env.clock.now())) {
-        const result = (await validate(apiEvent('POST /jwt/validate', { body: JSON.stringify({ token, method: 'GET', url }) })));
+        const result = await validate(apiEvent('POST /jwt/validate', { body: JSON.stringify({ token, method: 'GET', url }) }));
         expectNoSecret(JSON.stringify(result));
       }
     });
@@ -67,7 +72,13 @@ describe('the shared secret never leaves the secret store', () => {
     const { lines } = await captureStdio(async () => {
       for (const { token, url } of await scenarios(env.clock.now())) {
         tokens.push(token);
-        const event = { rawPath: url, rawQueryString: '', routeKey: 'GET /{proxy+}', headers: { authorization: `JWT ${token}` }, requestContext: { http: { method: 'GET' } } };
+        const event = {
+          rawPath: url,
+          rawQueryString: '',
+          routeKey: 'GET /{proxy+}',
+          headers: { authorization: `JWT ${token}` },
+          requestContext: { http: { method: 'GET' } },
+        };
         expectNoSecret(JSON.stringify(await authorizer(event as unknown as APIGatewayRequestAuthorizerEventV2)));
       }
     });
@@ -78,8 +89,14 @@ describe('the shared secret never leaves the secret store', () => {
 
   it('is in no answer or log line of a refused install, even though the body carries it', async () => {
     const { lines } = await captureStdio(async () => {
-      const body = JSON.stringify({ key: 'k', clientKey: CLIENT_KEY, sharedSecret: SHARED_SECRET, baseUrl: 'https://example.atlassian.net', eventType: 'installed' });
-      const result = (await lifecycle(apiEvent('POST /connect/installed', { headers: { authorization: 'JWT eyJhbGciOiJIUzI1NiJ9.e30.x' }, body })));
+      const body = JSON.stringify({
+        key: 'k',
+        clientKey: CLIENT_KEY,
+        sharedSecret: SHARED_SECRET,
+        baseUrl: 'https://example.atlassian.net',
+        eventType: 'installed',
+      });
+      const result = await lifecycle(apiEvent('POST /connect/installed', { headers: { authorization: 'JWT eyJhbGciOiJIUzI1NiJ9.e30.x' }, body }));
       expect(result.statusCode).toBe(401);
       expectNoSecret(JSON.stringify(result));
     });
@@ -88,7 +105,11 @@ describe('the shared secret never leaves the secret store', () => {
 
   it('is in no output of the CLI, given on the command line or not', async () => {
     const [valid, mismatch, forged] = await scenarios(Date.now());
-    for (const [{ token, url }, json] of [[valid!, []], [mismatch!, ['--json']], [forged!, []]] as const) {
+    for (const [{ token, url }, json] of [
+      [valid!, []],
+      [mismatch!, ['--json']],
+      [forged!, []],
+    ] as const) {
       const run = await runCli(['jwt', 'verify', '--token', token, '--method', 'GET', '--url', url, '--secret', SHARED_SECRET, ...json]);
       expectNoSecret(run.stdout + run.stderr);
     }

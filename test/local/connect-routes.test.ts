@@ -37,7 +37,12 @@ describe('connect routes in the local runtime (the Connect authorizer, as API Ga
 
   beforeAll(async () => {
     env = await installTestServices();
-    await saveInstallation(env.services.secrets, { clientKey: CLIENT_KEY, sharedSecret: SHARED_SECRET, baseUrl: 'https://example.atlassian.net', installedAt: new Date().toISOString() });
+    await saveInstallation(env.services.secrets, {
+      clientKey: CLIENT_KEY,
+      sharedSecret: SHARED_SECRET,
+      baseUrl: 'https://example.atlassian.net',
+      installedAt: new Date().toISOString(),
+    });
     rt = await startLocalRuntime({ port: 0, config: env.services.config, services: env.services, manifest: connectManifest, shutdownGraceMs: 1000 });
   });
   afterAll(async () => {
@@ -82,13 +87,23 @@ describe('connect routes in the local runtime (the Connect authorizer, as API Ga
   });
 
   it('answers 403 to a request whose body comes with a refused token, the body read and dropped', async () => {
-    const res = await rawHttp(rt.url, { method: 'POST', path: '/connect/echo/1', headers: { authorization: 'JWT not.a.token', 'content-type': 'application/json' }, body: '{"a":1}' });
+    const res = await rawHttp(rt.url, {
+      method: 'POST',
+      path: '/connect/echo/1',
+      headers: { authorization: 'JWT not.a.token', 'content-type': 'application/json' },
+      body: '{"a":1}',
+    });
     expect(res.status).toBe(403);
   });
 
   it('hands the route its body and the authorizer context under requestContext.authorizer.lambda', async () => {
     const token = await requestToken('POST', '/connect/echo/7', now());
-    const res = await rawHttp(rt.url, { method: 'POST', path: '/connect/echo/7', headers: { authorization: `JWT ${token}`, 'content-type': 'application/json' }, body: '{"a":1}' });
+    const res = await rawHttp(rt.url, {
+      method: 'POST',
+      path: '/connect/echo/7',
+      headers: { authorization: `JWT ${token}`, 'content-type': 'application/json' },
+      body: '{"a":1}',
+    });
     expect(res.status).toBe(200);
     const event = res.json() as APIGatewayProxyEventV2 & { requestContext: { authorizer: { lambda: unknown } } };
     expect(event.requestContext.authorizer.lambda).toEqual({ clientKey: CLIENT_KEY, accountId: '557058:account' });
@@ -113,9 +128,16 @@ describe('the local Connect gate', () => {
 
   it('sends the authorizer the REQUEST event of payload 2.0: type, routeArn, identity values, no body', async () => {
     const seen: unknown[] = [];
-    const gate = createConnectGate(jwtAuthorizer, (_fn, event) => (seen.push(event), Promise.resolve({ isAuthorized: true, context: { clientKey: 'k' } })), ['$request.header.Authorization']);
+    const gate = createConnectGate(jwtAuthorizer, (_fn, event) => (seen.push(event), Promise.resolve({ isAuthorized: true, context: { clientKey: 'k' } })), [
+      '$request.header.Authorization',
+    ]);
     expect(await gate(routeEvent({ authorization: 'JWT x' }))).toEqual({ kind: 'allowed', context: { clientKey: 'k' } });
-    expect(seen[0]).toMatchObject({ type: 'REQUEST', routeArn: 'arn:aws:execute-api:local:000000000000:local/$default/GET/panel', identitySource: ['JWT x'], rawQueryString: 'a=1' });
+    expect(seen[0]).toMatchObject({
+      type: 'REQUEST',
+      routeArn: 'arn:aws:execute-api:local:000000000000:local/$default/GET/panel',
+      identitySource: ['JWT x'],
+      rawQueryString: 'a=1',
+    });
     expect(seen[0]).not.toHaveProperty('body');
   });
 

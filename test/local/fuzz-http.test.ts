@@ -70,21 +70,37 @@ const requestPath = fc.oneof(
   fc.tuple(fc.constantFrom(...routes), fc.string({ maxLength: 60 })).map(([route, query]) => `${route.path.replace(/\{[^}]+\}/g, 'x')}?${encodeURI(query)}`),
 );
 const method = fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE', 'PROPFIND');
-const contentType = fc.constantFrom(undefined, 'application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'multipart/form-data; boundary=x');
+const contentType = fc.constantFrom(
+  undefined,
+  'application/json',
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'application/json; charset=latin1',
+  'multipart/form-data; boundary=x',
+);
 const authorization = fc.constantFrom(undefined, `Bearer ${adminToken}`, 'Bearer wrong', 'JWT a.b.c', 'Basic Og==', '');
 const body = fc.oneof(
   fc.constant(undefined),
   fc.json({ maxDepth: 3 }),
   fc.string({ maxLength: 200 }),
   fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)),
-  fc.constantFrom('{', '[]', 'null', '{"provider":"custom","tokenEndpoint":"not a url"}', '{"pem":"-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----"}', 'x'.repeat(70_000)),
+  fc.constantFrom(
+    '{',
+    '[]',
+    'null',
+    '{"provider":"custom","tokenEndpoint":"not a url"}',
+    '{"pem":"-----BEGIN CERTIFICATE-----\\nAAAA\\n-----END CERTIFICATE-----"}',
+    'x'.repeat(70_000),
+  ),
 );
 
 /** One request with a deadline: a hung request fails the property. */
 async function send(options: Parameters<typeof rawHttp>[1]) {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => { reject(new Error(`no answer within ${String(REQUEST_DEADLINE_MS)} ms: ${options.method ?? 'GET'} ${options.path}`)); }, REQUEST_DEADLINE_MS);
+    timer = setTimeout(() => {
+      reject(new Error(`no answer within ${String(REQUEST_DEADLINE_MS)} ms: ${options.method ?? 'GET'} ${options.path}`));
+    }, REQUEST_DEADLINE_MS);
   });
   try {
     return await Promise.race([rawHttp(rt.url, options), deadline]);
@@ -96,10 +112,22 @@ async function send(options: Parameters<typeof rawHttp>[1]) {
 const b64 = (text: string) => Buffer.from(text).toString('base64url');
 const jsonish = fc.oneof(
   fc.json({ maxDepth: 2 }),
-  fc.constantFrom('{"alg":"RS256","kid":"k/1"}', '{"alg":"HS256"}', '{"alg":"none"}', '{"__proto__":{"alg":"RS256"}}', '{"iss":{"toString":1}}', '{"exp":"9999999999"}', '{'),
+  fc.constantFrom(
+    '{"alg":"RS256","kid":"k/1"}',
+    '{"alg":"HS256"}',
+    '{"alg":"none"}',
+    '{"__proto__":{"alg":"RS256"}}',
+    '{"iss":{"toString":1}}',
+    '{"exp":"9999999999"}',
+    '{',
+  ),
 );
 const tokenSegment = fc.oneof(jsonish.map(b64), fc.string({ maxLength: 40 }), fc.constantFrom('', '====', 'e30', '%%%'));
-const token = fc.oneof(fc.tuple(tokenSegment, tokenSegment, tokenSegment).map((parts) => parts.join('.')), fc.string({ maxLength: 80 }), fc.constantFrom('.', '..', 'a.b.c.d'));
+const token = fc.oneof(
+  fc.tuple(tokenSegment, tokenSegment, tokenSegment).map((parts) => parts.join('.')),
+  fc.string({ maxLength: 80 }),
+  fc.constantFrom('.', '..', 'a.b.c.d'),
+);
 const lifecycleBody = fc.record({
   key: fc.string({ maxLength: 20 }),
   clientKey: fc.oneof(fc.uuid(), fc.string({ maxLength: 200 })),
@@ -151,7 +179,12 @@ describe('fuzzing the HTTP surface', () => {
           const headers: Record<string, string> = {};
           if (type !== undefined) headers['content-type'] = type;
           if (auth !== undefined) headers.authorization = auth;
-          const res = await send({ method: verb, path: target, headers, ...(payload === undefined || verb === 'GET' || verb === 'HEAD' ? {} : { body: payload }) });
+          const res = await send({
+            method: verb,
+            path: target,
+            headers,
+            ...(payload === undefined || verb === 'GET' || verb === 'HEAD' ? {} : { body: payload }),
+          });
           if (res.status >= 500) failures.push(`${verb} ${target} -> ${String(res.status)} ${res.body.toString('utf8').slice(0, 200)}`);
         }),
         { numRuns: HTTP_REQUESTS },
@@ -190,24 +223,31 @@ describe('fuzzing the HTTP surface', () => {
   it.each([
     ['/jwt/validate', true],
     ['/connect/installed', false],
-  ] as const)(`checks ${(HANDLER_TOKENS / 2).toLocaleString('en')} fuzzed tokens through the %s handler: 0 unhandled errors, 0 valid`, async (_route, toValidate) => {
-    const inputs = handlerInputs(HANDLER_TOKENS / 2);
-    const distinct = new Set(inputs.map((input) => input.token)).size;
-    const unhandled: string[] = [];
-    const valid: string[] = [];
-    const printed = await captureStdio(async () => {
-      for (const { token: jwt, body: lifecycleJson } of inputs) {
-        const answer = toValidate
-          ? await statusOf(() => validate(apiEvent('POST /jwt/validate', { body: JSON.stringify({ token: jwt, method: 'GET', url: '/issue-panel?x=1' }) })))
-          : await statusOf(() => lifecycle(apiEvent('POST /connect/installed', { headers: { 'content-type': 'application/json', authorization: `JWT ${jwt}` }, body: lifecycleJson })));
-        if (answer.status >= 500 && answer.status !== 503) unhandled.push(jwt);
-        if (toValidate ? answer.status === 200 && (JSON.parse(answer.body) as { valid?: boolean }).valid !== false : answer.status < 300) valid.push(jwt);
-      }
-    });
-    expect(inputs).toHaveLength(HANDLER_TOKENS / 2);
-    // Fuzzed, not repeated: the recombinations are new tokens, not a few thousand replayed.
-    expect(distinct).toBeGreaterThan(inputs.length * 0.95);
-    expect({ unhandled: unhandled.slice(0, 5), valid: valid.slice(0, 5) }).toEqual({ unhandled: [], valid: [] });
-    expect(printed.stdout + printed.stderr).not.toContain(adminToken);
-  });
+  ] as const)(
+    `checks ${(HANDLER_TOKENS / 2).toLocaleString('en')} fuzzed tokens through the %s handler: 0 unhandled errors, 0 valid`,
+    async (_route, toValidate) => {
+      const inputs = handlerInputs(HANDLER_TOKENS / 2);
+      const distinct = new Set(inputs.map((input) => input.token)).size;
+      const unhandled: string[] = [];
+      const valid: string[] = [];
+      const printed = await captureStdio(async () => {
+        for (const { token: jwt, body: lifecycleJson } of inputs) {
+          const answer = toValidate
+            ? await statusOf(() => validate(apiEvent('POST /jwt/validate', { body: JSON.stringify({ token: jwt, method: 'GET', url: '/issue-panel?x=1' }) })))
+            : await statusOf(() =>
+                lifecycle(
+                  apiEvent('POST /connect/installed', { headers: { 'content-type': 'application/json', authorization: `JWT ${jwt}` }, body: lifecycleJson }),
+                ),
+              );
+          if (answer.status >= 500 && answer.status !== 503) unhandled.push(jwt);
+          if (toValidate ? answer.status === 200 && (JSON.parse(answer.body) as { valid?: boolean }).valid !== false : answer.status < 300) valid.push(jwt);
+        }
+      });
+      expect(inputs).toHaveLength(HANDLER_TOKENS / 2);
+      // Fuzzed, not repeated: the recombinations are new tokens, not a few thousand replayed.
+      expect(distinct).toBeGreaterThan(inputs.length * 0.95);
+      expect({ unhandled: unhandled.slice(0, 5), valid: valid.slice(0, 5) }).toEqual({ unhandled: [], valid: [] });
+      expect(printed.stdout + printed.stderr).not.toContain(adminToken);
+    },
+  );
 });

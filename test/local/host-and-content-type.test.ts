@@ -17,7 +17,8 @@ beforeEach(() => {
 });
 
 const get = (host: string) => rawHttp(t.rt.url, { path: '/health', headers: { host } });
-const post = (headers: Record<string, string>, body?: string, path = '/echo/lifecycle') => rawHttp(t.rt.url, { method: 'POST', path, headers, ...(body === undefined ? {} : { body }) });
+const post = (headers: Record<string, string>, body?: string, path = '/echo/lifecycle') =>
+  rawHttp(t.rt.url, { method: 'POST', path, headers, ...(body === undefined ? {} : { body }) });
 
 describe('local server: Host allow-list (DNS rebinding)', () => {
   it('answers the loopback names on its own port and the host of TRUSTLINE_PUBLIC_URL', async () => {
@@ -35,7 +36,12 @@ describe('local server: Host allow-list (DNS rebinding)', () => {
       expect(res.headers['content-type']).toContain('application/problem+json');
       expect(res.json()).toMatchObject({ code: 'MISDIRECTED_REQUEST' });
     }
-    const res = await rawHttp(t.rt.url, { method: 'POST', path: '/echo/lifecycle', headers: { host: 'rebound.example', 'content-type': 'application/json' }, body: '{}' });
+    const res = await rawHttp(t.rt.url, {
+      method: 'POST',
+      path: '/echo/lifecycle',
+      headers: { host: 'rebound.example', 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(421);
     expect(callsOf('POST /echo/{proxy+}')).toHaveLength(0);
   });

@@ -69,7 +69,12 @@ describe('local runtime over HTTP', () => {
   it('hands a JSON body over as text; other content types never reach a function (415, see host-and-content-type.test.ts)', async () => {
     const text = await rawHttp(url, { method: 'POST', path: '/echo/t', headers: { 'content-type': 'application/json' }, body: '{"a":"é"}' });
     expect(text.json()).toMatchObject({ body: '{"a":"é"}', isBase64Encoded: false });
-    const binary = await rawHttp(url, { method: 'POST', path: '/echo/b', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from([0, 1, 2, 254, 255]) });
+    const binary = await rawHttp(url, {
+      method: 'POST',
+      path: '/echo/b',
+      headers: { 'content-type': 'application/octet-stream' },
+      body: Buffer.from([0, 1, 2, 254, 255]),
+    });
     expect(binary.status).toBe(415);
   });
 
@@ -95,7 +100,12 @@ describe('local runtime over HTTP', () => {
   });
 
   it('refuses a body declared over 64 KiB with 413 without invoking the function', async () => {
-    const res = await rawHttp(url, { method: 'POST', path: '/echo/big', headers: { 'content-type': 'application/json' }, body: Buffer.alloc(64 * 1024 + 1, 0x20) });
+    const res = await rawHttp(url, {
+      method: 'POST',
+      path: '/echo/big',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.alloc(64 * 1024 + 1, 0x20),
+    });
     expect(res.status).toBe(413);
     expect(res.json()).toMatchObject({ code: 'BODY_TOO_LARGE', limit: 65536 });
     expect(callsOf('POST /echo/{proxy+}')).toHaveLength(0);

@@ -21,13 +21,14 @@ describe('the real manifest in the local runtime', () => {
     );
   });
 
-  it.each(httpRoutes().filter(({ route }) => route.auth === 'admin').map(({ route }) => [`${route.method} ${route.path}`, route] as const))(
-    'refuses %s with 401 without the admin token',
-    async (_key, route) => {
-      const res = await rawHttp(t.rt.url, { method: route.method, path: samplePath(route.path) });
-      expect(res.status).toBe(401);
-    },
-  );
+  it.each(
+    httpRoutes()
+      .filter(({ route }) => route.auth === 'admin')
+      .map(({ route }) => [`${route.method} ${route.path}`, route] as const),
+  )('refuses %s with 401 without the admin token', async (_key, route) => {
+    const res = await rawHttp(t.rt.url, { method: route.method, path: samplePath(route.path) });
+    expect(res.status).toBe(401);
+  });
 
   it.each(httpRoutes().map(({ route }) => [`${route.method} ${route.path}`, route] as const))(
     'routes %s to a function that declares it',

@@ -15,7 +15,12 @@ import { startTestRuntime } from './start.ts';
 
 /** Waits for `condition`; the deadline only bounds a broken run (a loaded machine may need many seconds). */
 async function eventually(condition: () => boolean): Promise<void> {
-  await vi.waitFor(() => { expect(condition()).toBe(true); }, { timeout: 25_000, interval: 50 });
+  await vi.waitFor(
+    () => {
+      expect(condition()).toBe(true);
+    },
+    { timeout: 25_000, interval: 50 },
+  );
 }
 
 describe('schedules in the local runtime', () => {

@@ -13,9 +13,17 @@ export interface TestRuntime {
 }
 
 /** A local runtime on a free loopback port over a fresh data directory and store stubs. */
-export async function startTestRuntime(options: { manifest: readonly FunctionSpec[]; adminToken?: string; dataDir?: string; publicUrl?: string }): Promise<TestRuntime> {
+export async function startTestRuntime(options: {
+  manifest: readonly FunctionSpec[];
+  adminToken?: string;
+  dataDir?: string;
+  publicUrl?: string;
+}): Promise<TestRuntime> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'trustline-local-')));
-  const config: Config = { ...loadConfig({ TRUSTLINE_DATA_DIR: dataDir, ...(options.publicUrl === undefined ? {} : { TRUSTLINE_PUBLIC_URL: options.publicUrl }) }), adminToken: options.adminToken };
+  const config: Config = {
+    ...loadConfig({ TRUSTLINE_DATA_DIR: dataDir, ...(options.publicUrl === undefined ? {} : { TRUSTLINE_PUBLIC_URL: options.publicUrl }) }),
+    adminToken: options.adminToken,
+  };
   const rt = await startLocalRuntime({ port: 0, config, services: stubServices(config), manifest: options.manifest, shutdownGraceMs: 1000 });
   return {
     rt,

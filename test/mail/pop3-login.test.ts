@@ -70,9 +70,9 @@ describe('POP3 login edges (scripted server; Dovecot covers the real logins in t
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     const { port } = silent.address() as import('node:net').AddressInfo;
     try {
-      const error = await mailLogin({ protocol: 'pop3', host: '127.0.0.1', port, security: 'starttls', username: USER }, 'short-token', trust, { timeoutMs: 300 }).catch(
-        (caught: unknown) => caught,
-      );
+      const error = await mailLogin({ protocol: 'pop3', host: '127.0.0.1', port, security: 'starttls', username: USER }, 'short-token', trust, {
+        timeoutMs: 300,
+      }).catch((caught: unknown) => caught);
       expect(error).toMatchObject({ code: 'MAIL_TIMEOUT' });
     } finally {
       silent.close();

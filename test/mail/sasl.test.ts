@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { oauthbearer, xoauth2 } from '../../lib/mail/sasl.ts';
 
 describe('SASL initial responses', () => {
-  it('encodes XOAUTH2 exactly like Google\'s documented example', () => {
+  it("encodes XOAUTH2 exactly like Google's documented example", () => {
     // developers.google.com/gmail/imap/xoauth2-protocol
     expect(xoauth2('someuser@example.com', 'ya29.vF9dft4qmTc2Nvb3RlckBhdHRhdmlzdGEuY29tCg')).toBe(
       'dXNlcj1zb21ldXNlckBleGFtcGxlLmNvbQFhdXRoPUJlYXJlciB5YTI5LnZGOWRmdDRxbVRjMk52YjNSbGNrQmhkSFJoZG1semRHRXVZMjl0Q2cBAQ==',

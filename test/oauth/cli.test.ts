@@ -27,8 +27,24 @@ describe('trustline integrations', () => {
 
   it('create prints the redirect URL to register and the next step', async () => {
     const run = await cli(
-      'integrations', 'create', '--provider', 'custom', '--name', 'CLI mailbox', '--client-id', h.as.clientId, '--client-secret-file', secretFile,
-      '--authorization-endpoint', h.as.authorizationEndpoint, '--token-endpoint', h.as.tokenEndpoint, '--issuer', h.as.issuer, '--scope', 'mail offline_access',
+      'integrations',
+      'create',
+      '--provider',
+      'custom',
+      '--name',
+      'CLI mailbox',
+      '--client-id',
+      h.as.clientId,
+      '--client-secret-file',
+      secretFile,
+      '--authorization-endpoint',
+      h.as.authorizationEndpoint,
+      '--token-endpoint',
+      h.as.tokenEndpoint,
+      '--issuer',
+      h.as.issuer,
+      '--scope',
+      'mail offline_access',
     );
     expect(run.code).toBe(0);
     id = /\(([0-9a-f-]{36})\)/.exec(run.stdout)?.[1] ?? '';
@@ -81,7 +97,9 @@ describe('trustline integrations', () => {
       const shown = await cli('integrations', 'show', id);
       expect(shown.stdout).toContain('  status:                 needs-reauthorization');
       expect(shown.stdout).toContain("so mail stops until someone signs in again. Run: trustline integrations authorize 'CLI mailbox'");
-      expect((await cli('integrations', 'list')).stdout).toMatch(/needs-reauthorization +TOKEN_ENDPOINT_FAILED +trustline integrations authorize 'CLI mailbox'/);
+      expect((await cli('integrations', 'list')).stdout).toMatch(
+        /needs-reauthorization +TOKEN_ENDPOINT_FAILED +trustline integrations authorize 'CLI mailbox'/,
+      );
     } finally {
       h.as.behaviour.failTokenEndpoint = 'no';
     }
@@ -100,9 +118,27 @@ describe('trustline integrations', () => {
     expect((await cli('integrations', 'list')).stdout).not.toContain('No secret');
   });
 
-  it('an invalid setting comes back as exit 2 with the server\'s explanation', async () => {
-    const run = await cli('integrations', 'create', '--provider', 'custom', '--name', 'Plain', '--client-id', 'c', '--client-secret-file', secretFile,
-      '--authorization-endpoint', 'http://as.example.com/a', '--token-endpoint', 'http://as.example.com/t', '--issuer', 'http://as.example.com', '--scope', 'mail');
+  it("an invalid setting comes back as exit 2 with the server's explanation", async () => {
+    const run = await cli(
+      'integrations',
+      'create',
+      '--provider',
+      'custom',
+      '--name',
+      'Plain',
+      '--client-id',
+      'c',
+      '--client-secret-file',
+      secretFile,
+      '--authorization-endpoint',
+      'http://as.example.com/a',
+      '--token-endpoint',
+      'http://as.example.com/t',
+      '--issuer',
+      'http://as.example.com',
+      '--scope',
+      'mail',
+    );
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('must use HTTPS');
   });

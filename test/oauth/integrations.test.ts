@@ -16,7 +16,12 @@ describe('integrations admin API', () => {
     h.admin<IntegrationView & { redirectUrlChanged: boolean; notice?: string; code?: string }>('PATCH', `/admin/integrations/${id}`, body);
 
   it('creates a Google integration with the preset filled in and the secret shown only as set', async () => {
-    const answer = await create({ provider: 'google', name: 'Gmail support', clientId: 'id.apps.googleusercontent.com', clientSecret: 'google-secret-value-123' });
+    const answer = await create({
+      provider: 'google',
+      name: 'Gmail support',
+      clientId: 'id.apps.googleusercontent.com',
+      clientSecret: 'google-secret-value-123',
+    });
     expect(answer.status).toBe(201);
     expect(answer.headers.get('location')).toBe(`/admin/integrations/${answer.body.id}`);
     expect(answer.body).toMatchObject({
@@ -84,7 +89,13 @@ describe('integrations admin API', () => {
     await h.openCallback(await h.signIn(integration.id));
     const answer = await patch(integration.id, { name: 'Edited', description: 'Support inbox', scopes: ['mail', 'offline_access', 'openid'] });
     expect(answer.status).toBe(200);
-    expect(answer.body).toMatchObject({ name: 'Edited', description: 'Support inbox', redirectUrl: integration.redirectUrl, status: 'authorized', redirectUrlChanged: false });
+    expect(answer.body).toMatchObject({
+      name: 'Edited',
+      description: 'Support inbox',
+      redirectUrl: integration.redirectUrl,
+      status: 'authorized',
+      redirectUrlChanged: false,
+    });
     expect(answer.body.notice).toBeUndefined();
     expect(await readTokens(h.deps.secrets, integration.id)).toBeDefined();
   });

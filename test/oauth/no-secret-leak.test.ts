@@ -60,9 +60,30 @@ describe('no secret reaches a log line, an HTTP answer or the CLI', () => {
 
     const captured = await captureStdio(async () => {
       const created = await cli(
-        'integrations', 'create', '--provider', 'custom', '--name', 'Leak check', '--client-id', h.as.clientId,
-        '--authorization-endpoint', h.as.authorizationEndpoint, '--token-endpoint', h.as.tokenEndpoint, '--issuer', h.as.issuer, '--scope', 'mail offline_access',
-        '--mail-protocol', 'smtp', '--mail-host', '127.0.0.1', '--mail-port', String(smtp.port), '--mail-username', 'not-the-owner@example.test',
+        'integrations',
+        'create',
+        '--provider',
+        'custom',
+        '--name',
+        'Leak check',
+        '--client-id',
+        h.as.clientId,
+        '--authorization-endpoint',
+        h.as.authorizationEndpoint,
+        '--token-endpoint',
+        h.as.tokenEndpoint,
+        '--issuer',
+        h.as.issuer,
+        '--scope',
+        'mail offline_access',
+        '--mail-protocol',
+        'smtp',
+        '--mail-host',
+        '127.0.0.1',
+        '--mail-port',
+        String(smtp.port),
+        '--mail-username',
+        'not-the-owner@example.test',
       );
       const id = /\(([0-9a-f-]{36})\)/.exec(created.stdout)?.[1] ?? '';
       const authorizeUrl = (run: { stdout: string }) => /^(http:\/\/\S+\/auth\?\S+)$/m.exec(run.stdout)?.[1] ?? '';

@@ -38,7 +38,9 @@ describe('provider presets', () => {
   });
 
   it('Custom: names every missing endpoint, the issuer and the scopes', () => {
-    expect(() => presetFor('custom').resolve({ authorizationEndpoint: 'https://as.example/auth' })).toThrow('A custom integration needs tokenEndpoint, issuer, scopes.');
+    expect(() => presetFor('custom').resolve({ authorizationEndpoint: 'https://as.example/auth' })).toThrow(
+      'A custom integration needs tokenEndpoint, issuer, scopes.',
+    );
   });
 
   it('refuses a tenant outside Microsoft', () => {

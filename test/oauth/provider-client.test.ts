@@ -50,13 +50,21 @@ describe('provider configuration', () => {
     const [a, b] = [recordingTrust(), recordingTrust()];
     providerConfiguration(integration, 'secret-1', options(a));
     const configuration = providerConfiguration(integration, 'secret-1', options(b));
-    await configuration[client.customFetch]?.(integration.tokenEndpoint, { method: 'POST', headers: {}, body: undefined, redirect: 'manual', signal: undefined });
+    await configuration[client.customFetch]?.(integration.tokenEndpoint, {
+      method: 'POST',
+      headers: {},
+      body: undefined,
+      redirect: 'manual',
+      signal: undefined,
+    });
     expect({ a: a.calls, b: b.calls }).toEqual({ a: 0, b: 1 });
   });
 
   it('refuses a plain-http endpoint although a configuration for the integration was built before', () => {
     const trust = recordingTrust();
     providerConfiguration(integration, 'secret-1', options(trust));
-    expect(() => providerConfiguration({ ...integration, tokenEndpoint: 'http://idp.example/token' }, 'secret-1', options(trust))).toThrow(InsecureEndpointError);
+    expect(() => providerConfiguration({ ...integration, tokenEndpoint: 'http://idp.example/token' }, 'secret-1', options(trust))).toThrow(
+      InsecureEndpointError,
+    );
   });
 });

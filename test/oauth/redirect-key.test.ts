@@ -28,24 +28,30 @@ describe('redirect key', () => {
 
 describe('endpoint policy', () => {
   it('accepts https', () => {
-    expect(() => { assertSecureEndpoint('tokenEndpoint', 'https://as.example.com/token', false); }).not.toThrow();
+    expect(() => {
+      assertSecureEndpoint('tokenEndpoint', 'https://as.example.com/token', false);
+    }).not.toThrow();
   });
 
   it('refuses loopback http without the development flag', () => {
-    expect(() => { assertSecureEndpoint('tokenEndpoint', 'http://127.0.0.1:8080/token', false); }).toThrow(
-      expect.objectContaining({ code: 'INSECURE_ENDPOINT', fix: expect.stringContaining('TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP') as string }) as Error,
-    );
+    expect(() => {
+      assertSecureEndpoint('tokenEndpoint', 'http://127.0.0.1:8080/token', false);
+    }).toThrow(expect.objectContaining({ code: 'INSECURE_ENDPOINT', fix: expect.stringContaining('TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP') as string }) as Error);
   });
 
   it('accepts loopback http (127.0.0.0/8, ::1, localhost) with the development flag', () => {
     for (const url of ['http://127.0.0.1:8080/t', 'http://127.1.2.3/t', 'http://[::1]:8080/t', 'http://localhost:8080/t']) {
-      expect(() => { assertSecureEndpoint('tokenEndpoint', url, true); }).not.toThrow();
+      expect(() => {
+        assertSecureEndpoint('tokenEndpoint', url, true);
+      }).not.toThrow();
     }
   });
 
   it('refuses non-loopback http even with the development flag', () => {
     for (const url of ['http://10.0.0.1/t', 'http://127.0.0.1.example.com/t', 'http://as.example.com/t']) {
-      expect(() => { assertSecureEndpoint('tokenEndpoint', url, true); }).toThrow(expect.objectContaining({ code: 'INSECURE_ENDPOINT' }));
+      expect(() => {
+        assertSecureEndpoint('tokenEndpoint', url, true);
+      }).toThrow(expect.objectContaining({ code: 'INSECURE_ENDPOINT' }));
     }
   });
 });

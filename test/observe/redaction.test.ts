@@ -116,7 +116,12 @@ describe('logger redaction', () => {
       logger.info('refreshing', record);
     });
     const line = JSON.parse(lines[0]!) as LoggedRecord;
-    expect(line.integration).toMatchObject({ id: 'int-1', provider: ordinary.provider, tokenEndpoint: ordinary.tokenEndpoint, accessTokenExpiresAt: ordinary.accessTokenExpiresAt });
+    expect(line.integration).toMatchObject({
+      id: 'int-1',
+      provider: ordinary.provider,
+      tokenEndpoint: ordinary.tokenEndpoint,
+      accessTokenExpiresAt: ordinary.accessTokenExpiresAt,
+    });
     expect(line.request.body).toContain(`client_id=${encodeURIComponent(ordinary.clientId)}`);
     expect(line.request.body).toContain('grant_type=refresh_token');
     expect(line.request.headers['content-type']).toBe('application/x-www-form-urlencoded');

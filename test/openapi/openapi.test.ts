@@ -28,7 +28,9 @@ const routes = manifest.flatMap((fn) => fn.http ?? []);
 describe('GET /openapi.json', () => {
   it('is OpenAPI 3.1 and lists exactly the routes of the manifest, with their path parameters', () => {
     expect(document.openapi).toBe('3.1.0');
-    const documented = Object.entries(document.paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
+    const documented = Object.entries(document.paths).flatMap(([path, operations]) =>
+      Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
+    );
     expect(documented.sort()).toEqual(routes.map((r) => `${r.method} ${r.path}`).sort());
     expect(document.paths['/admin/integrations/{id}']?.patch?.parameters).toEqual([{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }]);
   });
@@ -36,7 +38,9 @@ describe('GET /openapi.json', () => {
   it('marks admin routes with the bearer scheme and public routes with none', () => {
     for (const route of routes) {
       const operation = document.paths[route.path]?.[route.method.toLowerCase()];
-      expect(operation?.security, `${route.method} ${route.path}`).toEqual(route.auth === 'admin' ? [{ adminBearer: [] }] : route.auth === 'connect' ? [{ connectJwt: [] }] : []);
+      expect(operation?.security, `${route.method} ${route.path}`).toEqual(
+        route.auth === 'admin' ? [{ adminBearer: [] }] : route.auth === 'connect' ? [{ connectJwt: [] }] : [],
+      );
     }
   });
 
@@ -46,7 +50,10 @@ describe('GET /openapi.json', () => {
       const { $schema: _dialect, ...expected } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
       expect(document.paths[path]?.[method.toLowerCase()]?.requestBody?.content['application/json'].schema, key).toEqual(expected);
     }
-    expect(document.paths['/admin/trust']?.post?.requestBody?.content['application/json'].schema).toMatchObject({ required: ['pem'], properties: { pem: { type: 'string' } } });
+    expect(document.paths['/admin/trust']?.post?.requestBody?.content['application/json'].schema).toMatchObject({
+      required: ['pem'],
+      properties: { pem: { type: 'string' } },
+    });
   });
 
   it('the handlers refuse what the documented schema refuses: every required field missing is a 400 naming it', async () => {

@@ -76,7 +76,9 @@ describe('one refresh token is spent at most once', () => {
   it('scheduled runs in three separate processes sharing the data directory refresh each grant once', async () => {
     const seeded = await world.seed(12, { expiresInMs: 60_000 });
     const children = Array.from({ length: 3 }, () => startChild(['run', world.services.dataDir]));
-    const reports = await Promise.all(children.map(async (child) => JSON.parse(await child.line('{')) as { refreshed: number; skipped: number; failed: object }));
+    const reports = await Promise.all(
+      children.map(async (child) => JSON.parse(await child.line('{')) as { refreshed: number; skipped: number; failed: object }),
+    );
     await Promise.all(children.map((child) => child.exited));
 
     expect(reports.reduce((sum, r) => sum + r.refreshed, 0)).toBe(12);

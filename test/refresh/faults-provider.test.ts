@@ -155,4 +155,3 @@ describe('provider faults', () => {
     expect(refreshDueAt(await world.integration(s!.id))).toBe(tokens.obtainedAt + 1800_000 - 15 * MINUTE);
   });
 });
-

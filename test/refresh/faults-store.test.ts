@@ -20,7 +20,12 @@ afterAll(() => {
 });
 
 /** A secret store whose writes of the integration's secret (the refresh's token write) throw StoreThrottledError `failures` times, then work. */
-function throttledTokenWrites(secrets: SecretStore, integrationId: string, failures: number, onFailure: () => Promise<void> = () => Promise.resolve()): SecretStore {
+function throttledTokenWrites(
+  secrets: SecretStore,
+  integrationId: string,
+  failures: number,
+  onFailure: () => Promise<void> = () => Promise.resolve(),
+): SecretStore {
   let left = failures;
   return {
     ...secrets,
@@ -58,7 +63,12 @@ describe('store faults after the provider rotated the refresh token', () => {
     expect(world.stores.counts.leaseWrites).toBe(1 + 3 + 1);
     expect((await world.tokens(s!.id)).refreshToken).toBe(result.tokens.refreshToken);
     expect(await world.grantUsable(s!.id)).toBe(true);
-    account.add({ scenario: 'token write throttled 3 times', failureClass: 'none (retried)', statusAfter: (await world.integration(s!.id)).status, grantSurvives: true });
+    account.add({
+      scenario: 'token write throttled 3 times',
+      failureClass: 'none (retried)',
+      statusAfter: (await world.integration(s!.id)).status,
+      grantSurvives: true,
+    });
   });
 
   it('a store outage outlasting the retries loses the rotated token; the next refresh says so loudly', async () => {
@@ -74,7 +84,12 @@ describe('store faults after the provider rotated the refresh token', () => {
     expect(await world.integration(s!.id)).toMatchObject({ status: 'needs-reauthorization' });
     expect(world.services.published.map((alert) => alert.severity)).toEqual(['critical']);
     expect(world.provider.stats.revokedGrants.has(s!.grantId)).toBe(true);
-    account.add({ scenario: 'token write fails past every retry', failureClass: 'store, then reauthorize', statusAfter: 'needs-reauthorization', grantSurvives: false });
+    account.add({
+      scenario: 'token write fails past every retry',
+      failureClass: 'store, then reauthorize',
+      statusAfter: 'needs-reauthorization',
+      grantSurvives: false,
+    });
   });
 });
 
@@ -92,7 +107,15 @@ describe('Secrets Manager throttling (real adapter and SDK against a loopback pe
 
   it('keeps the rotated token when PutSecretValue is throttled past the SDK retries', async () => {
     const [s] = await world.seed(1);
-    const secrets = createAwsStores({ region: testRegion, credentials: fakeCredentials, tableName: 'unused', secretsEndpoint: fake.endpoint, clock: world.services.clock, maxAttempts: 2, retryBackoff: () => 1 }).secrets;
+    const secrets = createAwsStores({
+      region: testRegion,
+      credentials: fakeCredentials,
+      tableName: 'unused',
+      secretsEndpoint: fake.endpoint,
+      clock: world.services.clock,
+      maxAttempts: 2,
+      retryBackoff: () => 1,
+    }).secrets;
     const name = integrationSecretName(s!.id);
     await secrets.put(name, (await world.services.secrets.get(name))?.value ?? '');
     fake.requests.length = 0;
@@ -110,8 +133,16 @@ describe('Secrets Manager throttling (real adapter and SDK against a loopback pe
     expect(writes).toHaveLength(5 + 1);
     // One GetSecretValue (client secret and refresh token together) and one stored result.
     expect(fake.requests.filter((r) => r.operation === 'GetSecretValue').map((r) => r.body.SecretId)).toEqual([name]);
-    expect(JSON.parse((await secrets.get(name))?.value ?? '{}')).toMatchObject({ clientSecret: world.provider.clientSecret, tokens: { refreshToken: result.tokens.refreshToken } });
+    expect(JSON.parse((await secrets.get(name))?.value ?? '{}')).toMatchObject({
+      clientSecret: world.provider.clientSecret,
+      tokens: { refreshToken: result.tokens.refreshToken },
+    });
     expect(await world.provider.refreshTokenUsable(result.tokens.refreshToken)).toBe(true);
-    account.add({ scenario: 'Secrets Manager ThrottlingException x5', failureClass: 'none (retried)', statusAfter: (await world.integration(s!.id)).status, grantSurvives: true });
+    account.add({
+      scenario: 'Secrets Manager ThrottlingException x5',
+      failureClass: 'none (retried)',
+      statusAfter: (await world.integration(s!.id)).status,
+      grantSurvives: true,
+    });
   });
 });

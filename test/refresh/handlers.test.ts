@@ -78,7 +78,12 @@ describe('manifest and wiring', () => {
     const refresh = manifest.find((fn) => fn.name === 'token-refresh');
     const worker = manifest.find((fn) => fn.name === 'token-refresh-worker');
     expect(refresh?.schedules?.map((s) => s.cron)).toEqual(['*/5 * * * *']);
-    expect(refresh?.access).toMatchObject({ secrets: { prefix: 'integrations/', write: true }, table: { integrations: 'readwrite', leases: 'readwrite' }, alerts: true, queueTo: 'token-refresh-worker' });
+    expect(refresh?.access).toMatchObject({
+      secrets: { prefix: 'integrations/', write: true },
+      table: { integrations: 'readwrite', leases: 'readwrite' },
+      alerts: true,
+      queueTo: 'token-refresh-worker',
+    });
     expect(worker?.queue?.batchSize).toBeGreaterThan(0);
     expect(() => {
       validateManifest(manifest);

@@ -101,7 +101,12 @@ describe('integration state after a failure', () => {
   });
 
   it('clears the failure state on success', () => {
-    const failing = failedState(integration({ status: 'refresh-failing', refreshFailures: 4, lastError: { code: 'X', message: 'x', at: '' } }), serverError(500), NOW, policy(0));
+    const failing = failedState(
+      integration({ status: 'refresh-failing', refreshFailures: 4, lastError: { code: 'X', message: 'x', at: '' } }),
+      serverError(500),
+      NOW,
+      policy(0),
+    );
     const recovered = refreshedState(failing, { accessToken: 'a', refreshToken: 'r', tokenType: 'Bearer', expiresAt: NOW + 3600_000, obtainedAt: NOW });
     expect(recovered).toMatchObject({ status: 'authorized', lastRefreshAt: new Date(NOW).toISOString() });
     expect(recovered).not.toHaveProperty('lastError');

@@ -87,4 +87,3 @@ describe('one scheduled run over 1,000 due integrations with 15 % failing', () =
     }
   });
 });
-

@@ -66,7 +66,12 @@ describe("the integration's one secret", () => {
     const calls: string[] = [];
     const patching = patchIntegration({ ...world.deps, leases, secrets: recording(world.deps.secrets, calls) }, id, { clientSecret: 'the-new-client-secret' });
     // Until the PATCH waits for the lease (or, were it not to, has read the secret already).
-    await vi.waitFor(() => { expect(acquireCalls >= 2 || calls.length > 0).toBe(true); }, { timeout: 20_000, interval: 10 });
+    await vi.waitFor(
+      () => {
+        expect(acquireCalls >= 2 || calls.length > 0).toBe(true);
+      },
+      { timeout: 20_000, interval: 10 },
+    );
 
     // Meanwhile the refresh holding the lease rotates the refresh token and stores it.
     const stored = await world.tokens(id);
@@ -82,10 +87,12 @@ describe("the integration's one secret", () => {
 });
 
 describe('who may reach it on AWS', () => {
-  it("falls under the secrets prefix the manifest grants every function that reads or writes it", () => {
+  it('falls under the secrets prefix the manifest grants every function that reads or writes it', () => {
     const name = integrationSecretName('0b9e8d3c-5f7a-4e21-9c44-1a2b3c4d5e6f');
     const users = ['integrations', 'token-refresh', 'token-refresh-worker', 'oauth-callback'];
-    const grants = manifest.filter((fn) => users.includes(fn.name)).map((fn) => ({ fn: fn.name, covered: name.startsWith(`trustline/${fn.access.secrets?.prefix ?? '-'}`), write: fn.access.secrets?.write }));
+    const grants = manifest
+      .filter((fn) => users.includes(fn.name))
+      .map((fn) => ({ fn: fn.name, covered: name.startsWith(`trustline/${fn.access.secrets?.prefix ?? '-'}`), write: fn.access.secrets?.write }));
     expect(grants).toEqual(users.map((fn) => ({ fn, covered: true, write: true })));
   });
 });

@@ -25,7 +25,13 @@ describe('loadConfig', () => {
   });
 
   it('reads yes, true and 1 as an enabled flag and refuses other words', () => {
-    expect(['yes', 'true', '1', 'no', ''].map((value) => loadConfig({ TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP: value }).allowLoopbackHttp)).toEqual([true, true, true, false, false]);
+    expect(['yes', 'true', '1', 'no', ''].map((value) => loadConfig({ TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP: value }).allowLoopbackHttp)).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+    ]);
     expect(() => loadConfig({ TRUSTLINE_DEV_ALLOW_LOOPBACK_HTTP: 'maybe' })).toThrow(ConfigError);
   });
 });

@@ -70,9 +70,15 @@ describe('createAwsServices', () => {
     const services = await createAwsServices(awsConfig(), new ManualClock(), { secrets: { prefix: 'connect/', write: false } });
     await services.secrets.put('trustline/connect/declared', 'value-789');
     expect((await services.secrets.get('trustline/connect/declared'))?.value).toBe('value-789');
-    await expect(services.metadata.get('trust', 'x')).rejects.toMatchObject({ code: 'UNDECLARED_ACCESS', fix: "Add `table` to the function's access in functions/manifest.ts." });
+    await expect(services.metadata.get('trust', 'x')).rejects.toMatchObject({
+      code: 'UNDECLARED_ACCESS',
+      fix: "Add `table` to the function's access in functions/manifest.ts.",
+    });
     await expect(services.trustStore.list()).rejects.toMatchObject({ code: 'UNDECLARED_ACCESS' });
-    await expect(services.trust.fetch('https://example.com/')).rejects.toMatchObject({ code: 'UNDECLARED_ACCESS', message: 'This function used outbound connections (fetch), which its manifest entry does not declare.' });
+    await expect(services.trust.fetch('https://example.com/')).rejects.toMatchObject({
+      code: 'UNDECLARED_ACCESS',
+      message: 'This function used outbound connections (fetch), which its manifest entry does not declare.',
+    });
     await expect(services.leases.acquire('job', 'me', 1_000)).rejects.toMatchObject({ code: 'UNDECLARED_ACCESS' });
     await expect(services.alerts.publish({ key: 'k', severity: 'info', subject: 's', message: 'm' })).rejects.toMatchObject({ code: 'UNDECLARED_ACCESS' });
   });

@@ -59,10 +59,13 @@ describe('the local database on disk', () => {
     await secrets.put('trustline/a', 'value-a');
     await metadata.put({ kind: 'k', id: 'a', data: 'a' });
     const db = await openDatabase(dataDir);
-    await db.write(() => {
-      void db.secrets.put('trustline/b', db.secrets.get('trustline/a')!);
-      void db.items.put(['k', 'b'], db.items.get(['k', 'a'])!);
-    }, { durable: true });
+    await db.write(
+      () => {
+        void db.secrets.put('trustline/b', db.secrets.get('trustline/a')!);
+        void db.items.put(['k', 'b'], db.items.get(['k', 'a'])!);
+      },
+      { durable: true },
+    );
     await expect(secrets.get('trustline/b')).rejects.toMatchObject({ code: 'STORE_CORRUPTED' });
     await expect(metadata.get('k', 'b')).rejects.toMatchObject({ code: 'STORE_CORRUPTED' });
   });
@@ -99,7 +102,7 @@ describe('the local data directory', () => {
     expect((await stat(path.join(dataDir, KEY_FILE))).mode & 0o777).toBe(0o600);
   });
 
-  it("refuses a data directory or key file that belongs to another user, naming it", async () => {
+  it('refuses a data directory or key file that belongs to another user, naming it', async () => {
     await createLocalStores({ dataDir, clock }).secrets.put('trustline/x', 'value');
     const key = path.join(dataDir, KEY_FILE);
     await ownedByAnotherUser(key, '/etc/hostname');
@@ -136,7 +139,10 @@ describe('a process killed in the middle of a burst of creates', () => {
     });
     child.kill('SIGKILL');
     await new Promise((resolve) => child.on('close', resolve));
-    const acknowledged = stdout.split('\n').filter((line) => line.startsWith('created ')).map((line) => line.slice('created '.length));
+    const acknowledged = stdout
+      .split('\n')
+      .filter((line) => line.startsWith('created '))
+      .map((line) => line.slice('created '.length));
     expect(acknowledged.length).toBeGreaterThanOrEqual(200);
     const { metadata } = createLocalStores({ dataDir, clock });
     const stored = new Set((await metadata.list('burst')).items.map((item) => item.id));

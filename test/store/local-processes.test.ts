@@ -54,7 +54,10 @@ describe(`local stores shared by ${WORKERS} separate processes started at once o
   beforeAll(async () => {
     root = await mkdtemp(path.join(tmpdir(), 'trustline-processes-'));
     dataDir = path.join(root, 'data');
-    results = await runWorkers(dataDir, Array.from({ length: WORKERS }, (_, i) => `process-${i}`));
+    results = await runWorkers(
+      dataDir,
+      Array.from({ length: WORKERS }, (_, i) => `process-${i}`),
+    );
   });
   afterAll(() => rm(root, { recursive: true, force: true }));
 

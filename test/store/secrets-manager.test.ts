@@ -82,9 +82,7 @@ describe('Secrets Manager calls', () => {
     await secrets.put('trustline/gone', 'v');
     const start = fake.requests.length;
     await secrets.delete('trustline/gone');
-    expect(fake.requests.slice(start)).toEqual([
-      { operation: 'DeleteSecret', body: { SecretId: 'trustline/gone', ForceDeleteWithoutRecovery: true } },
-    ]);
+    expect(fake.requests.slice(start)).toEqual([{ operation: 'DeleteSecret', body: { SecretId: 'trustline/gone', ForceDeleteWithoutRecovery: true } }]);
   });
 
   it('retries throttled requests and succeeds after 2 throttles', async () => {

@@ -33,7 +33,13 @@ describe('the DynamoDB adapter on the wire', () => {
 
   /** The partition-key values a request names: what DynamoDB evaluates dynamodb:LeadingKeys against. */
   function leadingKeys(request: ProxiedRequest): string[] {
-    const body = request.body as { Key?: Record<string, { S?: string }>; KeyConditionExpression?: string; IndexName?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, { S?: string }> };
+    const body = request.body as {
+      Key?: Record<string, { S?: string }>;
+      KeyConditionExpression?: string;
+      IndexName?: string;
+      ExpressionAttributeNames?: Record<string, string>;
+      ExpressionAttributeValues?: Record<string, { S?: string }>;
+    };
     if (body.Key !== undefined) return [String(body.Key[TABLE_SCHEMA.partitionKey]?.S)];
     // A query's key condition starts with the partition key's equality (on the index, its own partition key).
     const match = /^(#\w+) = (:\w+)/.exec(body.KeyConditionExpression ?? '');
@@ -45,7 +51,13 @@ describe('the DynamoDB adapter on the wire', () => {
 
   it('sends only the operations IAM grants, each led by the item kind it was given', async () => {
     const clock = new ManualClock();
-    const { metadata, leases } = createAwsStores({ region: testRegion, credentials: fakeCredentials, tableName: table.tableName, dynamoEndpoint: proxy.endpoint, clock });
+    const { metadata, leases } = createAwsStores({
+      region: testRegion,
+      credentials: fakeCredentials,
+      tableName: table.tableName,
+      dynamoEndpoint: proxy.endpoint,
+      clock,
+    });
     const kind = 'probe-kind';
     await metadata.put({ kind, id: 'a', data: 1, dueAt: clock.now() }, { expectedVersion: 'absent' });
     await metadata.put({ kind, id: 'b', data: 2, dueAt: clock.now(), expiresAt: clock.now() + 60_000 }, { expectedVersion: 'absent' });
@@ -99,7 +111,12 @@ function resolveKind(expression: ts.Expression, source: ts.SourceFile): string |
   for (const statement of source.statements) {
     if (ts.isVariableStatement(statement)) {
       for (const declaration of statement.declarationList.declarations) {
-        if (ts.isIdentifier(declaration.name) && declaration.name.text === name && declaration.initializer !== undefined && (statement.declarationList.flags & ts.NodeFlags.Const) !== 0) {
+        if (
+          ts.isIdentifier(declaration.name) &&
+          declaration.name.text === name &&
+          declaration.initializer !== undefined &&
+          (statement.declarationList.flags & ts.NodeFlags.Const) !== 0
+        ) {
           return resolveKind(declaration.initializer, source);
         }
       }
@@ -150,7 +167,11 @@ function kindUses(): KindUse[] {
           kindExpression = node.arguments[1];
         }
         if (isMetadataCall) {
-          uses.push({ file: path.relative(repoRoot, file), call: node.getText(source).slice(0, 80), kind: kindExpression === undefined ? undefined : resolveKind(kindExpression, source) });
+          uses.push({
+            file: path.relative(repoRoot, file),
+            call: node.getText(source).slice(0, 80),
+            kind: kindExpression === undefined ? undefined : resolveKind(kindExpression, source),
+          });
         }
       }
       ts.forEachChild(node, visit);
@@ -165,7 +186,16 @@ describe('the item kinds the code names', () => {
 
   it('finds the metadata calls of every store (the scan is not blind)', () => {
     const files = new Set(uses.map((use) => use.file));
-    for (const file of ['lib/oauth/integration-store.ts', 'lib/oauth/authorize.ts', 'lib/oauth/callback.ts', 'lib/oauth/refresh-run.ts', 'lib/trust/trust-store.ts', 'lib/tls/endpoints.ts', 'lib/jwt/lifecycle-replay.ts', 'lib/store/lease.ts']) {
+    for (const file of [
+      'lib/oauth/integration-store.ts',
+      'lib/oauth/authorize.ts',
+      'lib/oauth/callback.ts',
+      'lib/oauth/refresh-run.ts',
+      'lib/trust/trust-store.ts',
+      'lib/tls/endpoints.ts',
+      'lib/jwt/lifecycle-replay.ts',
+      'lib/store/lease.ts',
+    ]) {
       expect(files, file).toContain(file);
     }
   });

@@ -35,7 +35,10 @@ export async function judgeCall(policies: IamPolicies, call: AwsCall): Promise<I
         principal: fn.roleArn,
         action: call.action,
         resource: { resource: call.resource, accountId: policies.account },
-        contextVariables: { 'aws:SecureTransport': 'true', ...Object.fromEntries(Object.entries(call.context).map(([key, value]) => [key, typeof value === 'string' ? value : [...value]])) },
+        contextVariables: {
+          'aws:SecureTransport': 'true',
+          ...Object.fromEntries(Object.entries(call.context).map(([key, value]) => [key, typeof value === 'string' ? value : [...value]])),
+        },
       },
       identityPolicies: fn.policies.map((policy) => ({ name: policy.name, policy: policy.document })),
       serviceControlPolicies: [],
@@ -45,10 +48,16 @@ export async function judgeCall(policies: IamPolicies, call: AwsCall): Promise<I
     {},
   );
   const described = `${call.function} ${call.via === undefined ? '' : `(through ${call.via}) `}${call.action} on ${call.resource}${contextText(call)}`;
-  if (simulation.resultType === 'error') return { call, result: 'ImplicitlyDenied', explanation: `${described}: the simulator could not evaluate it: ${simulation.errors.message}` };
+  if (simulation.resultType === 'error')
+    return { call, result: 'ImplicitlyDenied', explanation: `${described}: the simulator could not evaluate it: ${simulation.errors.message}` };
   const analysis = simulation.resultType === 'single' ? simulation.result.analysis : simulation.results[0]?.analysis;
   const result = simulation.overallResult;
-  return { call, result, explanation: result === 'Allowed' ? `${described}: allowed` : `${described}: ${result === 'ExplicitlyDenied' ? 'explicitly denied' : 'not allowed'}; ${why(analysis)}` };
+  return {
+    call,
+    result,
+    explanation:
+      result === 'Allowed' ? `${described}: allowed` : `${described}: ${result === 'ExplicitlyDenied' ? 'explicitly denied' : 'not allowed'}; ${why(analysis)}`,
+  };
 }
 
 function contextText(call: AwsCall): string {

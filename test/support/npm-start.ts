@@ -58,7 +58,9 @@ export async function startNpmStart({ script = 'start', env, onLine, timeoutMs =
       new Promise<string>((resolve) => (banner = resolve)),
       closed.then(([code, by]) => Promise.reject(new Error(`npm run ${script} exited (${code ?? by}) before serving:\n${text}`))),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => { reject(new Error(`npm run ${script} printed no URL within ${timeoutMs} ms:\n${text}`)); }, timeoutMs);
+        timer = setTimeout(() => {
+          reject(new Error(`npm run ${script} printed no URL within ${timeoutMs} ms:\n${text}`));
+        }, timeoutMs);
       }),
     ]);
     return { child, url, output: () => text, closed, signal, kill };

@@ -29,7 +29,16 @@ export async function startJwtIssuer(): Promise<JwtIssuer> {
   const clientSecret = `cs-${randomBytes(24).toString('base64url')}`;
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const configuration: Configuration = {
-    clients: [{ client_id: 'api-client', client_secret: clientSecret, grant_types: ['client_credentials'], response_types: [], redirect_uris: [], token_endpoint_auth_method: 'client_secret_post' }],
+    clients: [
+      {
+        client_id: 'api-client',
+        client_secret: clientSecret,
+        grant_types: ['client_credentials'],
+        response_types: [],
+        redirect_uris: [],
+        token_endpoint_auth_method: 'client_secret_post',
+      },
+    ],
     jwks: { keys: [{ ...(await exportJWK(privateKey)), kid: 'test-key', alg: 'RS256', use: 'sig' }] },
     scopes: ['api'],
     features: {
@@ -39,7 +48,13 @@ export async function startJwtIssuer(): Promise<JwtIssuer> {
         enabled: true,
         defaultResource: () => API_AUDIENCE,
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx, resource) => ({ scope: 'api', audience: resource, accessTokenFormat: 'jwt', accessTokenTTL: 300, jwt: { sign: { alg: 'RS256' } } }),
+        getResourceServerInfo: (_ctx, resource) => ({
+          scope: 'api',
+          audience: resource,
+          accessTokenFormat: 'jwt',
+          accessTokenTTL: 300,
+          jwt: { sign: { alg: 'RS256' } },
+        }),
       },
     },
     cookies: { keys: [randomBytes(32).toString('hex')] },

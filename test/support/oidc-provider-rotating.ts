@@ -168,7 +168,11 @@ export async function startRotatingProvider(options: RotatingProviderOptions = {
       for await (const chunk of req) chunks.push(chunk as Buffer);
       const raw = Buffer.concat(chunks);
       const body = new URLSearchParams(raw.toString('utf8'));
-      const fault = await fixture.fault?.({ grantType: body.get('grant_type') ?? '', refreshToken: body.get('refresh_token') ?? undefined, sequence: ++sequence });
+      const fault = await fixture.fault?.({
+        grantType: body.get('grant_type') ?? '',
+        refreshToken: body.get('refresh_token') ?? undefined,
+        sequence: ++sequence,
+      });
       if (fault !== undefined) {
         stats.faulted++;
         answerFault(res, fault, hanging);

@@ -1,6 +1,5 @@
 import { request } from 'node:http';
 
-
 export interface RawResponse {
   readonly status: number;
   readonly headers: Record<string, string | string[] | undefined>;

@@ -8,12 +8,15 @@ import { systemClock } from '../../lib/clock.ts';
  */
 export function stubServices(config: Config): Services {
   const refuse = (port: string) =>
-    new Proxy({}, {
-      get: (_target, member) => {
-        if (member === 'then') return undefined;
-        return () => Promise.reject(new Error(`stubServices: ${port}.${String(member)} is not available in this test`));
+    new Proxy(
+      {},
+      {
+        get: (_target, member) => {
+          if (member === 'then') return undefined;
+          return () => Promise.reject(new Error(`stubServices: ${port}.${String(member)} is not available in this test`));
+        },
       },
-    });
+    );
   return {
     config,
     secrets: refuse('secrets') as Services['secrets'],

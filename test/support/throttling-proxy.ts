@@ -37,7 +37,10 @@ export async function startThrottlingProxy(target: string): Promise<ThrottlingPr
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
       const target = String(incoming.headers['x-amz-target'] ?? '');
-      received.push({ operation: target.slice(target.indexOf('.') + 1), body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown> });
+      received.push({
+        operation: target.slice(target.indexOf('.') + 1),
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>,
+      });
     });
     if (throttled > 0) {
       throttled -= 1;

@@ -37,7 +37,7 @@ describe('incomplete chain and AIA', () => {
     expect(report.fix?.serverFix).toContain('send "AIA Test Intermediate" after its own certificate');
   });
 
-  it('downloads through the shared trust context\'s certificate fetch', async () => {
+  it("downloads through the shared trust context's certificate fetch", async () => {
     const { root, leaf, url } = await chainWithAia();
     const shared = devTrust(root.pem);
     const certificateFetch = vi.fn(shared.certificateFetch);

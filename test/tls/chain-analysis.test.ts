@@ -137,7 +137,7 @@ describe('certificate check: host name', () => {
 });
 
 describe('certificate check: signatures', () => {
-  it('does not trust a certificate signed by an impostor that copies a trusted CA\'s name', async () => {
+  it("does not trust a certificate signed by an impostor that copies a trusted CA's name", async () => {
     const { root } = await chain();
     const impostor = await selfSigned({ cn: 'Trustline Test Root', ca: true });
     const leaf = await issue(impostor, { cn: 'localhost', dns: ['localhost'] });

@@ -70,10 +70,14 @@ async function countingServer(keyPem: string, certPem: string): Promise<{ port: 
 
 /** Writes endpoint records straight to the store (add() lists every target to enforce the cap). */
 async function seedEndpoints(metadata: MetadataStore, ports: readonly number[], count: number): Promise<string[]> {
-  const endpoints = Array.from(
-    { length: count },
-    (_, i): Endpoint => ({ id: `ep-${String(i).padStart(5, '0')}`, host: '127.0.0.1', port: ports[i % ports.length]!, protocol: 'https', servername: 'localhost', createdAt: new Date().toISOString() }),
-  );
+  const endpoints = Array.from({ length: count }, (_, i): Endpoint => ({
+    id: `ep-${String(i).padStart(5, '0')}`,
+    host: '127.0.0.1',
+    port: ports[i % ports.length]!,
+    protocol: 'https',
+    servername: 'localhost',
+    createdAt: new Date().toISOString(),
+  }));
   // 100 writes in flight: the embedded store commits concurrent writes together.
   await mapBounded(endpoints, 100, (endpoint) => metadata.put({ kind: ENDPOINT_KIND, id: endpoint.id, data: endpoint }));
   const ids = endpoints.map((endpoint) => endpoint.id);
@@ -111,7 +115,9 @@ describe('the scheduled run, fanned out', () => {
     setServices(base);
     try {
       const schedule = spec('cert-check-schedule');
-      await expect(createInvoker()(schedule, scheduledEvent({ fn: schedule, schedule: schedule.schedules![0]! }))).rejects.toThrow(/TRUSTLINE_QUEUE_URL_CERT_CHECK_WORKER/);
+      await expect(createInvoker()(schedule, scheduledEvent({ fn: schedule, schedule: schedule.schedules![0]! }))).rejects.toThrow(
+        /TRUSTLINE_QUEUE_URL_CERT_CHECK_WORKER/,
+      );
     } finally {
       setServices(undefined);
     }
@@ -202,7 +208,11 @@ describe('the hourly run through the local runtime: schedule -> local queue -> c
     const base: Services = { config, ...stores, alerts, trustStore, trust: createTrustContext(trustStore), clock };
     services = withLocalQueues(base, manifest, invoke);
     setServices(services);
-    await seedEndpoints(stores.metadata, servers.map((s) => s.port), ENDPOINTS);
+    await seedEndpoints(
+      stores.metadata,
+      servers.map((s) => s.port),
+      ENDPOINTS,
+    );
     close = async () => {
       if (metricsSetting === undefined) delete process.env.POWERTOOLS_METRICS_DISABLED;
       else process.env.POWERTOOLS_METRICS_DISABLED = metricsSetting;

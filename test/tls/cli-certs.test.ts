@@ -37,7 +37,11 @@ describe('trustline certs check', () => {
     const server = net.createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+    await new Promise<void>((resolve) =>
+      server.close(() => {
+        resolve();
+      }),
+    );
     const run = await runCli(['certs', 'check', `127.0.0.1:${String(port)}`, '--timeout', '3']);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('Verdict: connect-failed (no certificate received)');

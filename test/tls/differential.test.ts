@@ -32,12 +32,20 @@ describe('differential: our analysis against OpenSSL on single-problem chains', 
 
   it('unknown root: UNABLE_TO_GET_ISSUER_CERT_LOCALLY / unknown-ca', async () => {
     const { intermediate, leaf } = await chain();
-    expect(await both([], leaf.keyPem, leaf.pem, intermediate.pem)).toEqual({ openssl: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', ours: 'unknown-ca', javaTrusts: false });
+    expect(await both([], leaf.keyPem, leaf.pem, intermediate.pem)).toEqual({
+      openssl: 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+      ours: 'unknown-ca',
+      javaTrusts: false,
+    });
   });
 
   it('untrusted root sent: SELF_SIGNED_CERT_IN_CHAIN / unknown-ca', async () => {
     const { root, intermediate, leaf } = await chain();
-    expect(await both([], leaf.keyPem, leaf.pem, intermediate.pem, root.pem)).toEqual({ openssl: 'SELF_SIGNED_CERT_IN_CHAIN', ours: 'unknown-ca', javaTrusts: false });
+    expect(await both([], leaf.keyPem, leaf.pem, intermediate.pem, root.pem)).toEqual({
+      openssl: 'SELF_SIGNED_CERT_IN_CHAIN',
+      ours: 'unknown-ca',
+      javaTrusts: false,
+    });
   });
 
   it('expired leaf: CERT_HAS_EXPIRED / expired', async () => {
@@ -47,7 +55,11 @@ describe('differential: our analysis against OpenSSL on single-problem chains', 
 
   it('leaf not yet valid: CERT_NOT_YET_VALID / not-yet-valid', async () => {
     const { root, intermediate, leaf } = await chain({ notBeforeDays: 3 });
-    expect(await both([root.pem], leaf.keyPem, leaf.pem, intermediate.pem)).toEqual({ openssl: 'CERT_NOT_YET_VALID', ours: 'not-yet-valid', javaTrusts: false });
+    expect(await both([root.pem], leaf.keyPem, leaf.pem, intermediate.pem)).toEqual({
+      openssl: 'CERT_NOT_YET_VALID',
+      ours: 'not-yet-valid',
+      javaTrusts: false,
+    });
   });
 
   it('intermediate as the only anchor: authorized with allowPartialTrustChain / ok', async () => {
@@ -55,7 +67,7 @@ describe('differential: our analysis against OpenSSL on single-problem chains', 
     expect(await both([intermediate.pem], leaf.keyPem, leaf.pem, intermediate.pem)).toEqual({ openssl: 'authorized', ours: 'ok', javaTrusts: true });
   });
 
-  it('an impostor CA with a trusted CA\'s name: both refuse', async () => {
+  it("an impostor CA with a trusted CA's name: both refuse", async () => {
     const { root } = await chain();
     const impostor = await selfSigned({ cn: 'Trustline Test Root', ca: true });
     const leaf = await issue(impostor, { cn: 'localhost', dns: ['localhost'] });

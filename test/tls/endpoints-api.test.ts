@@ -12,7 +12,7 @@ afterAll(async () => {
 });
 
 describe('/admin/endpoints', () => {
-  it('adds a target with the protocol\'s usual port and lists it', async () => {
+  it("adds a target with the protocol's usual port and lists it", async () => {
     const added = await runtime.api('POST', '/admin/endpoints', { host: 'mail.example.test', protocol: 'imaps' });
     expect(added).toMatchObject({ status: 201, body: { host: 'mail.example.test', port: 993, protocol: 'imaps' } });
     const listed = await runtime.api('GET', '/admin/endpoints');

@@ -22,11 +22,7 @@ export async function serve(keyPem: string, ...pems: string[]): Promise<number> 
 }
 
 /** checkEndpoint against 127.0.0.1 with SNI `localhost`, trusting Node's roots plus `anchors`. */
-export function check(
-  port: number,
-  anchors: string[] = [],
-  options: Partial<CheckOptions> & { protocol?: Protocol; servername?: string } = {},
-) {
+export function check(port: number, anchors: string[] = [], options: Partial<CheckOptions> & { protocol?: Protocol; servername?: string } = {}) {
   const { protocol = 'https', servername = 'localhost', ...rest } = options;
   // The AIA, OCSP and CRL peers of these tests listen on loopback, which certificate-driven fetches reach only with the development flag.
   return checkEndpoint(

@@ -25,7 +25,14 @@ async function revocableService() {
   const leaf = await issue(intermediate, { cn: 'localhost', dns: ['localhost'], ips: ['127.0.0.1'], ocspUrl: responder.url });
   const port = await serve(leaf.keyPem, leaf.pem, intermediate.pem);
   const serial = serialOf(leaf);
-  return { root, statuses, responder, port, revoke: () => statuses.set(serial, { revokedAt: new Date(Date.now() - 60_000), reason: CRLReasons.keyCompromise }), markGood: () => statuses.set(serial, 'good') };
+  return {
+    root,
+    statuses,
+    responder,
+    port,
+    revoke: () => statuses.set(serial, { revokedAt: new Date(Date.now() - 60_000), reason: CRLReasons.keyCompromise }),
+    markGood: () => statuses.set(serial, 'good'),
+  };
 }
 
 describe('trustline certs check and revocation', () => {
@@ -34,7 +41,10 @@ describe('trustline certs check and revocation', () => {
     service.revoke();
     const caFile = path.join(await mkdtemp(path.join(tmpdir(), 'trustline-rev-')), 'root.pem');
     await writeFile(caFile, service.root.pem);
-    const run = await runCli(['certs', 'check', `127.0.0.1:${String(service.port)}`, '--servername', 'localhost', '--ca-file', caFile, '--json'], LOOPBACK_FLAG);
+    const run = await runCli(
+      ['certs', 'check', `127.0.0.1:${String(service.port)}`, '--servername', 'localhost', '--ca-file', caFile, '--json'],
+      LOOPBACK_FLAG,
+    );
     expect(run.code).toBe(1);
     const report = JSON.parse(run.stdout) as CheckReport;
     expect(report).toMatchObject({ verdict: 'revoked', revocation: { status: 'revoked', source: 'ocsp', reason: 'keyCompromise' } });
@@ -56,7 +66,10 @@ describe('trustline certs check and revocation', () => {
     service.revoke();
     const caFile = path.join(await mkdtemp(path.join(tmpdir(), 'trustline-rev-')), 'root.pem');
     await writeFile(caFile, service.root.pem);
-    const run = await runCli(['certs', 'check', `127.0.0.1:${String(service.port)}`, '--servername', 'localhost', '--ca-file', caFile, '--no-revocation', '--json'], LOOPBACK_FLAG);
+    const run = await runCli(
+      ['certs', 'check', `127.0.0.1:${String(service.port)}`, '--servername', 'localhost', '--ca-file', caFile, '--no-revocation', '--json'],
+      LOOPBACK_FLAG,
+    );
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).not.toHaveProperty('revocation');
     expect(service.responder.hits()).toBe(0);
@@ -80,7 +93,14 @@ describe('scheduled checks and revocation', () => {
         return Promise.resolve();
       },
     };
-    const deps = { metadata, trust: createTrustContext(trustStore, { outbound: { allowLoopback: true } }), alerts: sink, metrics: { record: () => undefined }, clock, timeoutMs: 5000 };
+    const deps = {
+      metadata,
+      trust: createTrustContext(trustStore, { outbound: { allowLoopback: true } }),
+      alerts: sink,
+      metrics: { record: () => undefined },
+      clock,
+      timeoutMs: 5000,
+    };
 
     await runScheduledChecks(deps);
     expect((await endpoints.result(endpoint.id))?.report.revocation).toMatchObject({ status: 'good', source: 'ocsp' });
@@ -90,7 +110,11 @@ describe('scheduled checks and revocation', () => {
     await runScheduledChecks(deps);
     await runScheduledChecks(deps);
     expect(alerts).toHaveLength(1);
-    expect(alerts[0]).toMatchObject({ key: `endpoint:${endpoint.id}`, severity: 'critical', subject: expect.stringContaining('TLS check failing (revoked)') as unknown });
+    expect(alerts[0]).toMatchObject({
+      key: `endpoint:${endpoint.id}`,
+      severity: 'critical',
+      subject: expect.stringContaining('TLS check failing (revoked)') as unknown,
+    });
     expect((await endpoints.result(endpoint.id))?.state).toBe('failing:revoked');
   });
 });

@@ -25,7 +25,11 @@ async function checkLeaf(root: Issued, leaf: Issued, intermediate: Issued, optio
   const port = options.port ?? (await serve(leaf.keyPem, leaf.pem, intermediate.pem));
   return checkEndpoint(
     { host: '127.0.0.1', port, protocol: 'https', servername: 'localhost' },
-    { trust: createTrustContext(fixedTrustStore(root.pem), { outbound: { allowLoopback: true } }), timeoutMs: 5000, ...(options.revocation === undefined ? {} : { revocation: options.revocation }) },
+    {
+      trust: createTrustContext(fixedTrustStore(root.pem), { outbound: { allowLoopback: true } }),
+      timeoutMs: 5000,
+      ...(options.revocation === undefined ? {} : { revocation: options.revocation }),
+    },
   );
 }
 
@@ -39,7 +43,7 @@ async function withResponder(intermediate: Issued, status: (leaf: Issued) => Tes
 }
 
 describe('revocation by OCSP', () => {
-  it('reports good from the issuer\'s OCSP responder and keeps the verdict ok', async () => {
+  it("reports good from the issuer's OCSP responder and keeps the verdict ok", async () => {
     const { root, intermediate } = await ca();
     const { responder, leaf } = await withResponder(intermediate, () => 'good');
     const report = await checkLeaf(root, leaf, intermediate);
@@ -103,14 +107,15 @@ describe('revocation by OCSP', () => {
   it('uses the stapled answer without asking the responder', async () => {
     const { root, intermediate } = await ca();
     const { responder, leaf } = await withResponder(intermediate, () => 'good');
-    const stapled = () => ocspResponse(certIdFor(leaf, intermediate), { revokedAt: new Date(Date.now() - 60_000), reason: CRLReasons.superseded }, intermediate);
+    const stapled = () =>
+      ocspResponse(certIdFor(leaf, intermediate), { revokedAt: new Date(Date.now() - 60_000), reason: CRLReasons.superseded }, intermediate);
     const server = track(await staplingServer(leaf.keyPem, leaf.pem + intermediate.pem, stapled));
     const report = await checkLeaf(root, leaf, intermediate, { port: server.port });
     expect(report).toMatchObject({ verdict: 'revoked', revocation: { status: 'revoked', source: 'stapled', reason: 'superseded' } });
     expect(responder.hits()).toBe(0);
   });
 
-  it('gives up on a responder that never answers within the check\'s deadline: unknown, verdict unchanged', async () => {
+  it("gives up on a responder that never answers within the check's deadline: unknown, verdict unchanged", async () => {
     const { root, intermediate } = await ca();
     const hanging = track(await silentServer());
     const leaf = await leafFor(intermediate, { ocspUrl: `http://127.0.0.1:${String(hanging.port)}/ocsp` });

@@ -76,7 +76,7 @@ describe('STARTTLS', () => {
     expect((await check(server.port, anchors, { protocol: 'ldap-starttls' })).verdict).toBe('ok');
   });
 
-  it('LDAP: reports a non-zero resultCode as a refusal with the server\'s words', async () => {
+  it("LDAP: reports a non-zero resultCode as a refusal with the server's words", async () => {
     const { identity, anchors } = await pki();
     const server = track(await ldapServer(identity, { resultCode: 2 }));
     const report = await check(server.port, anchors, { protocol: 'ldap-starttls' });

@@ -26,7 +26,10 @@ async function serve(routes: Record<string, Route>) {
   return { port: running.port, base: `http://127.0.0.1:${String(running.port)}`, seen };
 }
 
-const redirectTo = (location: string): Route => (_request, response) => response.writeHead(302, { location }).end();
+const redirectTo =
+  (location: string): Route =>
+  (_request, response) =>
+    response.writeHead(302, { location }).end();
 const ok: Route = (_request, response) => response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
 
 function trust(outbound: OutboundPolicyOptions = {}) {
@@ -45,17 +48,23 @@ async function failure(pending: Promise<unknown>): Promise<{ code?: string; mess
 }
 
 describe('outbound policy: addresses', () => {
-  it.each(['169.254.169.254', '169.254.170.2', 'fe80::1', '::ffff:169.254.169.254', 'fd00:ec2::254'])('always refuses the link-local or metadata address %s', (address) => {
-    const policy = createOutboundPolicy({ allowLoopback: true, lambdaRuntimeApi: undefined });
-    expect(policy.refusal(address, 80, 'service')).toContain('link-local');
-    expect(policy.refusal(address, 80, 'certificate')).toContain('link-local');
-  });
+  it.each(['169.254.169.254', '169.254.170.2', 'fe80::1', '::ffff:169.254.169.254', 'fd00:ec2::254'])(
+    'always refuses the link-local or metadata address %s',
+    (address) => {
+      const policy = createOutboundPolicy({ allowLoopback: true, lambdaRuntimeApi: undefined });
+      expect(policy.refusal(address, 80, 'service')).toContain('link-local');
+      expect(policy.refusal(address, 80, 'certificate')).toContain('link-local');
+    },
+  );
 
-  it.each(['10.0.0.5', '172.16.3.4', '192.168.1.10', 'fd12:3456::1', '203.0.113.9'])('allows the private or public address %s: internal PKIs and identity providers live there', (address) => {
-    const policy = createOutboundPolicy({ lambdaRuntimeApi: undefined });
-    expect(policy.refusal(address, 443, 'service')).toBeUndefined();
-    expect(policy.refusal(address, 443, 'certificate')).toBeUndefined();
-  });
+  it.each(['10.0.0.5', '172.16.3.4', '192.168.1.10', 'fd12:3456::1', '203.0.113.9'])(
+    'allows the private or public address %s: internal PKIs and identity providers live there',
+    (address) => {
+      const policy = createOutboundPolicy({ lambdaRuntimeApi: undefined });
+      expect(policy.refusal(address, 443, 'service')).toBeUndefined();
+      expect(policy.refusal(address, 443, 'certificate')).toBeUndefined();
+    },
+  );
 
   it('refuses loopback to certificate-driven fetches unless the development flag allows it; services may use it', () => {
     const strict = createOutboundPolicy({ lambdaRuntimeApi: undefined });
@@ -82,7 +91,7 @@ describe('outbound policy: addresses', () => {
   });
 });
 
-describe('outbound policy: the trust\'s fetches', () => {
+describe("outbound policy: the trust's fetches", () => {
   it('never open a connection to a link-local address', async () => {
     // Refused before any socket opens, so no metadata service needs to exist for this to fail fast.
     expect(await failure(trust().fetch('http://169.254.169.254/latest/meta-data/'))).toMatchObject({ code: 'OUTBOUND_REFUSED' });
@@ -126,10 +135,12 @@ describe('outbound policy: the trust\'s fetches', () => {
 
   it('do not carry credentials across origins when following a redirect', async () => {
     let authorization: string | undefined = 'not requested';
-    const target = await serve({ '/landing': (request, response) => {
+    const target = await serve({
+      '/landing': (request, response) => {
         authorization = request.headers.authorization;
         ok(request, response);
-      } });
+      },
+    });
     const server = await serve({ '/start': redirectTo(`http://localhost:${String(target.port)}/landing`) });
     await (await trust().fetch(`${server.base}/start`, { headers: { authorization: 'Bearer kept-at-home' } })).text();
     expect(authorization).toBeUndefined();
@@ -151,13 +162,17 @@ describe('outbound policy: response bodies', () => {
   it('count the decompressed size: a small gzip answer that inflates past the cap is refused', async () => {
     const bomb = gzipSync(Buffer.alloc(64 * LIMIT));
     expect(bomb.length).toBeLessThan(LIMIT);
-    const server = await serve({ '/bomb': (_request, response) => response.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'application/json' }).end(bomb) });
+    const server = await serve({
+      '/bomb': (_request, response) => response.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'application/json' }).end(bomb),
+    });
     const error = await failure((async () => (await trust().fetch(`${server.base}/bomb`)).json())());
     expect(error).toMatchObject({ code: 'RESPONSE_TOO_LARGE' });
   });
 
   it('inflate a compressed answer under the cap as fetch does', async () => {
-    const server = await serve({ '/small': (_request, response) => response.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync('{"access_token":"at"}')) });
+    const server = await serve({
+      '/small': (_request, response) => response.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync('{"access_token":"at"}')),
+    });
     expect(await (await trust().fetch(`${server.base}/small`)).json()).toEqual({ access_token: 'at' });
   });
 });
@@ -165,7 +180,9 @@ describe('outbound policy: response bodies', () => {
 describe('outbound policy: mail logins', () => {
   it.each(['imap', 'pop3', 'smtp'] as const)('%s: refuses a mail server on a link-local address before any connection', async (protocol) => {
     const { mailLogin } = await import('../../lib/mail/index.ts');
-    const error = await mailLogin({ protocol, host: '169.254.169.254', port: 993, security: 'tls', username: 'a@example.test' }, 'token', trust()).catch((caught: unknown) => caught);
+    const error = await mailLogin({ protocol, host: '169.254.169.254', port: 993, security: 'tls', username: 'a@example.test' }, 'token', trust()).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toMatchObject({ code: 'MAIL_CONNECT_FAILED', message: expect.stringContaining('link-local') as unknown });
   });
 });

@@ -18,7 +18,7 @@ async function serve(keyPem: string, certs: string) {
 }
 
 describe('trust context', () => {
-  it('trusts Node\'s root store plus every managed entry', async () => {
+  it("trusts Node's root store plus every managed entry", async () => {
     const store = createTrustStore(memoryMetadata(), clock);
     const { pem } = await selfSigned({ cn: 'anchor' });
     await store.add(pem);

@@ -61,7 +61,10 @@ export function dynamodbCalls(operation: string, body: Json, scope: CallScope): 
     case 'BatchWriteItem': {
       const requests = (body.RequestItems ?? {}) as Record<string, unknown>;
       return Object.entries(requests).flatMap(([table, request]) => {
-        const keys = operation === 'BatchGetItem' ? ((request as Json).Keys as unknown[]) : (request as Json[]).map((r) => (r.PutRequest as Json | undefined)?.Item ?? (r.DeleteRequest as Json | undefined)?.Key);
+        const keys =
+          operation === 'BatchGetItem'
+            ? ((request as Json).Keys as unknown[])
+            : (request as Json[]).map((r) => (r.PutRequest as Json | undefined)?.Item ?? (r.DeleteRequest as Json | undefined)?.Key);
         return [{ action: `dynamodb:${operation}`, resource: tableArn(table), context: leading(keys) }];
       });
     }

@@ -45,7 +45,9 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       const key = options.topicKeys.get(publish.resource);
       const via = { 'kms:ViaService': `sns.${options.scope.region}.amazonaws.com` };
       // SNS encrypts the message with a data key made and used with the publisher's permissions.
-      return key === undefined ? [publish] : [publish, ...['kms:GenerateDataKey', 'kms:Decrypt'].map((action) => ({ action, resource: key, context: via, via: 'sns' }))];
+      return key === undefined
+        ? [publish]
+        : [publish, ...['kms:GenerateDataKey', 'kms:Decrypt'].map((action) => ({ action, resource: key, context: via, via: 'sns' }))];
     }
     const json = body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as Record<string, unknown>);
     if (service === 'dynamodb') return dynamodbCalls(operation, json, options.scope);

@@ -4,7 +4,11 @@ import { LocalRuntimeError } from '../errors.ts';
 export class TemplateError extends LocalRuntimeError {
   override readonly code = 'AWS_LOCAL_TEMPLATE';
   constructor(problem: string, options?: ErrorOptions) {
-    super(`The synthesized template ${problem}.`, 'keep infra/aws to the resource types aws-local knows (infra/local/aws/deployment.ts), or teach it the new one.', options);
+    super(
+      `The synthesized template ${problem}.`,
+      'keep infra/aws to the resource types aws-local knows (infra/local/aws/deployment.ts), or teach it the new one.',
+      options,
+    );
   }
 }
 
@@ -16,6 +20,6 @@ export class SandboxError extends LocalRuntimeError {
     problem: string,
     options?: ErrorOptions,
   ) {
-    super(`The bundle of "${functionName}" ${problem}.`, 'run `npm run build` and read the function\'s output above.', options);
+    super(`The bundle of "${functionName}" ${problem}.`, "run `npm run build` and read the function's output above.", options);
   }
 }

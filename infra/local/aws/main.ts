@@ -20,7 +20,10 @@ await serveUntilStopped(async () => {
 });
 
 function about(local: AwsLocal): string[] {
-  const ttl = local.ttlAttribute === undefined ? '' : `, TTL on \`${local.ttlAttribute}\` (dynalite keeps expired items; the adapters treat them as absent, as within AWS's TTL delay)`;
+  const ttl =
+    local.ttlAttribute === undefined
+      ? ''
+      : `, TTL on \`${local.ttlAttribute}\` (dynalite keeps expired items; the adapters treat them as absent, as within AWS's TTL delay)`;
   return [
     `Running the built bundles (${path.relative(process.cwd(), DIST_DIR) || DIST_DIR}/, what CDK deploys) on the AWS adapters: each function in a process of its own,`,
     '  with the environment and an IAM role of the synthesized template (infra/aws).',

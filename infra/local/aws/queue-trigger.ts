@@ -36,7 +36,10 @@ export function startQueueTriggers(options: QueueTriggerOptions): QueueTriggers 
       if (done.length > 0) options.record({ function: trigger.functionName, action: 'sqs:DeleteMessage', resource: queue.arn, context: {}, via: 'lambda' });
       const retry = batch.filter((message) => failed.has(message.messageId));
       const dead = retry.filter((message) => queue.maxReceiveCount !== undefined && message.receiveCount >= queue.maxReceiveCount);
-      options.sqs.putBack(queue.name, retry.filter((message) => !dead.includes(message)));
+      options.sqs.putBack(
+        queue.name,
+        retry.filter((message) => !dead.includes(message)),
+      );
       const deadLetters = options.queues.find((q) => q.arn === queue.deadLetterArn);
       if (dead.length > 0 && deadLetters !== undefined) {
         options.log(`${dead.length} message(s) of ${queue.name} moved to ${deadLetters.name} after ${String(queue.maxReceiveCount)} receives`);

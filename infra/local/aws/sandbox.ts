@@ -66,7 +66,10 @@ export function createSandbox(spec: SandboxSpec): Sandbox {
       env: spec.environment,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
-    for (const stream of [started.stdout, started.stderr]) forwardLines(stream, (line) => { spec.log(spec.name, line); });
+    for (const stream of [started.stdout, started.stderr])
+      forwardLines(stream, (line) => {
+        spec.log(spec.name, line);
+      });
     started.on('message', (answer: Answer) => {
       const waiting = pending.get(answer.id);
       pending.delete(answer.id);

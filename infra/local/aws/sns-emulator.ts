@@ -76,7 +76,11 @@ export async function startSnsEmulator(topicArns: readonly string[]): Promise<Sn
 }
 
 function sendError(response: ServerResponse, status: number, code: string, message: string): void {
-  sendXml(response, status, `<ErrorResponse xmlns="${XMLNS}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`);
+  sendXml(
+    response,
+    status,
+    `<ErrorResponse xmlns="${XMLNS}"><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+  );
 }
 
 function sendXml(response: ServerResponse, status: number, xml: string): void {

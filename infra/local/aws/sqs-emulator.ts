@@ -47,7 +47,8 @@ export async function startSqsEmulator(queueNames: readonly string[]): Promise<S
   const queueOf = (queueUrl: unknown): [string, QueuedMessage[]] => {
     const name = new URL(typeof queueUrl === 'string' ? queueUrl : 'http://invalid/').pathname.split('/').filter(Boolean)[1] ?? '';
     const queue = queues.get(name);
-    if (queue === undefined) throw new QueueError('com.amazonaws.sqs#QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue', 'The specified queue does not exist.');
+    if (queue === undefined)
+      throw new QueueError('com.amazonaws.sqs#QueueDoesNotExist', 'AWS.SimpleQueueService.NonExistentQueue', 'The specified queue does not exist.');
     return [name, queue];
   };
   const enqueue = (queue: QueuedMessage[], body: string): QueuedMessage => {
@@ -60,7 +61,11 @@ export async function startSqsEmulator(queueNames: readonly string[]): Promise<S
     SendMessage(body) {
       const [name, queue] = queueOf(body.QueueUrl);
       const message = enqueue(queue, typeof body.MessageBody === 'string' ? body.MessageBody : '');
-      queueMicrotask(() => { listeners.forEach((l) => { l(name); }); });
+      queueMicrotask(() => {
+        listeners.forEach((l) => {
+          l(name);
+        });
+      });
       return { MessageId: message.messageId, MD5OfMessageBody: message.md5OfBody };
     },
     SendMessageBatch(body) {
@@ -70,7 +75,11 @@ export async function startSqsEmulator(queueNames: readonly string[]): Promise<S
         const message = enqueue(queue, entry.MessageBody);
         return { Id: entry.Id, MessageId: message.messageId, MD5OfMessageBody: message.md5OfBody };
       });
-      queueMicrotask(() => { listeners.forEach((l) => { l(name); }); });
+      queueMicrotask(() => {
+        listeners.forEach((l) => {
+          l(name);
+        });
+      });
       return { Successful: successful, Failed: [] };
     },
   };
@@ -81,7 +90,12 @@ export async function startSqsEmulator(queueNames: readonly string[]): Promise<S
     const target = String(request.headers['x-amz-target'] ?? '');
     try {
       const run = target.startsWith('AmazonSQS.') ? operations[target.slice('AmazonSQS.'.length)] : undefined;
-      if (run === undefined) throw new QueueError('com.amazonaws.sqs#UnsupportedOperation', 'AWS.SimpleQueueService.UnsupportedOperation', `aws-local's SQS does not support ${target}.`);
+      if (run === undefined)
+        throw new QueueError(
+          'com.amazonaws.sqs#UnsupportedOperation',
+          'AWS.SimpleQueueService.UnsupportedOperation',
+          `aws-local's SQS does not support ${target}.`,
+        );
       send(response, 200, run(JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>));
     } catch (error) {
       if (!(error instanceof QueueError)) throw error;
@@ -110,7 +124,12 @@ export async function startSqsEmulator(queueNames: readonly string[]): Promise<S
     },
     putBack(name, messages) {
       named(name).push(...messages);
-      if (messages.length > 0) queueMicrotask(() => { listeners.forEach((l) => { l(name); }); });
+      if (messages.length > 0)
+        queueMicrotask(() => {
+          listeners.forEach((l) => {
+            l(name);
+          });
+        });
     },
     peek: (name) => [...named(name)],
     onMessages(listener) {
@@ -128,6 +147,11 @@ export async function startSqsEmulator(queueNames: readonly string[]): Promise<S
 
 function send(response: ServerResponse, status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): void {
   const payload = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(payload), 'x-amzn-requestid': randomUUID(), ...headers });
+  response.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.0',
+    'content-length': Buffer.byteLength(payload),
+    'x-amzn-requestid': randomUUID(),
+    ...headers,
+  });
   response.end(payload);
 }

@@ -75,8 +75,14 @@ export interface AwsLocal {
 export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsLocal> {
   const config: Config = { ...(options.config ?? loadConfig()), backend: 'aws' };
   const specs = options.manifest ?? defaultManifest;
-  const log = options.log ?? ((source, line) => { console.log(`[${source}] ${line}`); });
-  await ensureBundles(specs, (line) => { log('aws-local', line); });
+  const log =
+    options.log ??
+    ((source, line) => {
+      console.log(`[${source}] ${line}`);
+    });
+  await ensureBundles(specs, (line) => {
+    log('aws-local', line);
+  });
   const template = options.template ?? synthesizeTemplate();
 
   const closers: (() => Promise<void>)[] = [];
@@ -84,7 +90,14 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
     for (const closer of closers.splice(0).reverse()) await closer();
   };
   try {
-    const placeholder: LocalDeployment = { stackName: LOCAL_STACK_NAME, partition: 'aws', region: LOCAL_REGION, account: LOCAL_ACCOUNT, apiEndpoint: '', awsEndpoint: '' };
+    const placeholder: LocalDeployment = {
+      stackName: LOCAL_STACK_NAME,
+      partition: 'aws',
+      region: LOCAL_REGION,
+      account: LOCAL_ACCOUNT,
+      apiEndpoint: '',
+      awsEndpoint: '',
+    };
     const table = deployedTable(template, placeholder);
     const tableName = table.input.TableName ?? '';
     const dynalite = await startDynalite(tableName, table.input);
@@ -102,7 +115,12 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
 
     // Each function signs with an access key of its own, which names it to the endpoint.
     const accessKeys = new Map(specs.map((spec) => [`AKIALOCAL${spec.name.toUpperCase().replace(/-/g, '')}`, spec.name]));
-    const upstreams: Record<AwsService, string> = { dynamodb: dynalite.endpoint, secretsmanager: secretsManager.endpoint, sqs: sqs.endpoint, sns: sns.endpoint };
+    const upstreams: Record<AwsService, string> = {
+      dynamodb: dynalite.endpoint,
+      secretsmanager: secretsManager.endpoint,
+      sqs: sqs.endpoint,
+      sns: sns.endpoint,
+    };
     const endpoint = await startAwsEndpoint({ upstreams, callers: accessKeys, scope: callScope(table.input), topicKeys: topicKeys(template, placeholder) });
     closers.push(() => endpoint.close());
 
@@ -116,14 +134,24 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
       return sandbox.invoke(event, invokeOptions);
     };
 
-    const runtime = await startLocalRuntime({ config, ...(options.port === undefined ? {} : { port: options.port }), manifest: specs, invoke: (fn, event) => invoke(fn.name, event) });
+    const runtime = await startLocalRuntime({
+      config,
+      ...(options.port === undefined ? {} : { port: options.port }),
+      manifest: specs,
+      invoke: (fn, event) => invoke(fn.name, event),
+    });
     closers.push(() => runtime.close());
     const deployment: LocalDeployment = { ...placeholder, apiEndpoint: runtime.config.publicUrl, awsEndpoint: endpoint.endpoint };
     const functions = deployedFunctions(template, deployment, specs);
     const secretAccessKey = randomBytes(24).toString('base64url');
     for (const fn of functions) {
       const accessKeyId = [...accessKeys].find(([, name]) => name === fn.name)?.[0] ?? '';
-      const environment = { ...fn.environment, ...developmentSettings(runtime.config), ...lambdaCredentials(accessKeyId, secretAccessKey), AWS_ENDPOINT_URL: endpoint.endpoint };
+      const environment = {
+        ...fn.environment,
+        ...developmentSettings(runtime.config),
+        ...lambdaCredentials(accessKeyId, secretAccessKey),
+        AWS_ENDPOINT_URL: endpoint.endpoint,
+      };
       sandboxes.set(fn.name, createSandbox({ name: fn.name, bundleFile: bundleFile(fn), environment, timeoutSeconds: fn.timeoutSeconds, log }));
     }
     closers.push(async () => {
@@ -137,8 +165,12 @@ export async function startAwsLocal(options: AwsLocalOptions = {}): Promise<AwsL
       queues,
       triggers: deployedQueueTriggers(template, deployment, functions),
       invoke: (name, event: SQSEvent) => invoke(name, event),
-      record: (call) => { endpoint.record(call); },
-      log: (line) => { log('sqs', line); },
+      record: (call) => {
+        endpoint.record(call);
+      },
+      log: (line) => {
+        log('sqs', line);
+      },
     });
 
     return {
@@ -177,7 +209,13 @@ function callScope(input: ReturnType<typeof deployedTable>['input']): CallScope 
 
 /** What Lambda puts in a function's environment: its region and its role's session credentials. */
 function lambdaCredentials(accessKeyId: string, secretAccessKey: string): Record<string, string> {
-  return { AWS_REGION: LOCAL_REGION, AWS_DEFAULT_REGION: LOCAL_REGION, AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: 'aws-local' };
+  return {
+    AWS_REGION: LOCAL_REGION,
+    AWS_DEFAULT_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: accessKeyId,
+    AWS_SECRET_ACCESS_KEY: secretAccessKey,
+    AWS_SESSION_TOKEN: 'aws-local',
+  };
 }
 
 /**

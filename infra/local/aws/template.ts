@@ -84,7 +84,7 @@ export function deployedTable(template: CfnTemplate, deployment: LocalDeployment
   const [table] = tables;
   if (table === undefined || tables.length !== 1) throw new TemplateError(`declares ${tables.length} DynamoDB tables; aws-local creates exactly one`);
   const [logicalId, resource] = table;
-  const p = (resource.Properties ?? {});
+  const p = resource.Properties ?? {};
   const ttl = p.TimeToLiveSpecification as { AttributeName?: string; Enabled?: boolean } | undefined;
   return {
     input: {
@@ -92,7 +92,9 @@ export function deployedTable(template: CfnTemplate, deployment: LocalDeployment
       AttributeDefinitions: p.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
       KeySchema: p.KeySchema as CreateTableCommandInput['KeySchema'],
       BillingMode: (p.BillingMode as CreateTableCommandInput['BillingMode']) ?? 'PAY_PER_REQUEST',
-      ...(p.GlobalSecondaryIndexes === undefined ? {} : { GlobalSecondaryIndexes: p.GlobalSecondaryIndexes as CreateTableCommandInput['GlobalSecondaryIndexes'] }),
+      ...(p.GlobalSecondaryIndexes === undefined
+        ? {}
+        : { GlobalSecondaryIndexes: p.GlobalSecondaryIndexes as CreateTableCommandInput['GlobalSecondaryIndexes'] }),
     },
     ttlAttribute: ttl?.Enabled === true ? ttl.AttributeName : undefined,
   };
@@ -108,7 +110,10 @@ export function deployedQueues(template: CfnTemplate, deployment: LocalDeploymen
       url: queueUrl(deployment, name),
       arn: resolveString(template, deployment, { 'Fn::GetAtt': [logicalId, 'Arn'] }, `${logicalId}'s ARN`),
       maxReceiveCount: redrive?.maxReceiveCount,
-      deadLetterArn: redrive?.deadLetterTargetArn === undefined ? undefined : resolveString(template, deployment, redrive.deadLetterTargetArn, `${logicalId}'s dead-letter queue`),
+      deadLetterArn:
+        redrive?.deadLetterTargetArn === undefined
+          ? undefined
+          : resolveString(template, deployment, redrive.deadLetterTargetArn, `${logicalId}'s dead-letter queue`),
     };
   });
 }
@@ -119,7 +124,11 @@ export function deployedQueueTriggers(template: CfnTemplate, deployment: LocalDe
     const target = (p.FunctionName as { Ref?: string } | undefined)?.Ref;
     const fn = functions.find((f) => f.logicalId === target);
     if (fn === undefined) throw new TemplateError(`maps ${logicalId} to a function that is not in the manifest`);
-    return { queueArn: resolveString(template, deployment, p.EventSourceArn, `${logicalId}'s queue`), functionName: fn.name, batchSize: Number(p.BatchSize ?? 10) };
+    return {
+      queueArn: resolveString(template, deployment, p.EventSourceArn, `${logicalId}'s queue`),
+      functionName: fn.name,
+      batchSize: Number(p.BatchSize ?? 10),
+    };
   });
 }
 
@@ -165,8 +174,12 @@ export function topicKeys(template: CfnTemplate, deployment: LocalDeployment): M
 function rolePolicies(template: CfnTemplate, deployment: LocalDeployment, roleId: string): DeployedFunction['policies'] {
   const role = template.Resources[roleId];
   if (role?.Type !== 'AWS::IAM::Role') throw new TemplateError(`names ${roleId} as a role, which is not an AWS::IAM::Role`);
-  if (role.Properties?.ManagedPolicyArns !== undefined) throw new TemplateError(`attaches managed policies to ${roleId}, which an offline simulation cannot read`);
-  const inline = ((role.Properties?.Policies ?? []) as { PolicyName: string; PolicyDocument: unknown }[]).map((p) => ({ name: p.PolicyName, document: p.PolicyDocument }));
+  if (role.Properties?.ManagedPolicyArns !== undefined)
+    throw new TemplateError(`attaches managed policies to ${roleId}, which an offline simulation cannot read`);
+  const inline = ((role.Properties?.Policies ?? []) as { PolicyName: string; PolicyDocument: unknown }[]).map((p) => ({
+    name: p.PolicyName,
+    document: p.PolicyDocument,
+  }));
   const attached = resourcesOfType(template, 'AWS::IAM::Policy')
     .filter(([, policy]) => ((policy.Properties?.Roles ?? []) as { Ref?: string }[]).some((r) => r.Ref === roleId))
     .map(([logicalId, policy]) => ({ name: logicalId, document: policy.Properties?.PolicyDocument }));
@@ -178,5 +191,5 @@ function resourcesOfType(template: CfnTemplate, type: string): [string, CfnResou
 }
 
 function variablesOf(resource: CfnResource): Record<string, unknown> {
-  return ((resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {});
+  return (resource.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
 }

@@ -82,7 +82,9 @@ function targetArgs(report: CheckReport, options: CheckOptions, protocol: Protoc
 /** Writes the anchor the JVM needs to `file`; the report's keytool commands then name that file. */
 async function savePem(report: CheckReport, file: string): Promise<CheckReport> {
   if (report.fix === undefined) {
-    process.stderr.write(`Nothing saved to ${file}: ${report.chain.length === 0 ? 'no certificate was received' : 'the JVM needs no extra anchor for this chain'}.\n`);
+    process.stderr.write(
+      `Nothing saved to ${file}: ${report.chain.length === 0 ? 'no certificate was received' : 'the JVM needs no extra anchor for this chain'}.\n`,
+    );
     return report;
   }
   try {
@@ -99,7 +101,9 @@ function nextSteps(report: CheckReport, options: CheckOptions): NextSteps {
   const fix = report.fix;
   const other = report.error?.protocol;
   return {
-    ...(fix !== undefined && options.savePem === undefined ? { savePem: cliCommand(['certs', 'check', ...targetArgs(report, options), ...caFile, '--save-pem', fix.file]) } : {}),
+    ...(fix !== undefined && options.savePem === undefined
+      ? { savePem: cliCommand(['certs', 'check', ...targetArgs(report, options), ...caFile, '--save-pem', fix.file]) }
+      : {}),
     ...(fix !== undefined && options.savePem !== undefined ? { savedTo: options.savePem } : {}),
     ...(fix !== undefined ? { trustAdd: cliCommand(['trust', 'add', '--from', ...targetArgs(report, options)]) } : {}),
     ...(other === undefined ? {} : { otherProtocol: cliCommand(['certs', 'check', ...targetArgs(report, options, other)]) }),
@@ -126,7 +130,14 @@ export async function checkCommand(target: string, options: CheckOptions): Promi
   const checked = await withSpinner(`Checking ${address}…`, () =>
     checkEndpoint(
       { host, port, protocol: options.protocol, ...(options.servername === undefined ? {} : { servername: options.servername }) },
-      { trust, extraCa, managedConsulted: managed.consulted, timeoutMs: options.timeout * 1000, warnDays: options.warnDays, revocation: options.revocation !== false },
+      {
+        trust,
+        extraCa,
+        managedConsulted: managed.consulted,
+        timeoutMs: options.timeout * 1000,
+        warnDays: options.warnDays,
+        revocation: options.revocation !== false,
+      },
     ),
   );
   const report = options.savePem === undefined ? checked : await savePem(checked, options.savePem);

@@ -21,7 +21,8 @@ export async function consoleCommand(options: ConsoleOptions): Promise<void> {
   const json = options.json === true;
   try {
     const port = options.port === undefined ? 0 : Number(options.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConsoleUsageError(`"${options.port ?? ''}" is not a port number.`, 'give --port a number from 1 to 65535, or leave it out for a free port.');
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new ConsoleUsageError(`"${options.port ?? ''}" is not a port number.`, 'give --port a number from 1 to 65535, or leave it out for a free port.');
     const upstream = upstreamFromEnv();
     const server = await startConsoleServer({ upstream, port });
     const signIn = server.signInUrl();
@@ -57,7 +58,8 @@ async function reachable(upstream: ReturnType<typeof upstreamFromEnv>): Promise<
 
 /** The desktop's URL opener; without one (a server, a container) the printed URL is the way in. */
 function openBrowser(url: string): void {
-  const [command, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
+  const [command, args] =
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '', url]] : ['xdg-open', [url]];
   try {
     const child = spawn(command, args, { detached: true, stdio: 'ignore' });
     child.on('error', () => {

@@ -62,7 +62,10 @@ async function resolve(client: AdminClient, given: string): Promise<{ endpoint: 
   const { host, port } = parseTarget(given, 'https');
   const matches = endpoints.filter((endpoint) => endpoint.host.toLowerCase() === host.toLowerCase() && (!hasPort || endpoint.port === port));
   if (matches.length > 1) {
-    throw new CertsUsageError(`"${given}" names ${String(matches.length)} certificate targets: ${matches.map((m) => `${m.id} (${addressOf(m)} ${m.protocol})`).join(', ')}.`, 'give the id.');
+    throw new CertsUsageError(
+      `"${given}" names ${String(matches.length)} certificate targets: ${matches.map((m) => `${m.id} (${addressOf(m)} ${m.protocol})`).join(', ')}.`,
+      'give the id.',
+    );
   }
   const [match] = matches;
   if (match === undefined) throw new EndpointNotFoundError(`No certificate target is ${given}.`, `list them with: ${cliCommand(['endpoints', 'list'])}`);
@@ -72,7 +75,13 @@ async function resolve(client: AdminClient, given: string): Promise<{ endpoint: 
 /** `endpoints add HOST[:PORT]`: a target Trustline checks every hour. */
 export async function addCommand(target: string, options: AddOptions): Promise<CommandResult> {
   const { host, port } = parseTarget(target, options.protocol);
-  const body = { host, port, protocol: options.protocol, ...(options.servername === undefined ? {} : { servername: options.servername }), ...(options.warnDays === undefined ? {} : { warnDays: options.warnDays }) };
+  const body = {
+    host,
+    port,
+    protocol: options.protocol,
+    ...(options.servername === undefined ? {} : { servername: options.servername }),
+    ...(options.warnDays === undefined ? {} : { warnDays: options.warnDays }),
+  };
   const client = AdminClient.fromEnv();
   let added: EndpointDoc;
   try {
@@ -90,9 +99,20 @@ export async function addCommand(target: string, options: AddOptions): Promise<C
 /** `endpoints list`: every target with its latest verdict. */
 export async function listCommand(): Promise<CommandResult> {
   const { endpoints } = await AdminClient.fromEnv().get('/admin/endpoints', listSchema);
-  if (endpoints.length === 0) return { document: { endpoints }, text: `No certificate targets yet. Add one with: ${cliCommand(['endpoints', 'add', 'HOST:PORT'])}` };
-  const rows = endpoints.map((e) => [addressOf(e), e.protocol, e.lastResult?.verdict ?? 'not checked yet', e.lastResult?.daysLeft?.toString() ?? '', e.lastResult?.checkedAt.slice(0, 16) ?? '', e.id]);
-  return { document: { endpoints }, text: table(['TARGET', 'PROTOCOL', 'VERDICT', 'DAYS', 'CHECKED (UTC)', 'ID'], rows, { header: colour.bold, right: [3] }).join('\n') };
+  if (endpoints.length === 0)
+    return { document: { endpoints }, text: `No certificate targets yet. Add one with: ${cliCommand(['endpoints', 'add', 'HOST:PORT'])}` };
+  const rows = endpoints.map((e) => [
+    addressOf(e),
+    e.protocol,
+    e.lastResult?.verdict ?? 'not checked yet',
+    e.lastResult?.daysLeft?.toString() ?? '',
+    e.lastResult?.checkedAt.slice(0, 16) ?? '',
+    e.id,
+  ]);
+  return {
+    document: { endpoints },
+    text: table(['TARGET', 'PROTOCOL', 'VERDICT', 'DAYS', 'CHECKED (UTC)', 'ID'], rows, { header: colour.bold, right: [3] }).join('\n'),
+  };
 }
 
 /** `endpoints show ID|HOST:PORT`. */
@@ -104,7 +124,9 @@ export async function showCommand(given: string): Promise<CommandResult> {
     ...(endpoint.servername === undefined ? [] : [`  servername:     ${endpoint.servername}`]),
     ...(endpoint.warnDays === undefined ? [] : [`  warn days:      ${String(endpoint.warnDays)}`]),
     `  added:          ${endpoint.createdAt}`,
-    last === undefined ? '  last check:     none yet' : `  last check:     ${last.checkedAt}: ${last.verdict}${last.daysLeft === null ? '' : `, ${String(last.daysLeft)} days left`}`,
+    last === undefined
+      ? '  last check:     none yet'
+      : `  last check:     ${last.checkedAt}: ${last.verdict}${last.daysLeft === null ? '' : `, ${String(last.daysLeft)} days left`}`,
     ...(last === undefined ? [] : [`  message:        ${last.message}`]),
     `To check it now, run:\n  ${cliCommand(['endpoints', 'check', reference(endpoint, all)])}`,
   ];
@@ -115,9 +137,23 @@ export async function showCommand(given: string): Promise<CommandResult> {
 export async function checkCommand(given: string): Promise<CommandResult> {
   const client = AdminClient.fromEnv();
   const { endpoint } = await resolve(client, given);
-  const report = await withSpinner(`Checking ${addressOf(endpoint)}…`, () => client.post<CheckReport>(`/admin/endpoints/${encodeURIComponent(endpoint.id)}/check`));
-  const targetArgs = [addressOf(endpoint), ...(endpoint.protocol === 'https' ? [] : ['--protocol', endpoint.protocol]), ...(endpoint.servername === undefined ? [] : ['--servername', endpoint.servername])];
-  const text = checkReportText(report, report.fix === undefined ? {} : { trustAdd: cliCommand(['trust', 'add', '--from', ...targetArgs]), savePem: cliCommand(['certs', 'check', ...targetArgs, '--save-pem', report.fix.file]) });
+  const report = await withSpinner(`Checking ${addressOf(endpoint)}…`, () =>
+    client.post<CheckReport>(`/admin/endpoints/${encodeURIComponent(endpoint.id)}/check`),
+  );
+  const targetArgs = [
+    addressOf(endpoint),
+    ...(endpoint.protocol === 'https' ? [] : ['--protocol', endpoint.protocol]),
+    ...(endpoint.servername === undefined ? [] : ['--servername', endpoint.servername]),
+  ];
+  const text = checkReportText(
+    report,
+    report.fix === undefined
+      ? {}
+      : {
+          trustAdd: cliCommand(['trust', 'add', '--from', ...targetArgs]),
+          savePem: cliCommand(['certs', 'check', ...targetArgs, '--save-pem', report.fix.file]),
+        },
+  );
   return { document: report, text, exitCode: report.verdict === 'ok' ? EXIT.ok : EXIT.failed };
 }
 

@@ -15,7 +15,8 @@ async function resolveId(client: AdminClient, idOrName: string): Promise<string>
   if (UUID.test(idOrName)) return idOrName;
   const { integrations } = await client.get('/admin/integrations', listSchema);
   const match = integrations.find((integration) => integration.name.toLowerCase() === idOrName.toLowerCase());
-  if (match === undefined) throw new IntegrationsUsageError(`No integration has the id or name "${idOrName}".`, `list them with: ${cliCommand(['integrations', 'list'])}`);
+  if (match === undefined)
+    throw new IntegrationsUsageError(`No integration has the id or name "${idOrName}".`, `list them with: ${cliCommand(['integrations', 'list'])}`);
   return match.id;
 }
 
@@ -48,7 +49,9 @@ async function clientSecret(options: CreateOptions): Promise<string | undefined>
     try {
       secret = (await readFile(options.clientSecretFile, 'utf8')).trim();
     } catch (error) {
-      throw new IntegrationsUsageError(`Cannot read --client-secret-file ${options.clientSecretFile}: ${(error as Error).message}.`, undefined, { cause: error });
+      throw new IntegrationsUsageError(`Cannot read --client-secret-file ${options.clientSecretFile}: ${(error as Error).message}.`, undefined, {
+        cause: error,
+      });
     }
     if (secret === '') throw new IntegrationsUsageError(`--client-secret-file ${options.clientSecretFile} is empty.`);
   } else {
@@ -100,7 +103,8 @@ function mailServer(options: CreateOptions): Record<string, unknown> | undefined
   }
   if (options.mailUsername === undefined) throw new IntegrationsUsageError('--mail-protocol needs --mail-username (the mailbox that signs in).');
   const port = options.mailPort === undefined ? undefined : /^\d{1,5}$/.test(options.mailPort) ? Number(options.mailPort) : Number.NaN;
-  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) throw new IntegrationsUsageError(`--mail-port ${options.mailPort ?? ''} is not a port from 1 to 65535.`);
+  if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536))
+    throw new IntegrationsUsageError(`--mail-port ${options.mailPort ?? ''} is not a port from 1 to 65535.`);
   return {
     protocol: options.mailProtocol,
     security: options.mailSecurity ?? 'tls',
@@ -203,7 +207,9 @@ export async function testCommand(idOrName: string): Promise<CommandResult> {
   const client = AdminClient.fromEnv();
   const id = await resolveId(client, idOrName);
   const report = await withSpinner('Testing the connection…', () => client.post(path(id, '/test'), undefined, testSchema));
-  const lines = report.steps.map((step) => `${step.ok ? 'ok  ' : 'FAIL'} ${step.name}: ${step.message}${step.fix === undefined ? '' : `\n       Fix: ${step.fix}`}`);
+  const lines = report.steps.map(
+    (step) => `${step.ok ? 'ok  ' : 'FAIL'} ${step.name}: ${step.message}${step.fix === undefined ? '' : `\n       Fix: ${step.fix}`}`,
+  );
   return {
     document: report,
     text: `${lines.join('\n')}\n${report.ok ? 'Connection test passed.' : 'Connection test failed.'}`,

@@ -11,12 +11,17 @@ import { JwtUsageError } from './jwt-request.ts';
  */
 export async function oidcVerifyCommand(options: VerifyOptions): Promise<CommandResult> {
   const { issuer, audience, jwksUrl } = options;
-  if (issuer === undefined || audience === undefined) throw new JwtUsageError('An OIDC token is verified against its issuer and audience: give --issuer and --audience.');
+  if (issuer === undefined || audience === undefined)
+    throw new JwtUsageError('An OIDC token is verified against its issuer and audience: give --issuer and --audience.');
   registerSecret(options.token);
   const [{ createTrustContext, fixedTrustStore }, { loadConfig }] = await Promise.all([import('../../trust/index.ts'), import('../../runtime/config.ts')]);
   const trust = createTrustContext(fixedTrustStore(''));
   try {
-    const document = await verifyOidcToken(options.token, { issuer, audience, ...(jwksUrl === undefined ? {} : { jwksUrl }) }, { fetch: trust.fetch, allowLoopbackHttp: loadConfig().allowLoopbackHttp });
+    const document = await verifyOidcToken(
+      options.token,
+      { issuer, audience, ...(jwksUrl === undefined ? {} : { jwksUrl }) },
+      { fetch: trust.fetch, allowLoopbackHttp: loadConfig().allowLoopbackHttp },
+    );
     return { document, text: describeVerification(document), exitCode: document.valid ? EXIT.ok : EXIT.failed };
   } catch (error) {
     if (error instanceof OidcRequestError) throw new JwtUsageError(error.message, error.fix, { cause: error });

@@ -9,7 +9,8 @@ import { describeVerification, type VerifyOptions } from './jwt-verify-text.ts';
 export async function verifyCommand(options: VerifyOptions): Promise<CommandResult> {
   if (options.profile === 'oidc') return (await import('./jwt-oidc.ts')).oidcVerifyCommand(options);
   const { method, url } = options;
-  if (method === undefined || url === undefined) throw new JwtUsageError('A Connect token is verified against a request: give --method and --url.', 'or --profile oidc for an OIDC token');
+  if (method === undefined || url === undefined)
+    throw new JwtUsageError('A Connect token is verified against a request: give --method and --url.', 'or --profile oidc for an OIDC token');
   return connectVerifyCommand({ ...options, method, url });
 }
 

@@ -80,7 +80,11 @@ async function confirm(question: string): Promise<boolean> {
   }
   lines.close();
   process.stderr.write(`${answer ?? ''}\n`);
-  if (answer === undefined) throw new TrustUsageError('Refusing to add a certificate without confirmation.', 'check the certificate above, then answer y on stdin or run again with --yes.');
+  if (answer === undefined)
+    throw new TrustUsageError(
+      'Refusing to add a certificate without confirmation.',
+      'check the certificate above, then answer y on stdin or run again with --yes.',
+    );
   return /^y(es)?$/i.test(answer.trim());
 }
 
@@ -121,7 +125,10 @@ async function anchorFrom(client: AdminClient, options: FromOptions) {
   const { host, port } = parseTarget(options.from, options.protocol);
   const managed = (await client.get('/admin/trust', listSchema)).entries;
   const trust = createTrustContext(fixedTrustStore(managed.map((e) => e.pem).join('')), { outbound: standaloneOutboundPolicyOptions() });
-  const report = await checkEndpoint({ host, port, protocol: options.protocol, ...(options.servername === undefined ? {} : { servername: options.servername }) }, { trust });
+  const report = await checkEndpoint(
+    { host, port, protocol: options.protocol, ...(options.servername === undefined ? {} : { servername: options.servername }) },
+    { trust },
+  );
   if (report.error !== undefined) throw new CliError(report.message, report.error.fix);
   return report;
 }
@@ -141,7 +148,8 @@ export async function addCommand(options: AddOptions): Promise<CommandResult> {
     }
     const { fix } = report;
     process.stderr.write(`${report.message}\n\nCertificate to trust:\n${describeCertificate(fix.pem, fix.anchor.fingerprintSha256)}\n  ${fix.reason}\n`);
-    if (options.yes !== true && !(await confirm('Trust this certificate? [y/N] '))) return { document: { added: [] }, text: 'Nothing added.', exitCode: EXIT.failed };
+    if (options.yes !== true && !(await confirm('Trust this certificate? [y/N] ')))
+      return { document: { added: [] }, text: 'Nothing added.', exitCode: EXIT.failed };
     pems = [fix.pem];
   }
   const added: TrustEntry[] = [];
@@ -162,7 +170,10 @@ function matchEntry(entries: readonly TrustEntry[], given: string): TrustEntry |
   const byPrefix = /^[0-9a-f]{8,64}$/.test(hex) ? entries.filter((entry) => entry.fingerprintSha256.startsWith(hex)) : [];
   const matches = [...new Set([...byAlias, ...byPrefix])];
   if (matches.length > 1) {
-    throw new TrustUsageError(`"${given}" matches ${String(matches.length)} entries: ${matches.map((e) => e.alias).join(', ')}.`, 'give more digits of the fingerprint, or the alias.');
+    throw new TrustUsageError(
+      `"${given}" matches ${String(matches.length)} entries: ${matches.map((e) => e.alias).join(', ')}.`,
+      'give more digits of the fingerprint, or the alias.',
+    );
   }
   if (matches.length === 0 && byAlias.length === 0 && /^[0-9a-fA-F:]+$/.test(given) && hex.length < 8) {
     throw new TrustUsageError(`"${given}" is too short: give at least 8 hex digits of the fingerprint, or the alias.`);
@@ -176,7 +187,10 @@ export async function removeCommand(given: string): Promise<CommandResult> {
   const { entries } = await client.get('/admin/trust', listSchema);
   const entry = matchEntry(entries, given);
   if (entry === undefined) {
-    throw new NothingRemovedError(`No truststore entry has the fingerprint or alias "${given}"; nothing was removed.`, `list them with \`${cliCommand(['trust', 'list'])}\`.`);
+    throw new NothingRemovedError(
+      `No truststore entry has the fingerprint or alias "${given}"; nothing was removed.`,
+      `list them with \`${cliCommand(['trust', 'list'])}\`.`,
+    );
   }
   await client.delete(`/admin/trust/${entry.fingerprintSha256}`);
   return { document: { removed: entry }, text: `Removed ${entry.alias} (${entry.subject}, SHA-256 ${entry.fingerprintSha256}).` };

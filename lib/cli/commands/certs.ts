@@ -6,7 +6,8 @@ import { action, withJson } from '../output.ts';
 /** Commander's parser for a whole number within bounds; anything else is a usage error (exit 2). */
 export const integer = (min: number, max: number) => (value: string) => {
   const number = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isInteger(number) || number < min || number > max) throw new InvalidArgumentError(`must be a whole number from ${String(min)} to ${String(max)}`);
+  if (!/^\d+$/.test(value) || !Number.isInteger(number) || number < min || number > max)
+    throw new InvalidArgumentError(`must be a whole number from ${String(min)} to ${String(max)}`);
   return number;
 };
 

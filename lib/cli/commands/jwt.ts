@@ -19,9 +19,15 @@ export function register(program: Command): void {
   withJson(
     jwt
       .command('verify')
-      .description('verify a Connect request token against a request, naming the proxy transformation behind a qsh mismatch; or, with --profile oidc, an OIDC token')
+      .description(
+        'verify a Connect request token against a request, naming the proxy transformation behind a qsh mismatch; or, with --profile oidc, an OIDC token',
+      )
       .requiredOption('--token <T>', 'the JWT')
-      .addOption(new Option('--profile <profile>', 'connect: an Atlassian Connect request token; oidc: a token of an OpenID Connect issuer').choices(['connect', 'oidc']).default('connect'))
+      .addOption(
+        new Option('--profile <profile>', 'connect: an Atlassian Connect request token; oidc: a token of an OpenID Connect issuer')
+          .choices(['connect', 'oidc'])
+          .default('connect'),
+      )
       .option('--method <M>', 'connect: HTTP method, e.g. GET')
       .option('--url <PATH_AND_QUERY>', 'connect: the request path and query exactly as received, e.g. "/issue-panel?issueKey=T-1"')
       .option('--base-url <URL>', "connect: the app descriptor's baseUrl; its path is removed from the request path")
@@ -32,7 +38,12 @@ export function register(program: Command): void {
       .option('--jwks-url <URL>', "oidc: the issuer's JWKS; discovered from <issuer>/.well-known/openid-configuration when absent"),
   ).action(action(async (options: VerifyOptions) => (await import('../actions/jwt-verify.ts')).verifyCommand(options)));
 
-  withJson(jwt.command('proxy-check').description('report every setting of an Apache httpd or nginx configuration that will break qsh').argument('<FILE>', 'the configuration file; includes are followed'))
+  withJson(
+    jwt
+      .command('proxy-check')
+      .description('report every setting of an Apache httpd or nginx configuration that will break qsh')
+      .argument('<FILE>', 'the configuration file; includes are followed'),
+  )
     .option('--kind <KIND>', 'apache or nginx (detected from the content when not given)')
     .action(action(async (file: string, options: ProxyCheckOptions) => (await import('../actions/jwt-proxy-check.ts')).proxyCheckCommand(file, options)));
 }

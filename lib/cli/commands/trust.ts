@@ -26,9 +26,7 @@ export function register(program: Command): void {
       .command('remove')
       .description('remove an entry; exits 1 when nothing matched')
       .argument('<fingerprint-or-alias>', 'its alias, or at least 8 leading hex digits of its SHA-256 fingerprint (colons allowed)'),
-  ).action(
-    action(async (fingerprint: string) => (await import('../actions/trust.ts')).removeCommand(fingerprint)),
-  );
+  ).action(action(async (fingerprint: string) => (await import('../actions/trust.ts')).removeCommand(fingerprint)));
 
   withJson(
     trust

@@ -105,7 +105,14 @@ export interface Endpoint {
   readonly protocol: string;
   readonly servername?: string;
   readonly warnDays?: number;
-  readonly lastResult?: { readonly verdict: string; readonly trusted: boolean; readonly daysLeft: number | null; readonly earliestExpiry: string | null; readonly message: string; readonly checkedAt: string };
+  readonly lastResult?: {
+    readonly verdict: string;
+    readonly trusted: boolean;
+    readonly daysLeft: number | null;
+    readonly earliestExpiry: string | null;
+    readonly message: string;
+    readonly checkedAt: string;
+  };
 }
 
 export interface TrustEntry {

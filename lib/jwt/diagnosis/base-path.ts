@@ -33,8 +33,7 @@ export const basePath: TransformationFamily = {
         basePath: '',
         params: received.params,
         transformation: 'base-path/not-in-descriptor',
-        explanation:
-          `Jira signed the full path "${shown(received.path)}": the app descriptor's baseUrl does not end in "${received.basePath}", but Trustline's base URL does, so Trustline removed it before hashing.`,
+        explanation: `Jira signed the full path "${shown(received.path)}": the app descriptor's baseUrl does not end in "${received.basePath}", but Trustline's base URL does, so Trustline removed it before hashing.`,
         fix: `Set TRUSTLINE_PUBLIC_URL to exactly the descriptor's baseUrl (without "${received.basePath}"), or change the descriptor's baseUrl to end in "${received.basePath}".`,
       };
     }

@@ -37,7 +37,7 @@ export interface ProxySetting {
 
 const APACHE_CANON =
   'Apache decodes the path, resolves dot segments ("/./", "/../"), merges doubled slashes and re-encodes the result its own way ' +
-  "(%7E %21 %24 %27 %28 %29 %2A %2B %2C %3A %3B %3D %40 arrive decoded, other escapes in upper case)";
+  '(%7E %21 %24 %27 %28 %29 %2A %2B %2C %3A %3B %3D %40 arrive decoded, other escapes in upper case)';
 
 /** Where a fix names the app's address it cannot know: `jwt proxy-check` prints the line with the real one. */
 const EXACT_LINE = '`npx trustline jwt proxy-check <your configuration file>` prints the exact line for your configuration.';
@@ -106,7 +106,7 @@ export const SETTINGS: Readonly<Record<SettingId, ProxySetting>> = {
     kind: 'nginx',
     directive: 'rewrite',
     problem:
-      'A rewrite before proxy_pass makes nginx send the rewritten, normalised path: decoded, dot segments resolved, doubled slashes merged, re-escaped nginx\'s way.',
+      "A rewrite before proxy_pass makes nginx send the rewritten, normalised path: decoded, dot segments resolved, doubled slashes merged, re-escaped nginx's way.",
     fix: `Remove the rewrite so proxy_pass forwards the request line untouched; if it must stay, pass the original URI on: "proxy_pass http://BACKEND$request_uri;".`,
     effect: 'breaks-qsh',
   },
@@ -129,7 +129,13 @@ export const CAUSES: Readonly<Record<string, readonly SettingId[]>> = {
   'nginx/proxy-pass-uri-decoded-path': ['nginx/proxy-pass-uri', 'nginx/rewrite', 'apache/rewrite-proxy-noescape'],
   'hex-case/upper-cased-escapes': ['apache/proxypass-canon', 'apache/rewrite-proxy', 'nginx/proxy-pass-uri', 'nginx/rewrite'],
   'hex-case/lower-cased-escapes': [],
-  'normalised-path/merged-slashes': ['apache/proxypass-canon', 'apache/rewrite-proxy', 'apache/rewrite-proxy-noescape', 'nginx/proxy-pass-uri', 'nginx/rewrite'],
+  'normalised-path/merged-slashes': [
+    'apache/proxypass-canon',
+    'apache/rewrite-proxy',
+    'apache/rewrite-proxy-noescape',
+    'nginx/proxy-pass-uri',
+    'nginx/rewrite',
+  ],
   'normalised-path/unrecoverable': ['apache/proxypass-canon', 'apache/rewrite-proxy', 'apache/rewrite-proxy-noescape', 'nginx/proxy-pass-uri', 'nginx/rewrite'],
   'method/head-became-get': ['nginx/proxy-cache-head'],
 };
@@ -144,10 +150,7 @@ export function fixFor(transformation: string): string {
   const causes = CAUSES[transformation] ?? [];
   if (causes.length === 0) return GENERIC_FIX;
   const byKind = (kind: ProxyKind) => [...new Set(causes.filter((id) => SETTINGS[id].kind === kind).map((id) => SETTINGS[id].fix))];
-  const parts = [
-    ...byKind('apache').map((fix) => `Apache httpd: ${fix}`),
-    ...byKind('nginx').map((fix) => `nginx: ${fix}`),
-  ];
+  const parts = [...byKind('apache').map((fix) => `Apache httpd: ${fix}`), ...byKind('nginx').map((fix) => `nginx: ${fix}`)];
   // The fixes name the app's address as BACKEND: once, say where the exact line comes from.
   return [...parts, ...(parts.some((part) => part.includes('BACKEND')) ? [EXACT_LINE] : [])].join(' ');
 }

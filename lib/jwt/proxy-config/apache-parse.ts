@@ -17,7 +17,9 @@ export async function parseApache(file: string, files: ConfigSource, depth = 0):
     if (closing !== null) {
       const section = open.pop();
       if (section === undefined || section.name.toLowerCase() !== (closing[1] as string).toLowerCase()) {
-        throw new ProxyConfigError('CONFIG_SYNTAX', `${file}:${line}: "</${closing[1] as string}>" closes a section that is not open.`, { fix: 'Check that every <Section> has its matching </Section>.' });
+        throw new ProxyConfigError('CONFIG_SYNTAX', `${file}:${line}: "</${closing[1] as string}>" closes a section that is not open.`, {
+          fix: 'Check that every <Section> has its matching </Section>.',
+        });
       }
       continue;
     }
@@ -44,13 +46,16 @@ export async function parseApache(file: string, files: ConfigSource, depth = 0):
   }
   const unclosed = open.pop();
   if (unclosed !== undefined) {
-    throw new ProxyConfigError('CONFIG_SYNTAX', `${file}:${unclosed.line}: <${unclosed.name}> is never closed.`, { fix: `Add </${unclosed.name}> where the section ends.` });
+    throw new ProxyConfigError('CONFIG_SYNTAX', `${file}:${unclosed.line}: <${unclosed.name}> is never closed.`, {
+      fix: `Add </${unclosed.name}> where the section ends.`,
+    });
   }
   return root;
 }
 
 async function included(file: string, line: number, pattern: string, optional: boolean, files: ConfigSource, depth: number): Promise<Directive[]> {
-  if (depth >= MAX_INCLUDE_DEPTH) throw new ProxyConfigError('CONFIG_SYNTAX', `${file}:${line}: includes nest deeper than ${MAX_INCLUDE_DEPTH} levels (an include cycle?).`);
+  if (depth >= MAX_INCLUDE_DEPTH)
+    throw new ProxyConfigError('CONFIG_SYNTAX', `${file}:${line}: includes nest deeper than ${MAX_INCLUDE_DEPTH} levels (an include cycle?).`);
   const targets = await files.expand(pattern, file);
   const out: Directive[] = [];
   for (const target of targets) {

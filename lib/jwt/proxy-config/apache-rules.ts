@@ -10,7 +10,8 @@ import { finding, type ProxyFinding } from './finding.ts';
 export function apacheFindings(config: readonly Directive[]): ProxyFinding[] {
   const findings: ProxyFinding[] = [];
   for (const directive of walk(config)) {
-    if (named(directive, 'ProxyPass', 'ProxyPassMatch') && proxies(directive) && !hasNocanon(directive)) findings.push(finding('apache/proxypass-canon', directive, addNocanon(directive)));
+    if (named(directive, 'ProxyPass', 'ProxyPassMatch') && proxies(directive) && !hasNocanon(directive))
+      findings.push(finding('apache/proxypass-canon', directive, addNocanon(directive)));
     if (named(directive, 'RewriteRule')) {
       const rule = rewriteProxy(directive);
       if (rule === 'canon') findings.push(finding('apache/rewrite-proxy', directive, rawPathRewrite(directive)));
@@ -20,7 +21,8 @@ export function apacheFindings(config: readonly Directive[]): ProxyFinding[] {
   if (findings.length > 0) {
     // With every path re-encoded somewhere, a decoded %2F goes out as "/".
     for (const directive of walk(config)) {
-      if (named(directive, 'AllowEncodedSlashes') && directive.args[0]?.toLowerCase() === 'on') findings.push(finding('apache/encoded-slashes-on', directive, encodedSlashesNoDecode(directive, KEEPS_SLASHES)));
+      if (named(directive, 'AllowEncodedSlashes') && directive.args[0]?.toLowerCase() === 'on')
+        findings.push(finding('apache/encoded-slashes-on', directive, encodedSlashesNoDecode(directive, KEEPS_SLASHES)));
     }
   }
   return findings;
@@ -37,13 +39,15 @@ export function apacheNotes(config: readonly Directive[]): ProxyFinding[] {
   const global = lastValue(config);
   const notes: ProxyFinding[] = [];
   const mainProxy = [...outsideHosts(config)].find((d) => isProxying(d));
-  if (mainProxy !== undefined && (global?.args[0]?.toLowerCase() ?? 'off') === 'off') notes.push(finding('apache/encoded-slashes-off', global ?? mainProxy, encodedSlashesNoDecode(global ?? mainProxy, ACCEPTS_SLASHES), notSet(global)));
+  if (mainProxy !== undefined && (global?.args[0]?.toLowerCase() ?? 'off') === 'off')
+    notes.push(finding('apache/encoded-slashes-off', global ?? mainProxy, encodedSlashesNoDecode(global ?? mainProxy, ACCEPTS_SLASHES), notSet(global)));
   for (const host of walk(config)) {
     if (!named(host, 'VirtualHost') || host.children === undefined) continue;
     const proxy = [...walk(host.children)].find((d) => isProxying(d));
     if (proxy === undefined) continue;
     const own = lastValue(host.children) ?? global;
-    if ((own?.args[0]?.toLowerCase() ?? 'off') === 'off') notes.push(finding('apache/encoded-slashes-off', own ?? host, encodedSlashesNoDecode(own ?? host, ACCEPTS_SLASHES), notSet(own)));
+    if ((own?.args[0]?.toLowerCase() ?? 'off') === 'off')
+      notes.push(finding('apache/encoded-slashes-off', own ?? host, encodedSlashesNoDecode(own ?? host, ACCEPTS_SLASHES), notSet(own)));
   }
   return notes;
 }
@@ -82,7 +86,10 @@ function hasNocanon(directive: Directive): boolean {
 /** How a RewriteRule proxies: not at all, re-encoding the path (no NE), or sending a decoded backreference as is. */
 function rewriteProxy(directive: Directive): 'none' | 'canon' | 'decoded-backreference' | 'raw' {
   const [, substitution = '', flagText = ''] = directive.args;
-  const flags = flagText.replace(/^\[|\]$/g, '').split(',').map((flag) => flag.trim().toLowerCase());
+  const flags = flagText
+    .replace(/^\[|\]$/g, '')
+    .split(',')
+    .map((flag) => flag.trim().toLowerCase());
   if (!flags.some((flag) => flag === 'p' || flag === 'proxy')) return 'none';
   if (!flags.some((flag) => flag === 'ne' || flag === 'noescape')) return 'canon';
   // $N and %{REQUEST_URI} hold the decoded path; %N from a RewriteCond on %{THE_REQUEST} holds the raw one.

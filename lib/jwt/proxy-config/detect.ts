@@ -6,12 +6,19 @@ import type { ProxyKind } from '../diagnosis/catalogue.ts';
  * Undefined when the text shows neither (or both equally).
  */
 export function detectKind(text: string): ProxyKind | undefined {
-  const code = text.split(/\r?\n/).filter((line) => !/^\s*#/.test(line)).join('\n');
+  const code = text
+    .split(/\r?\n/)
+    .filter((line) => !/^\s*#/.test(line))
+    .join('\n');
   const apache =
     count(code, /^\s*<\/?(VirtualHost|Location|LocationMatch|Directory|IfModule|Proxy|Files|If|Macro)\b[^>]*>\s*$/gim) +
-    count(code, /^\s*(ProxyPass|ProxyPassMatch|ProxyPassReverse|ProxyPreserveHost|RewriteRule|RewriteEngine|RewriteCond|AllowEncodedSlashes|LoadModule|DocumentRoot|IncludeOptional)\s/gim);
+    count(
+      code,
+      /^\s*(ProxyPass|ProxyPassMatch|ProxyPassReverse|ProxyPreserveHost|RewriteRule|RewriteEngine|RewriteCond|AllowEncodedSlashes|LoadModule|DocumentRoot|IncludeOptional)\s/gim,
+    );
   const nginx =
-    count(code, /^\s*(http|server|location|upstream|events|map|if)\b[^;{}\n]*\{/gm) + count(code, /^\s*(proxy_pass|proxy_set_header|server_name|listen|rewrite|merge_slashes|include)\s[^;\n]*;/gm);
+    count(code, /^\s*(http|server|location|upstream|events|map|if)\b[^;{}\n]*\{/gm) +
+    count(code, /^\s*(proxy_pass|proxy_set_header|server_name|listen|rewrite|merge_slashes|include)\s[^;\n]*;/gm);
   if (apache === nginx) return undefined;
   return apache > nginx ? 'apache' : 'nginx';
 }

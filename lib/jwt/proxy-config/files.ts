@@ -22,7 +22,8 @@ export class PastedConfig implements ConfigSource {
 
   read(file: string): Promise<string> {
     if (file !== this.name) return Promise.reject(new ProxyConfigError('CONFIG_UNREADABLE', `"${file}" was not pasted.`));
-    if (this.text.length > MAX_BYTES) return Promise.reject(new ProxyConfigError('CONFIG_TOO_LARGE', `The pasted configuration is larger than ${MAX_BYTES} bytes.`));
+    if (this.text.length > MAX_BYTES)
+      return Promise.reject(new ProxyConfigError('CONFIG_TOO_LARGE', `The pasted configuration is larger than ${MAX_BYTES} bytes.`));
     return Promise.resolve(this.text);
   }
 
@@ -37,16 +38,27 @@ export class ConfigFiles implements ConfigSource {
 
   async read(file: string): Promise<string> {
     this.count += 1;
-    if (this.count > MAX_FILES) throw new ProxyConfigError('CONFIG_TOO_LARGE', `The configuration includes more than ${MAX_FILES} files.`, { fix: 'Check the Include/include lines for a pattern that matches too much.' });
+    if (this.count > MAX_FILES)
+      throw new ProxyConfigError('CONFIG_TOO_LARGE', `The configuration includes more than ${MAX_FILES} files.`, {
+        fix: 'Check the Include/include lines for a pattern that matches too much.',
+      });
     let text: string;
     try {
       const info = await stat(file);
-      if (info.isDirectory()) throw new ProxyConfigError('CONFIG_UNREADABLE', `"${file}" is a directory, not a configuration file.`, { fix: 'Give the path of the main configuration file.' });
+      if (info.isDirectory())
+        throw new ProxyConfigError('CONFIG_UNREADABLE', `"${file}" is a directory, not a configuration file.`, {
+          fix: 'Give the path of the main configuration file.',
+        });
       if (info.size > MAX_BYTES) throw new ProxyConfigError('CONFIG_TOO_LARGE', `"${file}" is larger than ${MAX_BYTES} bytes: not a proxy configuration.`);
       text = await readFile(file, 'utf8');
     } catch (error) {
       if (error instanceof ProxyConfigError) throw error;
-      throw new ProxyConfigError('CONFIG_UNREADABLE', `Cannot read "${file}": ${(error as NodeJS.ErrnoException).code ?? String(error)}.`, { fix: 'Check the path and that the file is readable.' }, { cause: error });
+      throw new ProxyConfigError(
+        'CONFIG_UNREADABLE',
+        `Cannot read "${file}": ${(error as NodeJS.ErrnoException).code ?? String(error)}.`,
+        { fix: 'Check the path and that the file is readable.' },
+        { cause: error },
+      );
     }
     return text;
   }
@@ -60,7 +72,10 @@ export class ConfigFiles implements ConfigSource {
     if (!/[*?[]/.test(full)) return [full];
     const root = path.parse(full).root;
     let found = [root];
-    for (const segment of full.slice(root.length).split(/[\\/]+/).filter((s) => s !== '')) {
+    for (const segment of full
+      .slice(root.length)
+      .split(/[\\/]+/)
+      .filter((s) => s !== '')) {
       if (!/[*?[]/.test(segment)) {
         found = found.map((dir) => path.join(dir, segment));
         continue;
@@ -90,7 +105,10 @@ function segmentMatcher(segment: string): RegExp {
       const end = segment.indexOf(']', i + 2);
       if (end === -1) source += '\\[';
       else {
-        const body = segment.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\');
+        const body = segment
+          .slice(i + 1, end)
+          .replace(/^!/, '^')
+          .replace(/\\/g, '\\\\');
         source += `[${body}]`;
         i = end;
       }

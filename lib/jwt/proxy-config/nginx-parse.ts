@@ -34,7 +34,8 @@ export async function parseNginx(file: string, files: ConfigSource, depth = 0): 
       const directive = { file, line: head.line, name: head.value, args: rest.map((w) => w.value), text: words.map((w) => w.value).join(' ') };
       words = [];
       if (token.value === '{') out.push({ ...directive, children: await block(true) });
-      else if (directive.name === 'include' && directive.args[0] !== undefined) out.push(...(await included(file, directive.line, directive.args[0], files, depth)));
+      else if (directive.name === 'include' && directive.args[0] !== undefined)
+        out.push(...(await included(file, directive.line, directive.args[0], files, depth)));
       else out.push(directive);
     }
     if (words.length > 0) throw syntax(file, (words[0] as Token).line, `"${(words[0] as Token).value}" without its closing ";"`);
@@ -52,7 +53,9 @@ async function included(file: string, line: number, pattern: string, files: Conf
 }
 
 function syntax(file: string, line: number, what: string): ProxyConfigError {
-  return new ProxyConfigError('CONFIG_SYNTAX', `${file}:${line}: ${what}.`, { fix: 'Check the file with "nginx -t"; every directive ends in ";" and every "{" has its "}".' });
+  return new ProxyConfigError('CONFIG_SYNTAX', `${file}:${line}: ${what}.`, {
+    fix: 'Check the file with "nginx -t"; every directive ends in ";" and every "{" has its "}".',
+  });
 }
 
 function tokenize(text: string, file: string): Token[] {

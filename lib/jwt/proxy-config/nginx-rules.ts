@@ -35,7 +35,8 @@ function scoped(block: readonly Directive[], inherited: Inherited): ProxyFinding
     if (!convertHeadOff) findings.push(finding('nginx/proxy-cache-head', cache, addConvertHeadOff()));
   }
   for (const child of block) {
-    if (child.children !== undefined) findings.push(...scoped(child.children, { rewrites, convertHeadOff, location: child.name === 'location' ? child : inherited.location }));
+    if (child.children !== undefined)
+      findings.push(...scoped(child.children, { rewrites, convertHeadOff, location: child.name === 'location' ? child : inherited.location }));
   }
   // A rewrite reported for several locations below it is one finding.
   return findings.filter((f, i) => findings.findIndex((g) => g.file === f.file && g.line === f.line && g.setting === f.setting) === i);

@@ -4,12 +4,7 @@ import { rejectFixedOverrides } from './fixed.ts';
 const OUTLOOK = 'https://outlook.office.com';
 
 /** IMAP, POP3 and SMTP access plus offline_access for a refresh token; space-separated when sent. */
-export const MICROSOFT_MAIL_SCOPES = [
-  `${OUTLOOK}/IMAP.AccessAsUser.All`,
-  `${OUTLOOK}/POP.AccessAsUser.All`,
-  `${OUTLOOK}/SMTP.Send`,
-  'offline_access',
-] as const;
+export const MICROSOFT_MAIL_SCOPES = [`${OUTLOOK}/IMAP.AccessAsUser.All`, `${OUTLOOK}/POP.AccessAsUser.All`, `${OUTLOOK}/SMTP.Send`, 'offline_access'] as const;
 
 /** The identity platform v2 endpoints of a tenant (`common` when none is given). */
 export function microsoftEndpoints(tenant: string | undefined): { authorizationEndpoint: string; tokenEndpoint: string; issuer: string } {

@@ -10,6 +10,10 @@ export { type AwsTableOptions, createAwsTableStores } from './table-stores.ts';
  *
  * @example const { secrets, metadata, leases } = createAwsStores({ region: 'eu-west-1', tableName: 'trustline', clock: systemClock });
  */
-export function createAwsStores(options: AwsSecretsOptions & AwsTableOptions): { readonly secrets: SecretStore; readonly metadata: MetadataStore; readonly leases: LeaseStore } {
+export function createAwsStores(options: AwsSecretsOptions & AwsTableOptions): {
+  readonly secrets: SecretStore;
+  readonly metadata: MetadataStore;
+  readonly leases: LeaseStore;
+} {
   return { secrets: createAwsSecretStore(options), ...createAwsTableStores(options) };
 }

@@ -49,10 +49,7 @@ export class Expressions {
     else set.push(`${this.name(dueIndex.sortKey)} = ${this.value(item.dueAt)}`, `${this.name(dueIndex.partitionKey)} = ${this.value(item.kind)}`);
     if (item.expiresAt === undefined) remove.push(this.name('expiresAt'), this.name(TTL));
     else {
-      set.push(
-        `${this.name('expiresAt')} = ${this.value(item.expiresAt)}`,
-        `${this.name(TTL)} = ${this.value(Math.ceil(item.expiresAt / 1000))}`,
-      );
+      set.push(`${this.name('expiresAt')} = ${this.value(item.expiresAt)}`, `${this.name(TTL)} = ${this.value(Math.ceil(item.expiresAt / 1000))}`);
     }
     return `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`;
   }

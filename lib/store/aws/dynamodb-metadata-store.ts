@@ -123,9 +123,7 @@ export function createDynamoMetadataStore(options: DynamoMetadataStoreOptions): 
     },
 
     async take<T>(kind: string, id: string) {
-      const output = await call('DeleteItem', () =>
-        client.send(new DeleteCommand({ TableName: tableName, Key: key(kind, id), ReturnValues: 'ALL_OLD' })),
-      );
+      const output = await call('DeleteItem', () => client.send(new DeleteCommand({ TableName: tableName, Key: key(kind, id), ReturnValues: 'ALL_OLD' })));
       if (output.Attributes === undefined) return undefined;
       const item = fromTable<T>(output.Attributes, tableName);
       return isLive(item.expiresAt, clock.now()) ? item : undefined;
@@ -157,8 +155,7 @@ export function createDynamoMetadataStore(options: DynamoMetadataStoreOptions): 
       const after = options.cursor === undefined ? undefined : decodeCursor(options.cursor, dueCursor);
       const expressions = new Expressions();
       const keyCondition =
-        `${expressions.name(dueIndex.partitionKey)} = ${expressions.value(kind)} AND ` +
-        `${expressions.name(dueIndex.sortKey)} <= ${expressions.value(dueBy)}`;
+        `${expressions.name(dueIndex.partitionKey)} = ${expressions.value(kind)} AND ` + `${expressions.name(dueIndex.sortKey)} <= ${expressions.value(dueBy)}`;
       const filter = expressions.live(clock.now());
       const items = await collect<T>(
         'Query',

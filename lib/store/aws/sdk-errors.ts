@@ -13,7 +13,8 @@ export function isServiceError(error: unknown, name: string): boolean {
  */
 export function storeFailure(service: string, operation: string, error: unknown): StoreError {
   if (error instanceof StoreError) return error;
-  if (error instanceof Error && isThrottlingError(error as Parameters<typeof isThrottlingError>[0])) return new StoreThrottledError(`${service} ${operation}`, { cause: error });
+  if (error instanceof Error && isThrottlingError(error as Parameters<typeof isThrottlingError>[0]))
+    return new StoreThrottledError(`${service} ${operation}`, { cause: error });
   const reason = error instanceof Error ? error.name : 'unknown error';
   return new StoreError(`${service} ${operation} failed (${reason}); check the service's availability and this function's permissions.`, {
     cause: error,

@@ -32,10 +32,13 @@ export function createLocalMetadataStore(database: () => Promise<LocalDatabase>,
   /** Applies `change` to the item as stored (expired or not) and to the live one. */
   const change = async <R>(kind: string, id: string, apply: (db: LocalDatabase, stored: Entry | undefined, live: Entry | undefined) => R): Promise<R> => {
     const db = await database();
-    return db.write(() => {
-      const stored = read(db, kind, id);
-      return apply(db, stored, stored && isLive(stored.exp, clock.now()) ? stored : undefined);
-    }, { durable });
+    return db.write(
+      () => {
+        const stored = read(db, kind, id);
+        return apply(db, stored, stored && isLive(stored.exp, clock.now()) ? stored : undefined);
+      },
+      { durable },
+    );
   };
   const refuse = (kind: string, id: string, condition: PutCondition) => new ConditionFailedError(kind, id, condition.expectedVersion);
 
@@ -132,9 +135,12 @@ export async function deleteExpired(db: LocalDatabase, clock: Clock): Promise<vo
     return found;
   };
   if (expired().length === 0) return;
-  await db.write(() => {
-    for (const [kind, id, entry] of expired()) remove(db, kind, id, entry);
-  }, { durable: false });
+  await db.write(
+    () => {
+      for (const [kind, id, entry] of expired()) remove(db, kind, id, entry);
+    },
+    { durable: false },
+  );
 }
 
 function readable(db: LocalDatabase, kind: string, id: string): Entry | undefined {

@@ -40,11 +40,14 @@ export function createLocalSecretStore(database: () => Promise<LocalDatabase>): 
       registerSecret(value);
       const db = await database();
       const versionId = randomUUID();
-      await db.write(() => {
-        const previous = read(db, name)?.current;
-        const versions: Versions = { current: { versionId, value }, ...(previous === undefined ? {} : { previous }) };
-        void db.secrets.put(name, seal(db.key, `secret:${name}`, JSON.stringify(versions)));
-      }, { durable: true });
+      await db.write(
+        () => {
+          const previous = read(db, name)?.current;
+          const versions: Versions = { current: { versionId, value }, ...(previous === undefined ? {} : { previous }) };
+          void db.secrets.put(name, seal(db.key, `secret:${name}`, JSON.stringify(versions)));
+        },
+        { durable: true },
+      );
       return { versionId };
     },
 

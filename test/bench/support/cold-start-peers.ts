@@ -26,7 +26,12 @@ export interface ColdStartPeers {
 export async function startColdStartPeers(): Promise<ColdStartPeers> {
   const [table, secretsManager]: [DynaliteTable, FakeSecretsManager] = await Promise.all([startDynalite('trustline-bench'), startFakeSecretsManager()]);
   const secrets = createAwsSecretStore({ region: testRegion, credentials: fakeCredentials, secretsEndpoint: secretsManager.endpoint });
-  await saveInstallation(secrets, { clientKey: CLIENT_KEY, sharedSecret: SHARED_SECRET, baseUrl: 'https://bench.atlassian.net', installedAt: new Date().toISOString() });
+  await saveInstallation(secrets, {
+    clientKey: CLIENT_KEY,
+    sharedSecret: SHARED_SECRET,
+    baseUrl: 'https://bench.atlassian.net',
+    installedAt: new Date().toISOString(),
+  });
   return {
     environment: (spec) => ({
       TRUSTLINE_BACKEND: 'aws',

@@ -92,7 +92,9 @@ async function measureOne(bundle: Bundle, peers: ColdStartPeers, runs: number): 
 
 /** The bench's own environment without Trustline's and AWS's settings, which the peers set. */
 function inheritedEnvironment(): Record<string, string> {
-  return Object.fromEntries(Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !/^(TRUSTLINE_|AWS_|POWERTOOLS_)/.test(entry[0])));
+  return Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !/^(TRUSTLINE_|AWS_|POWERTOOLS_)/.test(entry[0])),
+  );
 }
 
 interface ChildTimes {
@@ -143,7 +145,9 @@ const targetRatio = (name: string) => (JWT_FUNCTIONS.has(name) ? 1.5 : 1.8);
 export function coldStartTable(bundles: readonly Bundle[], results: readonly ColdStart[]): string[] {
   const width = Math.max(...bundles.map((b) => b.name.length));
   const ms = (value: number) => `${value.toFixed(1)} ms`.padStart(9);
-  const lines = [`${'node -e 0'.padEnd(width)}  baseline median ${ms(median(results.map((r) => r.baselineMs)))} (each function is compared with its own interleaved baseline)`];
+  const lines = [
+    `${'node -e 0'.padEnd(width)}  baseline median ${ms(median(results.map((r) => r.baselineMs)))} (each function is compared with its own interleaved baseline)`,
+  ];
   lines.push(`${'function'.padEnd(width)}  ${'bundle'.padStart(10)}  ${'cold'.padStart(9)}  ratio  target  ${'import'.padStart(9)}  ratio  first event`);
   for (const result of results) {
     const bundle = bundles.find((b) => b.name === result.name)!;

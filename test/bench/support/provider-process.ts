@@ -9,7 +9,10 @@ const child = fileURLToPath(new URL('./provider-child.ts', import.meta.url));
 const CONTROL_CONNECTIONS = 8;
 
 /** The rotating provider run in a child process (provider-child.ts): its CPU is not the benchmark's. */
-export interface ProviderProcess extends Pick<RotatingProvider, 'issuer' | 'authorizationEndpoint' | 'tokenEndpoint' | 'clientId' | 'clientSecret' | 'mintGrant'> {
+export interface ProviderProcess extends Pick<
+  RotatingProvider,
+  'issuer' | 'authorizationEndpoint' | 'tokenEndpoint' | 'clientId' | 'clientSecret' | 'mintGrant'
+> {
   /** Adds this much delay before each token answer, as a remote provider has (0: none). */
   setLatency(ms: number): Promise<void>;
   /** Grants revoked by reuse detection so far. */
@@ -21,18 +24,29 @@ export interface ProviderProcess extends Pick<RotatingProvider, 'issuer' | 'auth
 
 export async function startProviderProcess(): Promise<ProviderProcess> {
   const process_ = spawn(process.execPath, ['--import', 'tsx', child], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => process_.once('exit', () => { resolve(); }));
-  const started = await new Promise<{ issuer: string; authorizationEndpoint: string; tokenEndpoint: string; clientId: string; clientSecret: string; controlUrl: string }>(
-    (resolve, reject) => {
-      let out = '';
-      process_.stdout.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const line = out.split('\n').find((l) => l.startsWith('{'));
-        if (line !== undefined && out.includes('\n')) resolve(JSON.parse(line) as never);
-      });
-      process_.once('exit', (code) => { reject(new Error(`the provider process exited (${code}) before it started`)); });
-    },
+  const exited = new Promise<void>((resolve) =>
+    process_.once('exit', () => {
+      resolve();
+    }),
   );
+  const started = await new Promise<{
+    issuer: string;
+    authorizationEndpoint: string;
+    tokenEndpoint: string;
+    clientId: string;
+    clientSecret: string;
+    controlUrl: string;
+  }>((resolve, reject) => {
+    let out = '';
+    process_.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line !== undefined && out.includes('\n')) resolve(JSON.parse(line) as never);
+    });
+    process_.once('exit', (code) => {
+      reject(new Error(`the provider process exited (${code}) before it started`));
+    });
+  });
   // A few kept-alive connections for the control calls: minting 2,000 grants through the global
   // fetch opened one connection each, and their keep-alive timeouts then closed them by the
   // thousand in the middle of whichever run came next (measured: ~1,500 still open then).

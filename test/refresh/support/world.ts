@@ -114,7 +114,9 @@ export async function refreshWorldOn<P extends WorldProvider>(provider: P, optio
       const out: Seeded[] = [];
       const concurrency = seedOptions.concurrency ?? 32;
       for (let start = 0; start < count; start += concurrency) {
-        const batch = Array.from({ length: Math.min(concurrency, count - start) }, (_, i) => seedOne(seeded + start + i, seedOptions.expiresInMs ?? 5 * 60_000));
+        const batch = Array.from({ length: Math.min(concurrency, count - start) }, (_, i) =>
+          seedOne(seeded + start + i, seedOptions.expiresInMs ?? 5 * 60_000),
+        );
         out.push(...(await Promise.all(batch)));
       }
       seeded += count;

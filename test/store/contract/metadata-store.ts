@@ -205,10 +205,12 @@ export function metadataStoreContract(factory: Factory<MetadataStore>): void {
       }
       throw new Error('increment never succeeded');
     };
-    await Promise.all(Array.from({ length: 5 }, async () => {
-      await increment();
-      await increment();
-    }));
+    await Promise.all(
+      Array.from({ length: 5 }, async () => {
+        await increment();
+        await increment();
+      }),
+    );
     expect(await store.get(k, 'counter')).toMatchObject({ data: 10, version: 11 });
   });
 }

@@ -24,8 +24,7 @@ export function memoryMetadata(clock: Clock = systemClock): MetadataStore {
     const slice = all.slice(start, start + limit) as StoredItem<T>[];
     return start + limit < all.length ? { items: slice, cursor: String(start + limit) } : { items: slice };
   };
-  const ofKind = (kind: string) =>
-    [...items.values()].filter((item) => item.kind === kind && live(item) !== undefined).sort((a, b) => compareUtf8(a.id, b.id));
+  const ofKind = (kind: string) => [...items.values()].filter((item) => item.kind === kind && live(item) !== undefined).sort((a, b) => compareUtf8(a.id, b.id));
   return {
     // Every method is async so that a failed condition rejects, as the real adapters do.
     get: async <T>(kind: string, id: string) => Promise.resolve(live(items.get(key(kind, id))) as StoredItem<T> | undefined),

@@ -44,10 +44,7 @@ async function keyPem(keys: KeyPair): Promise<string> {
 async function extensions(options: IssueOptions, keys: KeyPair, issuer?: Issued): Promise<x509.Extension[]> {
   const list: x509.Extension[] = [
     new x509.BasicConstraintsExtension(options.ca ?? false, undefined, true),
-    new x509.KeyUsagesExtension(
-      options.ca === true ? x509.KeyUsageFlags.keyCertSign : x509.KeyUsageFlags.digitalSignature,
-      true,
-    ),
+    new x509.KeyUsagesExtension(options.ca === true ? x509.KeyUsageFlags.keyCertSign : x509.KeyUsageFlags.digitalSignature, true),
     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
   ];
   if (issuer !== undefined) list.push(await x509.AuthorityKeyIdentifierExtension.create(issuer.keys.publicKey));
@@ -78,7 +75,7 @@ function dates(options: IssueOptions) {
 
 /** A self-signed certificate (a root CA with `ca: true`, else a self-signed server leaf). */
 export async function selfSigned(options: IssueOptions): Promise<Issued> {
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']));
+  const keys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     name: `CN=${options.cn}`,
     keys,
@@ -91,7 +88,7 @@ export async function selfSigned(options: IssueOptions): Promise<Issued> {
 
 /** A certificate signed by `issuer`. */
 export async function issue(issuer: Issued, options: IssueOptions): Promise<Issued> {
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']));
+  const keys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
   const cert = await x509.X509CertificateGenerator.create({
     subject: `CN=${options.cn}`,
     issuer: issuer.cert.subject,

@@ -30,7 +30,10 @@ const HOUR = 3_600_000;
 /** What a responder says about a serial number (lowercase hex, no sign padding). */
 export type TestStatus = 'good' | 'unknown' | { readonly revokedAt: Date; readonly reason?: CRLReasons };
 
-const serialKey = (bytes: ArrayBuffer) => Buffer.from(bytes).toString('hex').replace(/^(00)+(?=.)/, '');
+const serialKey = (bytes: ArrayBuffer) =>
+  Buffer.from(bytes)
+    .toString('hex')
+    .replace(/^(00)+(?=.)/, '');
 export const serialOf = (issued: Issued) => issued.cert.serialNumber.toLowerCase().replace(/^(00)+(?=.)/, '');
 
 function certStatus(status: TestStatus): CertStatus {
@@ -116,7 +119,12 @@ export async function ocspResponder(issuer: Issued, statuses: Map<string, TestSt
     void readBody(req).then((body) => {
       // RFC 6960 A.1: POST application/ocsp-request, or GET {url}/{url-encoding of base-64 of the DER} (the JDK uses GET for short requests).
       const get = req.method === 'GET' ? /^\/ocsp\/(.+)$/.exec(req.url ?? '')?.[1] : undefined;
-      const der = get !== undefined ? Buffer.from(decodeURIComponent(get), 'base64') : req.method === 'POST' && req.headers['content-type'] === 'application/ocsp-request' ? body : undefined;
+      const der =
+        get !== undefined
+          ? Buffer.from(decodeURIComponent(get), 'base64')
+          : req.method === 'POST' && req.headers['content-type'] === 'application/ocsp-request'
+            ? body
+            : undefined;
       if (der === undefined) {
         res.writeHead(405).end();
         return;
@@ -136,14 +144,22 @@ export async function ocspResponder(issuer: Issued, statuses: Map<string, TestSt
 }
 
 /** A DER CRL of `issuer` listing `revoked` serials. */
-export async function crlOf(issuer: Issued, revoked: readonly { serial: string; reason?: x509.X509CrlReason; date?: Date }[], nextUpdate = new Date(Date.now() + 24 * HOUR)): Promise<Uint8Array> {
+export async function crlOf(
+  issuer: Issued,
+  revoked: readonly { serial: string; reason?: x509.X509CrlReason; date?: Date }[],
+  nextUpdate = new Date(Date.now() + 24 * HOUR),
+): Promise<Uint8Array> {
   const crl = await x509.X509CrlGenerator.create({
     issuer: issuer.cert.subject,
     thisUpdate: new Date(Date.now() - HOUR),
     nextUpdate,
     signingKey: issuer.keys.privateKey,
     signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
-    entries: revoked.map((entry) => ({ serialNumber: entry.serial, revocationDate: entry.date ?? new Date(Date.now() - HOUR), ...(entry.reason === undefined ? {} : { reason: entry.reason }) })),
+    entries: revoked.map((entry) => ({
+      serialNumber: entry.serial,
+      revocationDate: entry.date ?? new Date(Date.now() - HOUR),
+      ...(entry.reason === undefined ? {} : { reason: entry.reason }),
+    })),
   });
   return new Uint8Array(crl.rawData);
 }

@@ -71,7 +71,13 @@ export function smtpServer(identity: ServerIdentity, options: SmtpOptions = {}):
       onLine(line, send) {
         options.log?.push({ line, afterGreeting: greeted });
         if (/^EHLO /i.test(line)) {
-          const extensions = ['250-mail.test', '250-PIPELINING', '250-SIZE 10240000', ...(options.withoutStartTls === true ? [] : ['250-STARTTLS']), '250 8BITMIME'];
+          const extensions = [
+            '250-mail.test',
+            '250-PIPELINING',
+            '250-SIZE 10240000',
+            ...(options.withoutStartTls === true ? [] : ['250-STARTTLS']),
+            '250 8BITMIME',
+          ];
           send(extensions.join('\r\n') + '\r\n');
         } else if (/^STARTTLS$/i.test(line)) {
           if (options.refuseWith !== undefined) send(`${options.refuseWith}\r\n`);

@@ -5,7 +5,6 @@ import { Badge, CopyButton, ErrorNote, Field, PageHeading, useAction, useApiList
 import type { CheckReport, Endpoint } from '../types.ts';
 import { ExpiryChart } from './expiry-chart.tsx';
 
-
 export function verdictBadge(verdict: string | undefined) {
   if (verdict === undefined) return <Badge tone="neutral">Not checked</Badge>;
   return <Badge tone={verdict === 'ok' ? 'good' : verdict === 'expiring' ? 'warn' : 'bad'}>{verdict}</Badge>;
@@ -18,7 +17,19 @@ export function CertificatesPage() {
   const { items: endpoints, reload, load } = useApiList<Endpoint>('/admin/endpoints', 'endpoints');
   return (
     <>
-      <PageHeading title="Certificates" action={adding ? undefined : { label: 'Add endpoint', onClick: () => { setAdding(true); } }} />
+      <PageHeading
+        title="Certificates"
+        action={
+          adding
+            ? undefined
+            : {
+                label: 'Add endpoint',
+                onClick: () => {
+                  setAdding(true);
+                },
+              }
+        }
+      />
       <p class="lead">TLS endpoints Trustline checks every day: would a Java client trust them, and when does the first certificate expire?</p>
       {adding ? (
         <EndpointForm
@@ -26,7 +37,9 @@ export function CertificatesPage() {
             setAdding(false);
             void reload();
           }}
-          onCancel={() => { setAdding(false); }}
+          onCancel={() => {
+            setAdding(false);
+          }}
         />
       ) : null}
       <ErrorNote error={load.error} />
@@ -119,7 +132,17 @@ function EndpointForm({ onSaved, onCancel }: { onSaved: () => void; onCancel: ()
   );
 }
 
-function EndpointCard({ endpoint, report, onReport, onRemoved }: { endpoint: Endpoint; report: CheckReport | undefined; onReport: (report: CheckReport) => void; onRemoved: () => void }) {
+function EndpointCard({
+  endpoint,
+  report,
+  onReport,
+  onRemoved,
+}: {
+  endpoint: Endpoint;
+  report: CheckReport | undefined;
+  onReport: (report: CheckReport) => void;
+  onRemoved: () => void;
+}) {
   const action = useAction();
   const [confirming, setConfirming] = useState(false);
   const result = endpoint.lastResult;
@@ -139,10 +162,25 @@ function EndpointCard({ endpoint, report, onReport, onRemoved }: { endpoint: End
       </p>
       {result === undefined || report !== undefined ? null : <p>{result.message}</p>}
       <div class="actions">
-        <button type="button" class="primary" disabled={action.busy} onClick={() => void action.run(async () => { onReport(await api<CheckReport>('POST', `/admin/endpoints/${endpoint.id}/check`)); })}>
+        <button
+          type="button"
+          class="primary"
+          disabled={action.busy}
+          onClick={() =>
+            void action.run(async () => {
+              onReport(await api<CheckReport>('POST', `/admin/endpoints/${endpoint.id}/check`));
+            })
+          }
+        >
           Check now
         </button>
-        <button type="button" class="danger" onClick={() => { setConfirming(true); }}>
+        <button
+          type="button"
+          class="danger"
+          onClick={() => {
+            setConfirming(true);
+          }}
+        >
           Remove
         </button>
       </div>
@@ -151,10 +189,24 @@ function EndpointCard({ endpoint, report, onReport, onRemoved }: { endpoint: End
         <div class="notice error" role="alertdialog" aria-label={`Remove ${name}?`}>
           <p>Stop watching {name}?</p>
           <div class="actions">
-            <button type="button" class="danger" onClick={() => void action.run(async () => { await api('DELETE', `/admin/endpoints/${endpoint.id}`); onRemoved(); })}>
+            <button
+              type="button"
+              class="danger"
+              onClick={() =>
+                void action.run(async () => {
+                  await api('DELETE', `/admin/endpoints/${endpoint.id}`);
+                  onRemoved();
+                })
+              }
+            >
               Remove for good
             </button>
-            <button type="button" onClick={() => { setConfirming(false); }}>
+            <button
+              type="button"
+              onClick={() => {
+                setConfirming(false);
+              }}
+            >
               Keep it
             </button>
           </div>
@@ -185,7 +237,12 @@ function Explanation({ report }: { report: CheckReport }) {
       ) : (
         <p>{report.message}</p>
       )}
-      {report.error === undefined ? null : <p class="notice error">{report.error.message}{report.error.fix === undefined ? '' : ` What to do: ${report.error.fix}`}</p>}
+      {report.error === undefined ? null : (
+        <p class="notice error">
+          {report.error.message}
+          {report.error.fix === undefined ? '' : ` What to do: ${report.error.fix}`}
+        </p>
+      )}
       {report.chain.length === 0 ? null : (
         <>
           <h4>The chain</h4>
@@ -225,7 +282,12 @@ function Explanation({ report }: { report: CheckReport }) {
           <p>{report.fix.reason}</p>
           {report.fix.serverFix === undefined ? null : <p>On the server: {report.fix.serverFix}</p>}
           <div class="actions">
-            <button type="button" onClick={() => { download(report.fix?.file ?? 'anchor.pem', report.fix?.pem ?? ''); }}>
+            <button
+              type="button"
+              onClick={() => {
+                download(report.fix?.file ?? 'anchor.pem', report.fix?.pem ?? '');
+              }}
+            >
               Download PEM
             </button>
             <button

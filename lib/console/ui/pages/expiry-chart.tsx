@@ -24,7 +24,14 @@ export function ExpiryChart({ endpoints }: { endpoints: readonly Endpoint[] }) {
         <desc id="chart-desc">{summary}</desc>
         {rows.map((row, index) => {
           const y = index * (BAR + 10) + 4;
-          const tone = row.days === null ? 'none' : row.days <= 0 || (row.verdict !== undefined && row.verdict !== 'ok' && row.verdict !== 'expiring') ? 'bad' : row.days <= row.warn ? 'warn' : 'good';
+          const tone =
+            row.days === null
+              ? 'none'
+              : row.days <= 0 || (row.verdict !== undefined && row.verdict !== 'ok' && row.verdict !== 'expiring')
+                ? 'bad'
+                : row.days <= row.warn
+                  ? 'warn'
+                  : 'good';
           return (
             <g key={row.name}>
               <text x={LABEL - 8} y={y + BAR / 2 + 5} text-anchor="end" class="chart-label">

@@ -12,7 +12,17 @@ const POLL_FOR_MS = 10 * 60 * 1000;
 const STEP_NAMES: Record<string, string> = { token: 'Token refresh', tls: 'TLS', 'mail-login': 'Mail login' };
 
 /** One integration: redirect URL and its warnings, Authorize (status follows by polling), Test connection, Refresh now, edit, delete. */
-export function IntegrationDetail({ integration, onChange, onEdit, onDeleted }: { integration: Integration; onChange: (updated: Integration) => void; onEdit: () => void; onDeleted: () => void }) {
+export function IntegrationDetail({
+  integration,
+  onChange,
+  onEdit,
+  onDeleted,
+}: {
+  integration: Integration;
+  onChange: (updated: Integration) => void;
+  onEdit: () => void;
+  onDeleted: () => void;
+}) {
   const action = useAction();
   const [report, setReport] = useState<TestReport>();
   const [signInUrl, setSignInUrl] = useState<string>();
@@ -127,29 +137,61 @@ export function IntegrationDetail({ integration, onChange, onEdit, onDeleted }: 
         >
           Test connection
         </button>
-        <button type="button" disabled={action.busy} onClick={() => void action.run(async () => { onChange(await api<Integration>('POST', `/admin/integrations/${integration.id}/refresh`)); })}>
+        <button
+          type="button"
+          disabled={action.busy}
+          onClick={() =>
+            void action.run(async () => {
+              onChange(await api<Integration>('POST', `/admin/integrations/${integration.id}/refresh`));
+            })
+          }
+        >
           Refresh now
         </button>
         <button type="button" onClick={onEdit}>
           Edit
         </button>
-        <button type="button" class="danger" onClick={() => { setConfirming(true); }}>
+        <button
+          type="button"
+          class="danger"
+          onClick={() => {
+            setConfirming(true);
+          }}
+        >
           Delete
         </button>
       </div>
       {signInUrl === undefined ? null : (
         <p class="hint">
-          No new tab? <a href={signInUrl} target="_blank" rel="noopener noreferrer">Open the provider's sign-in page</a>.
+          No new tab?{' '}
+          <a href={signInUrl} target="_blank" rel="noopener noreferrer">
+            Open the provider's sign-in page
+          </a>
+          .
         </p>
       )}
       {confirming ? (
         <div class="notice error" role="alertdialog" aria-labelledby="confirm-delete">
           <p id="confirm-delete">Delete {integration.name}? Its client secret and tokens are removed; mail that uses it stops.</p>
           <div class="actions">
-            <button type="button" class="danger" onClick={() => void action.run(async () => { await api('DELETE', `/admin/integrations/${integration.id}`); onDeleted(); })}>
+            <button
+              type="button"
+              class="danger"
+              onClick={() =>
+                void action.run(async () => {
+                  await api('DELETE', `/admin/integrations/${integration.id}`);
+                  onDeleted();
+                })
+              }
+            >
               Delete for good
             </button>
-            <button type="button" onClick={() => { setConfirming(false); }}>
+            <button
+              type="button"
+              onClick={() => {
+                setConfirming(false);
+              }}
+            >
               Keep it
             </button>
           </div>
@@ -164,7 +206,10 @@ export function IntegrationDetail({ integration, onChange, onEdit, onDeleted }: 
           <ol class="steps">
             {report.steps.map((step) => (
               <li key={step.name} class={step.ok ? 'ok' : 'failed'}>
-                <strong>{STEP_NAMES[step.name] ?? step.name}: {step.ok ? 'passed' : 'failed'}.</strong> {step.message}
+                <strong>
+                  {STEP_NAMES[step.name] ?? step.name}: {step.ok ? 'passed' : 'failed'}.
+                </strong>{' '}
+                {step.message}
                 {step.fix === undefined ? null : <span class="hint"> What to do: {step.fix}</span>}
               </li>
             ))}
@@ -184,7 +229,11 @@ export function IntegrationDetail({ integration, onChange, onEdit, onDeleted }: 
           <dt>Access token expires</dt>
           <dd>{when(integration.accessTokenExpiresAt)}</dd>
           <dt>Last error</dt>
-          <dd>{integration.lastError === undefined ? 'None' : `${integration.lastError.message} (${integration.lastError.code}, ${when(integration.lastError.at)})`}</dd>
+          <dd>
+            {integration.lastError === undefined
+              ? 'None'
+              : `${integration.lastError.message} (${integration.lastError.code}, ${when(integration.lastError.at)})`}
+          </dd>
           {(integration.refreshFailures ?? 0) > 0 ? (
             <>
               <dt>Failed refreshes in a row</dt>
@@ -192,7 +241,13 @@ export function IntegrationDetail({ integration, onChange, onEdit, onDeleted }: 
             </>
           ) : null}
           <dt>Next attempt</dt>
-          <dd>{integration.nextRefreshAttemptAt === undefined ? (integration.status === 'authorized' ? 'Before the access token expires' : '—') : when(integration.nextRefreshAttemptAt)}</dd>
+          <dd>
+            {integration.nextRefreshAttemptAt === undefined
+              ? integration.status === 'authorized'
+                ? 'Before the access token expires'
+                : '—'
+              : when(integration.nextRefreshAttemptAt)}
+          </dd>
         </dl>
         <details>
           <summary>Settings</summary>
@@ -216,7 +271,11 @@ export function IntegrationDetail({ integration, onChange, onEdit, onDeleted }: 
               </>
             )}
             <dt>Mail server</dt>
-            <dd>{integration.mailServer === undefined ? 'None' : `${integration.mailServer.protocol.toUpperCase()} ${integration.mailServer.host}:${integration.mailServer.port} (${integration.mailServer.security}) as ${integration.mailServer.username}`}</dd>
+            <dd>
+              {integration.mailServer === undefined
+                ? 'None'
+                : `${integration.mailServer.protocol.toUpperCase()} ${integration.mailServer.host}:${integration.mailServer.port} (${integration.mailServer.security}) as ${integration.mailServer.username}`}
+            </dd>
           </dl>
         </details>
       </section>

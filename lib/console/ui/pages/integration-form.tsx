@@ -47,7 +47,12 @@ function presetValues(presets: Presets | undefined, values: Values): Pick<Values
   const preset = presets[values.provider];
   const tenant = encodeURIComponent(values.tenant.trim() === '' ? 'common' : values.tenant.trim());
   const fill = (url: string) => url.replace('%7Btenant%7D', tenant);
-  return { authorizationEndpoint: fill(preset.authorizationEndpoint), tokenEndpoint: fill(preset.tokenEndpoint), issuer: fill(preset.issuer), scopes: preset.scopes.join(' ') };
+  return {
+    authorizationEndpoint: fill(preset.authorizationEndpoint),
+    tokenEndpoint: fill(preset.tokenEndpoint),
+    issuer: fill(preset.issuer),
+    scopes: preset.scopes.join(' '),
+  };
 }
 
 /** The request body: only what is set; for an edit only what changed (the secret only when typed). */
@@ -67,7 +72,9 @@ function body(values: Values, existing: Integration | undefined): Record<string,
     tenant: values.provider === 'microsoft' && values.tenant.trim() !== '' ? values.tenant.trim() : existing?.tenant === undefined ? undefined : null,
     mailServer:
       values.mailProtocol === ''
-        ? existing?.mailServer === undefined ? undefined : null
+        ? existing?.mailServer === undefined
+          ? undefined
+          : null
         : {
             protocol: values.mailProtocol,
             ...(values.mailHost.trim() === '' ? {} : { host: values.mailHost.trim() }),
@@ -91,13 +98,19 @@ export function IntegrationForm({ existing, onSaved, onCancel }: { existing?: In
     void api<Presets>('GET', '/presets').then(setPresets, () => undefined);
   }, []);
   const fixed = presetValues(presets, values);
-  const shown = { ...values, ...(fixed === undefined ? {} : { authorizationEndpoint: fixed.authorizationEndpoint, tokenEndpoint: fixed.tokenEndpoint, issuer: fixed.issuer }) };
+  const shown = {
+    ...values,
+    ...(fixed === undefined ? {} : { authorizationEndpoint: fixed.authorizationEndpoint, tokenEndpoint: fixed.tokenEndpoint, issuer: fixed.issuer }),
+  };
   const set = (key: keyof Values) => (event: Event) => {
     const value = (event.currentTarget as HTMLInputElement).value;
     setValues((current) => ({ ...current, [key]: value }));
   };
   const input = (key: keyof Values, extra: Record<string, unknown> = {}) => <input value={shown[key]} onInput={set(key)} {...extra} />;
-  const scopesHint = fixed === undefined ? 'Space-separated, as the provider names them.' : `Default for ${values.provider === 'google' ? 'Google' : 'Microsoft'}: ${fixed.scopes}`;
+  const scopesHint =
+    fixed === undefined
+      ? 'Space-separated, as the provider names them.'
+      : `Default for ${values.provider === 'google' ? 'Google' : 'Microsoft'}: ${fixed.scopes}`;
   return (
     <form
       class="panel form"
@@ -105,7 +118,10 @@ export function IntegrationForm({ existing, onSaved, onCancel }: { existing?: In
       onSubmit={(event) => {
         event.preventDefault();
         void save.run(async () => {
-          const saved = existing === undefined ? await api<Integration>('POST', '/admin/integrations', body(values, undefined)) : await api<Integration>('PATCH', `/admin/integrations/${existing.id}`, body(values, existing));
+          const saved =
+            existing === undefined
+              ? await api<Integration>('POST', '/admin/integrations', body(values, undefined))
+              : await api<Integration>('PATCH', `/admin/integrations/${existing.id}`, body(values, existing));
           onSaved(saved);
         });
       }}
@@ -122,14 +138,29 @@ export function IntegrationForm({ existing, onSaved, onCancel }: { existing?: In
         <Field label="Name">{input('name', { required: true, maxLength: 100 })}</Field>
         <Field label="Description">{input('description', { maxLength: 1000 })}</Field>
         <Field label="Client ID">{input('clientId', { required: true, autoComplete: 'off', spellcheck: false })}</Field>
-        <Field label="Client secret" hint={existing?.clientSecretSet === true ? 'Set; leave empty to keep it. It is never shown again.' : 'Write-only: it is never shown again.'}>
+        <Field
+          label="Client secret"
+          hint={existing?.clientSecretSet === true ? 'Set; leave empty to keep it. It is never shown again.' : 'Write-only: it is never shown again.'}
+        >
           {input('clientSecret', { type: 'password', required: existing === undefined, autoComplete: 'new-password' })}
         </Field>
-        <Field label="Scopes" hint={scopesHint}>{input('scopes', { placeholder: fixed?.scopes ?? '', spellcheck: false })}</Field>
-        {values.provider === 'microsoft' ? <Field label="Tenant" hint="Tenant ID or verified domain; empty: common.">{input('tenant', { spellcheck: false })}</Field> : null}
-        <Field wide label="Authorization endpoint" hint={fixed === undefined ? undefined : 'Filled by the preset.'}>{input('authorizationEndpoint', { readOnly: fixed !== undefined, required: fixed === undefined, type: 'url' })}</Field>
-        <Field wide label="Token endpoint" hint={fixed === undefined ? undefined : 'Filled by the preset.'}>{input('tokenEndpoint', { readOnly: fixed !== undefined, required: fixed === undefined, type: 'url' })}</Field>
-        <Field wide label="Issuer" hint={fixed === undefined ? undefined : 'Filled by the preset.'}>{input('issuer', { readOnly: fixed !== undefined, required: fixed === undefined, type: 'url' })}</Field>
+        <Field label="Scopes" hint={scopesHint}>
+          {input('scopes', { placeholder: fixed?.scopes ?? '', spellcheck: false })}
+        </Field>
+        {values.provider === 'microsoft' ? (
+          <Field label="Tenant" hint="Tenant ID or verified domain; empty: common.">
+            {input('tenant', { spellcheck: false })}
+          </Field>
+        ) : null}
+        <Field wide label="Authorization endpoint" hint={fixed === undefined ? undefined : 'Filled by the preset.'}>
+          {input('authorizationEndpoint', { readOnly: fixed !== undefined, required: fixed === undefined, type: 'url' })}
+        </Field>
+        <Field wide label="Token endpoint" hint={fixed === undefined ? undefined : 'Filled by the preset.'}>
+          {input('tokenEndpoint', { readOnly: fixed !== undefined, required: fixed === undefined, type: 'url' })}
+        </Field>
+        <Field wide label="Issuer" hint={fixed === undefined ? undefined : 'Filled by the preset.'}>
+          {input('issuer', { readOnly: fixed !== undefined, required: fixed === undefined, type: 'url' })}
+        </Field>
       </div>
       <fieldset>
         <legend>Mail server (for Test connection)</legend>
@@ -144,8 +175,12 @@ export function IntegrationForm({ existing, onSaved, onCancel }: { existing?: In
           </Field>
           {values.mailProtocol === '' ? null : (
             <>
-              <Field label="Mail host" hint={values.provider === 'custom' ? undefined : 'Empty: the provider\'s own.'}>{input('mailHost', { spellcheck: false })}</Field>
-              <Field label="Mail port" hint="Empty: the protocol's usual port.">{input('mailPort', { inputMode: 'numeric', pattern: '[0-9]*' })}</Field>
+              <Field label="Mail host" hint={values.provider === 'custom' ? undefined : "Empty: the provider's own."}>
+                {input('mailHost', { spellcheck: false })}
+              </Field>
+              <Field label="Mail port" hint="Empty: the protocol's usual port.">
+                {input('mailPort', { inputMode: 'numeric', pattern: '[0-9]*' })}
+              </Field>
               <Field label="Security">
                 <select value={values.mailSecurity} onChange={set('mailSecurity')}>
                   <option value="tls">Implicit TLS</option>

@@ -19,7 +19,19 @@ export function IntegrationsPage() {
   };
   return (
     <>
-      <PageHeading title="Integrations" action={mode === 'list' ? { label: 'Add integration', onClick: () => { setMode('add'); } } : undefined} />
+      <PageHeading
+        title="Integrations"
+        action={
+          mode === 'list'
+            ? {
+                label: 'Add integration',
+                onClick: () => {
+                  setMode('add');
+                },
+              }
+            : undefined
+        }
+      />
       <p class="lead">OAuth 2.0 grants Trustline keeps fresh for mail servers (Google, Microsoft or a custom provider).</p>
       {mode === 'add' || (mode === 'edit' && current !== undefined) ? (
         <IntegrationForm
@@ -29,7 +41,9 @@ export function IntegrationsPage() {
             setSelected(saved.id);
             setMode('list');
           }}
-          onCancel={() => { setMode('list'); }}
+          onCancel={() => {
+            setMode('list');
+          }}
         />
       ) : null}
       <ErrorNote error={load.error} />
@@ -53,7 +67,14 @@ export function IntegrationsPage() {
               {integrations.map((integration) => (
                 <tr key={integration.id} aria-selected={integration.id === selected}>
                   <th scope="row">
-                    <button type="button" class="link" aria-pressed={integration.id === selected} onClick={() => { setSelected(integration.id); }}>
+                    <button
+                      type="button"
+                      class="link"
+                      aria-pressed={integration.id === selected}
+                      onClick={() => {
+                        setSelected(integration.id);
+                      }}
+                    >
                       {integration.name}
                     </button>
                   </th>
@@ -71,7 +92,9 @@ export function IntegrationsPage() {
           key={current.id}
           integration={current}
           onChange={replace}
-          onEdit={() => { setMode('edit'); }}
+          onEdit={() => {
+            setMode('edit');
+          }}
           onDeleted={() => {
             setIntegrations((list) => list?.filter((integration) => integration.id !== current.id));
             setSelected(undefined);

@@ -10,7 +10,9 @@ export function JwtPage() {
   return (
     <>
       <h1>JWT</h1>
-      <p class="lead">Why does Trustline (or your app) refuse an Atlassian Connect token? Paste it with the request it came with. Nothing typed here is stored or logged.</p>
+      <p class="lead">
+        Why does Trustline (or your app) refuse an Atlassian Connect token? Paste it with the request it came with. Nothing typed here is stored or logged.
+      </p>
       <Debugger />
       <QshCalculator />
     </>
@@ -146,14 +148,26 @@ function QshCalculator() {
       <h2 id="qsh-title">qsh calculator</h2>
       <div class="grid">
         <Field label="Method for qsh">
-          <select value={values.method} onChange={(event) => { setValues({ ...values, method: event.currentTarget.value }); }}>
+          <select
+            value={values.method}
+            onChange={(event) => {
+              setValues({ ...values, method: event.currentTarget.value });
+            }}
+          >
             {METHODS.map((method) => (
               <option key={method}>{method}</option>
             ))}
           </select>
         </Field>
         <Field label="URL for qsh">
-          <input value={values.url} onInput={(event) => { setValues({ ...values, url: event.currentTarget.value }); }} required spellcheck={false} />
+          <input
+            value={values.url}
+            onInput={(event) => {
+              setValues({ ...values, url: event.currentTarget.value });
+            }}
+            required
+            spellcheck={false}
+          />
         </Field>
       </div>
       <ErrorNote error={action.error} />

@@ -10,8 +10,22 @@ export function TruststorePage() {
   const { items: entries, reload, load } = useApiList<TrustEntry>('/admin/trust', 'entries');
   return (
     <>
-      <PageHeading title="Truststore" action={adding ? undefined : { label: 'Add certificate', onClick: () => { setAdding(true); } }} />
-      <p class="lead">Certificates Trustline trusts besides the public roots, with Java's semantics: every entry is an anchor. Exported, it is the truststore a JVM needs.</p>
+      <PageHeading
+        title="Truststore"
+        action={
+          adding
+            ? undefined
+            : {
+                label: 'Add certificate',
+                onClick: () => {
+                  setAdding(true);
+                },
+              }
+        }
+      />
+      <p class="lead">
+        Certificates Trustline trusts besides the public roots, with Java's semantics: every entry is an anchor. Exported, it is the truststore a JVM needs.
+      </p>
       {adding ? (
         <AddCertificate
           onDone={() => {
@@ -64,17 +78,38 @@ function Entry({ entry, onRemoved }: { entry: TrustEntry; onRemoved: () => void 
         <div class="notice error" role="alertdialog" aria-label={`Remove ${entry.alias}?`}>
           <p>Remove {entry.alias}? Servers whose chain ends here will no longer be trusted.</p>
           <div class="actions">
-            <button type="button" class="danger" onClick={() => void remove.run(async () => { await api('DELETE', `/admin/trust/${entry.fingerprintSha256}`); onRemoved(); })}>
+            <button
+              type="button"
+              class="danger"
+              onClick={() =>
+                void remove.run(async () => {
+                  await api('DELETE', `/admin/trust/${entry.fingerprintSha256}`);
+                  onRemoved();
+                })
+              }
+            >
               Remove for good
             </button>
-            <button type="button" onClick={() => { setConfirming(false); }}>
+            <button
+              type="button"
+              onClick={() => {
+                setConfirming(false);
+              }}
+            >
               Keep it
             </button>
           </div>
         </div>
       ) : (
         <div class="actions">
-          <button type="button" class="danger" aria-label={`Remove ${entry.alias}`} onClick={() => { setConfirming(true); }}>
+          <button
+            type="button"
+            class="danger"
+            aria-label={`Remove ${entry.alias}`}
+            onClick={() => {
+              setConfirming(true);
+            }}
+          >
             Remove
           </button>
         </div>
@@ -92,7 +127,6 @@ interface Preview {
   readonly reason?: string;
 }
 
-
 /** Paste a PEM or fetch the anchor a server needs, see what it is, then add: nothing is trusted before its details were shown. */
 function AddCertificate({ onDone }: { onDone: () => void }) {
   const [source, setSource] = useState<'paste' | 'fetch'>('paste');
@@ -106,7 +140,11 @@ function AddCertificate({ onDone }: { onDone: () => void }) {
   };
   const look = async (): Promise<Preview> => {
     if (source === 'paste') return { ...(await api<Preview>('POST', '/trust/preview', { pem })), pem };
-    return api<Preview>('POST', '/trust/fetch', { host: server.host.trim(), protocol: server.protocol, ...(server.port.trim() === '' ? {} : { port: Number(server.port) }) });
+    return api<Preview>('POST', '/trust/fetch', {
+      host: server.host.trim(),
+      protocol: server.protocol,
+      ...(server.port.trim() === '' ? {} : { port: Number(server.port) }),
+    });
   };
   return (
     <form
@@ -128,26 +166,75 @@ function AddCertificate({ onDone }: { onDone: () => void }) {
       <fieldset>
         <legend>Source</legend>
         <label class="choice">
-          <input type="radio" name="source" checked={source === 'paste'} onChange={() => { setSource('paste'); changed(); }} /> Paste a PEM
+          <input
+            type="radio"
+            name="source"
+            checked={source === 'paste'}
+            onChange={() => {
+              setSource('paste');
+              changed();
+            }}
+          />{' '}
+          Paste a PEM
         </label>
         <label class="choice">
-          <input type="radio" name="source" checked={source === 'fetch'} onChange={() => { setSource('fetch'); changed(); }} /> Fetch from a server
+          <input
+            type="radio"
+            name="source"
+            checked={source === 'fetch'}
+            onChange={() => {
+              setSource('fetch');
+              changed();
+            }}
+          />{' '}
+          Fetch from a server
         </label>
       </fieldset>
       {source === 'paste' ? (
         <Field label="PEM certificate" hint="Paste one certificate: -----BEGIN CERTIFICATE----- …">
-          <textarea rows={8} value={pem} spellcheck={false} onInput={(event) => { setPem(event.currentTarget.value); changed(); }} required />
+          <textarea
+            rows={8}
+            value={pem}
+            spellcheck={false}
+            onInput={(event) => {
+              setPem(event.currentTarget.value);
+              changed();
+            }}
+            required
+          />
         </Field>
       ) : (
         <div class="grid">
           <Field label="Server host">
-            <input value={server.host} onInput={(event) => { setServer({ ...server, host: event.currentTarget.value }); changed(); }} required spellcheck={false} />
+            <input
+              value={server.host}
+              onInput={(event) => {
+                setServer({ ...server, host: event.currentTarget.value });
+                changed();
+              }}
+              required
+              spellcheck={false}
+            />
           </Field>
           <Field label="Server port" hint="Empty: the protocol's usual port.">
-            <input value={server.port} onInput={(event) => { setServer({ ...server, port: event.currentTarget.value }); changed(); }} inputMode="numeric" pattern="[0-9]*" />
+            <input
+              value={server.port}
+              onInput={(event) => {
+                setServer({ ...server, port: event.currentTarget.value });
+                changed();
+              }}
+              inputMode="numeric"
+              pattern="[0-9]*"
+            />
           </Field>
           <Field label="Server protocol">
-            <select value={server.protocol} onChange={(event) => { setServer({ ...server, protocol: event.currentTarget.value }); changed(); }}>
+            <select
+              value={server.protocol}
+              onChange={(event) => {
+                setServer({ ...server, protocol: event.currentTarget.value });
+                changed();
+              }}
+            >
               {PROTOCOLS.map((protocol) => (
                 <option key={protocol}>{protocol}</option>
               ))}
@@ -156,7 +243,12 @@ function AddCertificate({ onDone }: { onDone: () => void }) {
         </div>
       )}
       <Field label="Alias" hint="Optional: letters, digits, dot, dash, underscore.">
-        <input value={alias} onInput={(event) => { setAlias(event.currentTarget.value); }} />
+        <input
+          value={alias}
+          onInput={(event) => {
+            setAlias(event.currentTarget.value);
+          }}
+        />
       </Field>
       {preview === undefined ? null : (
         <section aria-label="Certificate details" class="explain">
