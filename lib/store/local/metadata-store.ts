@@ -72,7 +72,7 @@ export function createLocalMetadataStore(database: () => Promise<LocalDatabase>,
         const entry: Entry = { d: item.data, v: (stored.entry?.v ?? 0) + 1, due: item.dueAt, exp: item.expiresAt };
         const sealed = seal(db.key, associated(kind, id), JSON.stringify(entry));
         const writes = () => {
-          remove(db, kind, id, stored.entry);
+          removal(db, kind, id, stored.entry)?.();
           void db.items.put([kind, id], sealed, newRevision());
           if (entry.due !== undefined) void db.due.put([kind, entry.due, id], Buffer.alloc(0));
         };
@@ -145,11 +145,9 @@ export async function deleteExpired(db: LocalDatabase, clock: Clock): Promise<vo
   const removals: Promise<boolean>[] = [];
   for (const [kind, id] of db.items.getKeys() as Iterable<ItemKey>) {
     const { entry, revision } = readable(db, kind, id);
+    const writes = removal(db, kind, id, entry);
     // Conditional on the revision read: an item written meanwhile is no longer the expired one.
-    if (entry !== undefined && revision !== undefined && !isLive(entry.exp, clock.now())) {
-      const writes = () => {
-        remove(db, kind, id, entry);
-      };
+    if (writes !== undefined && revision !== undefined && !isLive(entry?.exp, clock.now())) {
       removals.push(db.commit(() => db.items.ifVersion([kind, id], revision, writes), { durable: false }));
     }
   }
@@ -172,20 +170,14 @@ function read(db: LocalDatabase, kind: string, id: string): Stored {
   return { entry: parsed.data, revision: found.version };
 }
 
-/** Removes the item and its due-index key, inside the caller's conditional block. */
-function remove(db: LocalDatabase, kind: string, id: string, stored: Entry | undefined): void {
-  if (stored === undefined) return;
-  void db.items.remove([kind, id]);
-  if (stored.due !== undefined) void db.due.remove([kind, stored.due, id]);
+/** The writes (for the caller's conditional block) that remove the item and its due-index key; none when there is no item. */
+function removal(db: LocalDatabase, kind: string, id: string, stored: Entry | undefined): (() => void) | undefined {
+  if (stored === undefined) return undefined;
+  return () => {
+    void db.items.remove([kind, id]);
+    if (stored.due !== undefined) void db.due.remove([kind, stored.due, id]);
+  };
 }
-
-/** The writes that remove the item, or none when there is no item. */
-const removal = (db: LocalDatabase, kind: string, id: string, stored: Entry | undefined): (() => void) | undefined =>
-  stored === undefined
-    ? undefined
-    : () => {
-        remove(db, kind, id, stored);
-      };
 
 function holds(condition: PutCondition, live: Entry | undefined): boolean {
   const expected = condition.expectedVersion;
