@@ -196,7 +196,17 @@ export function canonicalRawQuery(rawQuery: string): string {
       if (name !== '' && name !== JWT_PARAM) params.push(`${name}=${hasValue ? canonicalComponent(rawQuery, nameEnd + 1, end) : ''}`);
     }
   }
-  params.sort(byName);
-  for (let i = 1; i < params.length; i++) if (byName(params[i - 1] ?? '', params[i] ?? '') === 0) return canonicalQuery(parseRawQuery(rawQuery));
+  // Insertion sort: queries are short, and Array.prototype.sort allocates work space on every call.
+  for (let i = 1; i < params.length; i++) {
+    const param = params[i] ?? '';
+    let at = i;
+    let order = 1;
+    while (at > 0 && (order = byName(params[at - 1] ?? '', param)) > 0) {
+      params[at] = params[at - 1] ?? '';
+      at--;
+    }
+    if (order === 0) return canonicalQuery(parseRawQuery(rawQuery));
+    params[at] = param;
+  }
   return params.join('&');
 }
