@@ -9,10 +9,14 @@ import { hash } from 'node:crypto';
 
 /** SHA-256's block size: keys are padded (or first hashed) to it. */
 const BLOCK = 64;
+const DIGEST_BYTES = 32;
 const IPAD = 0x36;
 const OPAD = 0x5c;
 
-/** `K XOR ipad` and `K XOR opad` of one secret. */
+/**
+ * `K XOR ipad`, and `K XOR opad` followed by room for the inner digest: the outer hash's whole
+ * input, kept per secret so only the digest is written on each call.
+ */
 interface Pads {
   readonly inner: Buffer;
   readonly outer: Buffer;
@@ -20,8 +24,8 @@ interface Pads {
 
 /**
  * Pads by secret, derived once: a warm Lambda validates many tokens of few installed clients.
- * Bounded, the oldest dropped first. Buffer.alloc, not allocUnsafe: key material stays out of
- * the shared Buffer pool.
+ * Bounded, the oldest dropped first. Buffer.alloc, not allocUnsafe: the pads get memory of their
+ * own, not a slice of the shared Buffer pool.
  */
 const PADS_CACHE_SIZE = 256;
 const padsBySecret = new Map<string, Pads>();
@@ -32,7 +36,7 @@ function padsOf(secret: string): Pads {
   let key = Buffer.from(secret, 'utf8');
   if (key.length > BLOCK) key = hash('sha256', key, 'buffer');
   const inner = Buffer.alloc(BLOCK, IPAD);
-  const outer = Buffer.alloc(BLOCK, OPAD);
+  const outer = Buffer.alloc(BLOCK + DIGEST_BYTES).fill(OPAD, 0, BLOCK);
   for (const [i, byte] of key.entries()) {
     inner[i] = IPAD ^ byte;
     outer[i] = OPAD ^ byte;
@@ -44,13 +48,11 @@ function padsOf(secret: string): Pads {
 }
 
 /**
- * Reused input buffers (validation is synchronous between write and hash, so one of each serves
- * every call): the inner one holds a token's signing input after its pad; a longer message gets
- * a buffer of its own.
+ * The inner hash's input, reused (validation is synchronous between write and hash): a pad, then
+ * a token's signing input; a longer message gets a buffer of its own.
  */
 const INNER_ROOM = 3 * 8192;
 const innerInput = Buffer.alloc(BLOCK + INNER_ROOM);
-const outerInput = Buffer.alloc(BLOCK + 32);
 
 /**
  * HMAC-SHA256 of the UTF-8 bytes of `message` under the UTF-8 bytes of `secret`, as base64url
@@ -62,11 +64,10 @@ export function hmacSha256Base64url(secret: string, message: string): string {
   const pads = padsOf(secret);
   // UTF-8 takes at most 3 bytes per UTF-16 code unit.
   const input = message.length * 3 <= INNER_ROOM ? innerInput : Buffer.alloc(BLOCK + Buffer.byteLength(message, 'utf8'));
-  pads.inner.copy(input, 0);
+  input.set(pads.inner, 0);
   const written = input.write(message, BLOCK, 'utf8');
   // The inner digest travels as a 'binary' (latin1) string: one character per byte, written back byte for byte.
   const innerDigest = hash('sha256', input.subarray(0, BLOCK + written), 'binary');
-  pads.outer.copy(outerInput, 0);
-  outerInput.write(innerDigest, BLOCK, 'binary');
-  return hash('sha256', outerInput, 'base64url');
+  pads.outer.write(innerDigest, BLOCK, 'binary');
+  return hash('sha256', pads.outer, 'base64url');
 }
