@@ -170,6 +170,9 @@ function byName(a: string, b: string): number {
   }
 }
 
+/** Parameters the one-pass path sorts by insertion; a longer query takes the general path. */
+const INSERTION_SORT_LIMIT = 32;
+
 /**
  * `canonicalQuery(parseRawQuery(rawQuery))` in one pass, for the validation of every request: a
  * parameter already in canonical form (most of them) is used as sent, one slice of the raw query,
@@ -197,6 +200,8 @@ export function canonicalRawQuery(rawQuery: string): string {
     }
   }
   // Insertion sort: queries are short, and Array.prototype.sort allocates work space on every call.
+  // A long query (quadratic here; the URL is the caller's) takes the general path instead.
+  if (params.length > INSERTION_SORT_LIMIT) return canonicalQuery(parseRawQuery(rawQuery));
   for (let i = 1; i < params.length; i++) {
     const param = params[i] ?? '';
     let at = i;

@@ -45,6 +45,13 @@ describe('canonicalRawQuery', () => {
     expect(canonicalRawQuery('a.b=2&a=1')).toBe('a=1&a.b=2');
   });
 
+  it('gives a long query (past the insertion-sort limit) the same canonical form as the general path', () => {
+    for (const count of [33, 2000]) {
+      const raw = Array.from({ length: count }, (_, i) => `p${((count - i) * 7919) % 10007}=${i}`).join('&');
+      expect(canonicalRawQuery(raw)).toBe(canonicalQuery(parseRawQuery(raw)));
+    }
+  });
+
   it('merges names that decode alike and orders repeated values by their decoded text', () => {
     expect(canonicalRawQuery('a=z&%61=%2A&a=B')).toBe('a=%2A,B,z');
   });
