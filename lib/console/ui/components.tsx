@@ -14,6 +14,26 @@ export function ErrorNote({ error }: { error: unknown }) {
   );
 }
 
+/**
+ * Asks before something that cannot be undone: the question, a danger button that does it and
+ * "Keep it". The dialog is named by the question.
+ */
+export function ConfirmDialog({ question, confirm, onConfirm, onKeep }: { question: string; confirm: string; onConfirm: () => void; onKeep: () => void }) {
+  return (
+    <div class="notice error" role="alertdialog" aria-label={question}>
+      <p>{question}</p>
+      <div class="actions">
+        <button type="button" class="danger" onClick={onConfirm}>
+          {confirm}
+        </button>
+        <button type="button" onClick={onKeep}>
+          Keep it
+        </button>
+      </div>
+    </div>
+  );
+}
+
 /** Copies text to the clipboard and says so (a live region, so screen readers hear it too). */
 export function CopyButton({ text, label }: { text: string; label: string }) {
   const [done, setDone] = useState<'copied' | 'failed' | undefined>();

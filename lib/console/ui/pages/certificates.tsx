@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { PROTOCOLS } from '../../../tls/protocols.ts';
 import { api, download } from '../api.ts';
-import { Badge, CopyButton, ErrorNote, Field, PageHeading, useAction, useApiList, when } from '../components.tsx';
+import { Badge, ConfirmDialog, CopyButton, ErrorNote, Field, PageHeading, useAction, useApiList, when } from '../components.tsx';
 import type { CheckReport, Endpoint } from '../types.ts';
 import { ExpiryChart } from './expiry-chart.tsx';
 
@@ -186,31 +186,19 @@ function EndpointCard({
       </div>
       {action.busy ? <p aria-live="polite">Checking…</p> : null}
       {confirming ? (
-        <div class="notice error" role="alertdialog" aria-label={`Remove ${name}?`}>
-          <p>Stop watching {name}?</p>
-          <div class="actions">
-            <button
-              type="button"
-              class="danger"
-              onClick={() =>
-                void action.run(async () => {
-                  await api('DELETE', `/admin/endpoints/${endpoint.id}`);
-                  onRemoved();
-                })
-              }
-            >
-              Remove for good
-            </button>
-            <button
-              type="button"
-              onClick={() => {
-                setConfirming(false);
-              }}
-            >
-              Keep it
-            </button>
-          </div>
-        </div>
+        <ConfirmDialog
+          question={`Stop watching ${name}?`}
+          confirm="Remove for good"
+          onConfirm={() =>
+            void action.run(async () => {
+              await api('DELETE', `/admin/endpoints/${endpoint.id}`);
+              onRemoved();
+            })
+          }
+          onKeep={() => {
+            setConfirming(false);
+          }}
+        />
       ) : null}
       <ErrorNote error={action.error} />
       {report === undefined ? null : <Explanation report={report} />}
