@@ -34,6 +34,20 @@ export function ConfirmDialog({ question, confirm, onConfirm, onKeep }: { questi
   );
 }
 
+/**
+ * A form's text values, and `set(key)`: the input handler that keeps one of them.
+ *
+ * @example const { values, set } = useFormValues({ host: '' }); <input value={values.host} onInput={set('host')} />
+ */
+export function useFormValues<T extends { [K in keyof T]: string }>(initial: T) {
+  const [values, setValues] = useState<T>(initial);
+  const set = (key: keyof T) => (event: Event) => {
+    const value = (event.currentTarget as HTMLInputElement).value;
+    setValues((current) => ({ ...current, [key]: value }));
+  };
+  return { values, set, setValues };
+}
+
 /** Copies text to the clipboard and says so (a live region, so screen readers hear it too). */
 export function CopyButton({ text, label }: { text: string; label: string }) {
   const [done, setDone] = useState<'copied' | 'failed' | undefined>();

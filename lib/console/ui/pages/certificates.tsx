@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { PROTOCOLS } from '../../../tls/protocols.ts';
 import { api, download } from '../api.ts';
-import { Badge, ConfirmDialog, CopyButton, ErrorNote, Field, PageHeading, useAction, useApiList, when } from '../components.tsx';
+import { Badge, ConfirmDialog, CopyButton, ErrorNote, Field, PageHeading, useAction, useApiList, useFormValues, when } from '../components.tsx';
 import type { CheckReport, Endpoint } from '../types.ts';
 import { ExpiryChart } from './expiry-chart.tsx';
 
@@ -71,12 +71,8 @@ export function CertificatesPage() {
 }
 
 function EndpointForm({ onSaved, onCancel }: { onSaved: () => void; onCancel: () => void }) {
-  const [values, setValues] = useState({ host: '', port: '', protocol: 'https', servername: '', warnDays: '30' });
+  const { values, set } = useFormValues({ host: '', port: '', protocol: 'https', servername: '', warnDays: '30' });
   const save = useAction();
-  const set = (key: keyof typeof values) => (event: Event) => {
-    const value = (event.currentTarget as HTMLInputElement).value;
-    setValues((current) => ({ ...current, [key]: value }));
-  };
   return (
     <form
       class="panel form"
