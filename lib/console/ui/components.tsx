@@ -48,6 +48,23 @@ export function useFormValues<T extends { [K in keyof T]: string }>(initial: T) 
   return { values, set, setValues };
 }
 
+/** The end of a form: why saving failed, if it did, then Save (while not saving) and Cancel. */
+export function SaveOrCancel({ save, onCancel }: { save: { busy: boolean; error: unknown }; onCancel: () => void }) {
+  return (
+    <>
+      <ErrorNote error={save.error} />
+      <div class="actions">
+        <button type="submit" class="primary" disabled={save.busy}>
+          Save
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </>
+  );
+}
+
 /** Copies text to the clipboard and says so (a live region, so screen readers hear it too). */
 export function CopyButton({ text, label }: { text: string; label: string }) {
   const [done, setDone] = useState<'copied' | 'failed' | undefined>();

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { PROTOCOLS } from '../../../tls/protocols.ts';
 import { api, download } from '../api.ts';
-import { Badge, ConfirmDialog, CopyButton, ErrorNote, Field, PageHeading, useAction, useApiList, useFormValues, when } from '../components.tsx';
+import { Badge, ConfirmDialog, CopyButton, ErrorNote, Field, PageHeading, SaveOrCancel, useAction, useApiList, useFormValues, when } from '../components.tsx';
 import type { CheckReport, Endpoint } from '../types.ts';
 import { ExpiryChart } from './expiry-chart.tsx';
 
@@ -115,15 +115,7 @@ function EndpointForm({ onSaved, onCancel }: { onSaved: () => void; onCancel: ()
           <input value={values.warnDays} onInput={set('warnDays')} inputMode="numeric" pattern="[0-9]*" />
         </Field>
       </div>
-      <ErrorNote error={save.error} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={save.busy}>
-          Save
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <SaveOrCancel save={save} onCancel={onCancel} />
     </form>
   );
 }

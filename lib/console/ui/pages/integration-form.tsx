@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
-import { ErrorNote, Field, useAction, useFormValues } from '../components.tsx';
+import { Field, SaveOrCancel, useAction, useFormValues } from '../components.tsx';
 import type { Integration, Presets, Provider } from '../types.ts';
 
 interface Values {
@@ -188,15 +188,7 @@ export function IntegrationForm({ existing, onSaved, onCancel }: { existing?: In
           )}
         </div>
       </fieldset>
-      <ErrorNote error={save.error} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={save.busy}>
-          Save
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <SaveOrCancel save={save} onCancel={onCancel} />
     </form>
   );
 }
