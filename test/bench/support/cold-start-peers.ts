@@ -53,7 +53,9 @@ export async function startColdStartPeers(): Promise<ColdStartPeers> {
       POWERTOOLS_METRICS_NAMESPACE: 'Trustline',
       ...(spec.access.alerts === true ? { TRUSTLINE_ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:trustline-bench-alerts' } : {}),
       // The stack gives a fan-out function its queue's URL; a loopback one, as the benchmark's table holds no work to queue.
-      ...(spec.access.queueTo === undefined ? {} : { [queueUrlVariable(spec.access.queueTo)]: `http://127.0.0.1:9/000000000000/trustline-bench-${spec.access.queueTo}` }),
+      ...(spec.access.queueTo === undefined
+        ? {}
+        : { [queueUrlVariable(spec.access.queueTo)]: `http://127.0.0.1:9/000000000000/trustline-bench-${spec.access.queueTo}` }),
     }),
     connectToken: (method, pathAndQuery) => {
       const now = Math.floor(Date.now() / 1000);
