@@ -74,6 +74,14 @@ describe('Lambda bundles carry what the manifest access declares', () => {
     expect(has(await bundledSources('integrations'), 'node_modules/imapflow/')).toBe(true);
   });
 
+  it('gives cert-check-schedule, which only queues on AWS, none of the certificate check modules', async () => {
+    const sources = await bundledSources('cert-check-schedule');
+    expect(has(sources, 'lib/tls/check-enqueue.ts')).toBe(true);
+    for (const absent of ['lib/tls/scheduled-run.ts', 'lib/tls/check.ts', 'lib/tls/probe.ts', 'lib/tls/revocation.ts', '@peculiar/asn1-x509/']) {
+      expect({ absent, found: has(sources, absent) }).toEqual({ absent, found: false });
+    }
+  });
+
   it('loads the mail clients of integrations only when a connection is tested, not at start', async () => {
     const atStart = await startSources('integrations');
     expect(has(atStart, 'lib/oauth/test-connection.ts')).toBe(true);
