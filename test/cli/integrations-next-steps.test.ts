@@ -156,6 +156,15 @@ describe('integrations: bad values are exit 2 naming the flag, never a server er
     expect(run.code).toBe(2);
     for (const flag of ['--name', '--client-id', '--client-secret-file', '--authorization-endpoint', '--token-endpoint', '--issuer'])
       expect(run.stderr).toContain(flag);
+    expect(run.stderr).toContain('keep it out of your shell history');
+  });
+
+  it('a missing flag other than the secret gets a hint about that flag, not about the secret', async () => {
+    const run = await cli('integrations', 'create', '--provider', 'custom', '--name', 'n', '--client-id', 'c', '--client-secret-file', secretFile);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Missing required flags: --authorization-endpoint URL, --token-endpoint URL, --issuer URL.');
+    expect(run.stderr).not.toContain('client secret');
+    expect(run.stderr).toMatch(/trustline integrations create --help lists every flag/);
   });
 
   it('--mail-port without --mail-protocol is an error', async () => {

@@ -276,6 +276,8 @@ describe('the console in a real browser', () => {
     expect(text).toContain('GET&/download/attachments/123/file%20name+(v2).pdf&');
     expect(text).toContain('apache-mod-proxy/decoded-path');
     expect(text).toContain('nocanon');
+    // One proxy's fix per list item, so the Apache line reads on its own.
+    await result.getByRole('listitem').filter({ hasText: 'Apache httpd: Add "nocanon"' }).waitFor();
 
     await page.getByLabel('URL for qsh').fill(signedFor.url);
     await page.getByRole('button', { name: 'Compute qsh' }).click();

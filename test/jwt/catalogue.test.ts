@@ -17,6 +17,12 @@ describe('the proxy catalogue', () => {
     expect(unnamed.map((setting) => setting.id)).toEqual([]);
   });
 
+  it('puts one fix per line, each naming its proxy, so a screen or a terminal can list them', () => {
+    const lines = fixFor('apache-mod-proxy/decoded-path').split('\n');
+    expect(lines.length).toBeGreaterThan(2);
+    for (const line of lines) expect(line).toMatch(/^(Apache httpd: |nginx: |`npx trustline jwt proxy-check)/);
+  });
+
   it('names each fix once even when two settings share it', () => {
     const fix = fixFor('apache-mod-proxy/decoded-path');
     expect(fix.split(SETTINGS['apache/rewrite-proxy'].fix)).toHaveLength(2);

@@ -20,6 +20,7 @@ export function describeVerification(document: VerifyDocument): string {
     return `valid: signed by ${String(claims.iss)}${user}, expires ${new Date(Number(claims.exp) * 1000).toISOString()}`;
   }
   const lines = [`invalid: ${document.error?.code ?? ''}: ${document.error?.message ?? ''}`];
-  if (document.diagnosis !== undefined) lines.push(`transformation: ${document.diagnosis.matchedTransformation}`, `fix: ${document.diagnosis.fix}`);
+  if (document.diagnosis !== undefined)
+    lines.push(`transformation: ${document.diagnosis.matchedTransformation}`, `fix: ${document.diagnosis.fix.replaceAll('\n', '\n     ')}`);
   return lines.join('\n');
 }

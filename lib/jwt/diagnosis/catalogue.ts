@@ -144,7 +144,7 @@ const GENERIC_FIX = 'Turn off URL normalisation in the proxy or load balancer so
 
 /**
  * The fix to print for a transformation: the fix of every setting that causes it, one proxy
- * after the other, so the reader finds theirs whichever proxy they run.
+ * after the other and one fix per line, so the reader finds theirs whichever proxy they run.
  */
 export function fixFor(transformation: string): string {
   const causes = CAUSES[transformation] ?? [];
@@ -152,7 +152,7 @@ export function fixFor(transformation: string): string {
   const byKind = (kind: ProxyKind) => [...new Set(causes.filter((id) => SETTINGS[id].kind === kind).map((id) => SETTINGS[id].fix))];
   const parts = [...byKind('apache').map((fix) => `Apache httpd: ${fix}`), ...byKind('nginx').map((fix) => `nginx: ${fix}`)];
   // The fixes name the app's address as BACKEND: once, say where the exact line comes from.
-  return [...parts, ...(parts.some((part) => part.includes('BACKEND')) ? [EXACT_LINE] : [])].join(' ');
+  return [...parts, ...(parts.some((part) => part.includes('BACKEND')) ? [EXACT_LINE] : [])].join('\n');
 }
 
 /** The settings behind a transformation, for readers that hold a configuration. */

@@ -30,7 +30,7 @@ export function CertificatesPage() {
               }
         }
       />
-      <p class="lead">TLS endpoints Trustline checks every day: would a Java client trust them, and when does the first certificate expire?</p>
+      <p class="lead">TLS endpoints Trustline checks every hour: would a Java client trust them, and when does the first certificate expire?</p>
       {adding ? (
         <EndpointForm
           onSaved={() => {

@@ -105,17 +105,11 @@ function Result({ result }: { result: JwtDebug }) {
         <div class="notice warn">
           <h4>Diagnosis</h4>
           <p>{result.diagnosis.explanation}</p>
-          <p>
-            <strong>Fix:</strong> {result.diagnosis.fix}
-          </p>
+          <FixLines fix={result.diagnosis.fix} />
           <p class="hint">Transformation: {result.diagnosis.matchedTransformation}</p>
         </div>
       )}
-      {result.diagnosis === undefined && result.fix !== undefined ? (
-        <p>
-          <strong>Fix:</strong> {result.fix}
-        </p>
-      ) : null}
+      {result.diagnosis === undefined && result.fix !== undefined ? <FixLines fix={result.fix} /> : null}
       <div class="grid">
         <div>
           <h4>Header</h4>
@@ -127,6 +121,27 @@ function Result({ result }: { result: JwtDebug }) {
         </div>
       </div>
     </section>
+  );
+}
+
+/** A diagnosis fix: one proxy's fix per line, shown as a list when there are several. */
+function FixLines({ fix }: { fix: string }) {
+  const lines = fix.split('\n');
+  if (lines.length === 1)
+    return (
+      <p>
+        <strong>Fix:</strong> {fix}
+      </p>
+    );
+  return (
+    <div>
+      <strong>Fix:</strong>
+      <ul class="fixes">
+        {lines.map((line) => (
+          <li key={line}>{line}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
