@@ -21,6 +21,12 @@ export const refreshLeaseName = (integrationId: string): string => `oauth-refres
 /** The lease as last written: renewals (store retries) replace it, release uses the latest. */
 export interface HeldLease {
   lease: Lease;
+  /**
+   * Releases the lease now, before `work` ends (later calls do nothing): once the secret is
+   * written, what is left needs no lease, and a release sent with that last write shares its
+   * round trip (on the local store, its commit).
+   */
+  release(): Promise<void>;
 }
 
 /**
@@ -35,12 +41,17 @@ export async function withRefreshLease<T>(leases: LeaseStore, integrationId: str
     await sleep(LEASE_POLL_MS);
     lease = await leases.acquire(refreshLeaseName(integrationId), owner, REFRESH_LEASE_TTL_MS);
   }
-  const held: HeldLease = { lease };
+  let released: Promise<void> | undefined;
+  const held: HeldLease = {
+    lease,
+    release: () =>
+      (released ??= leases.release(held.lease).catch((error: unknown) => {
+        logger.warn('Could not release the refresh lease; it expires by itself', { integrationId, error: error as Error });
+      })),
+  };
   try {
     return await work(held);
   } finally {
-    await leases.release(held.lease).catch((error: unknown) => {
-      logger.warn('Could not release the refresh lease; it expires by itself', { integrationId, error: error as Error });
-    });
+    await held.release();
   }
 }

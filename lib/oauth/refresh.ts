@@ -104,7 +104,9 @@ async function refreshHoldingLease(
     await recordRefreshFailure(deps, integrationId, error, policy, item).catch(() => undefined);
     throw error;
   }
-  const updated = await recordRefreshSuccess(deps, integrationId, next, item);
+  // The lease guarded the secret's read-modify-write, which is done; the outcome is a conditional
+  // write of its own, so the release goes out with it instead of after it.
+  const [updated] = await Promise.all([recordRefreshSuccess(deps, integrationId, next, item), held.release()]);
   logger.info('OAuth access token refreshed', { integrationId, rotated: response.refresh_token !== undefined });
   return { integration: updated, tokens: next, refreshed: true };
 }

@@ -74,7 +74,7 @@ export class InvalidPageRequestError extends StoreError {
   }
 }
 
-/** The data directory holds stores in an earlier format (a log per store, or a folder per store). */
+/** The data directory holds stores in an earlier format (a log per store, a folder per store, or LMDB tables without revisions). */
 export class LegacyDataDirectoryError extends StoreError {
   override readonly code = 'STORE_FORMAT_OUTDATED';
   constructor(
@@ -83,7 +83,7 @@ export class LegacyDataDirectoryError extends StoreError {
   ) {
     super(
       `The data directory ${directory} holds stores in an earlier format (${found}), which this version of Trustline does not read. ` +
-        'Move its secrets* and metadata* entries away (or set TRUSTLINE_DATA_DIR to a new directory), ' +
+        'Move its secrets*, metadata* and store.mdb* entries away (or set TRUSTLINE_DATA_DIR to a new directory), ' +
         'start again and authorize the integrations again.',
     );
   }

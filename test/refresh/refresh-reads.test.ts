@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TokenEndpointError } from '../../lib/oauth/errors.ts';
-import { updateIntegration } from '../../lib/oauth/integration-store.ts';
+import { INTEGRATION_KIND, updateIntegration } from '../../lib/oauth/integration-store.ts';
 import { refreshIntegration } from '../../lib/oauth/refresh.ts';
 import { readIntegrationSecret, writeIntegrationSecret } from '../../lib/oauth/token-store.ts';
+import type { Lease, NewItem, PutCondition } from '../../lib/store/ports.ts';
 import { type RefreshWorld, startRefreshWorld } from './support/world.ts';
 
 /**
@@ -26,6 +27,34 @@ describe('a refresh reads each record once and loses no concurrent change', () =
     expect(refreshed).toBe(true);
     const { metadataReads, metadataWrites, secretReads, secretWrites } = world.stores.counts;
     expect({ metadataReads, metadataWrites, secretReads, secretWrites }).toEqual({ metadataReads: 1, metadataWrites: 1, secretReads: 1, secretWrites: 1 });
+  });
+
+  it('sends the lease release with the outcome write, not after it has landed', async () => {
+    const [s] = await world.seed(1);
+    const events: string[] = [];
+    const { metadata, leases } = world.deps;
+    const deps = {
+      ...world.deps,
+      metadata: {
+        ...metadata,
+        async put<T>(item: NewItem<T>, condition?: PutCondition) {
+          const outcome = item.kind === INTEGRATION_KIND;
+          if (outcome) events.push('outcome sent');
+          const stored = await metadata.put(item, condition);
+          if (outcome) events.push('outcome stored');
+          return stored;
+        },
+      },
+      leases: {
+        ...leases,
+        release(lease: Lease) {
+          events.push('release sent');
+          return leases.release(lease);
+        },
+      },
+    };
+    expect((await refreshIntegration(deps, s!.id, { whenDue: true })).refreshed).toBe(true);
+    expect(events).toEqual(['outcome sent', 'release sent', 'outcome stored']);
   });
 
   it('keeps a change made to the integration while the token endpoint answers, and records the refresh', async () => {

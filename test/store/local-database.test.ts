@@ -3,6 +3,7 @@ import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, symlink } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { open } from 'lmdb';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { StoreCorruptedError } from '../../lib/store/errors.ts';
 import { DATABASE_FILE, KEY_FILE, createLocalStores } from '../../lib/store/local/index.ts';
@@ -43,7 +44,7 @@ describe('the local database on disk', () => {
     const db = await openDatabase(dataDir);
     const damaged = Buffer.from(db.secrets.get('trustline/a')!);
     damaged[damaged.length - 3]! ^= 0x01;
-    await db.write(() => void db.secrets.put('trustline/a', damaged), { durable: true });
+    await db.commit(() => db.secrets.put('trustline/a', damaged), { durable: true });
 
     for (const operation of [() => secrets.get('trustline/a'), () => secrets.put('trustline/a', 'new')]) {
       const error: unknown = await operation().catch((e: unknown) => e);
@@ -59,13 +60,8 @@ describe('the local database on disk', () => {
     await secrets.put('trustline/a', 'value-a');
     await metadata.put({ kind: 'k', id: 'a', data: 'a' });
     const db = await openDatabase(dataDir);
-    await db.write(
-      () => {
-        void db.secrets.put('trustline/b', db.secrets.get('trustline/a')!);
-        void db.items.put(['k', 'b'], db.items.get(['k', 'a'])!);
-      },
-      { durable: true },
-    );
+    await db.commit(() => db.secrets.put('trustline/b', db.secrets.get('trustline/a')!), { durable: true });
+    await db.commit(() => db.items.put(['k', 'b'], db.items.get(['k', 'a'])!), { durable: true });
     await expect(secrets.get('trustline/b')).rejects.toMatchObject({ code: 'STORE_CORRUPTED' });
     await expect(metadata.get('k', 'b')).rejects.toMatchObject({ code: 'STORE_CORRUPTED' });
   });
@@ -120,6 +116,20 @@ describe('the local data directory', () => {
       expect(error).toMatchObject({ code: 'STORE_FORMAT_OUTDATED', directory: dataDir, found });
       expect((error as Error).message).toContain('authorize the integrations again');
     }
+  });
+});
+
+describe('a database of the first LMDB format', () => {
+  it('is refused with what to do', async () => {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    const first = open({ path: databaseFile(), noSubdir: true, encoding: 'binary' });
+    await first.openDB<Buffer, string>('secrets', { encoding: 'binary' }).put('trustline/x', Buffer.from('sealed before revisions'));
+    await first.close();
+    const error: unknown = await createLocalStores({ dataDir, clock })
+      .secrets.get('trustline/x')
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'STORE_FORMAT_OUTDATED', directory: dataDir, found: DATABASE_FILE });
+    expect((error as Error).message).toContain('store.mdb* entries away');
   });
 });
 

@@ -79,7 +79,7 @@ function assertRequired(options: CreateOptions, secret: string | undefined): voi
   ];
   if (missing.length > 0) {
     throw new IntegrationsUsageError(
-      `Missing ${missing.length === 1 ? 'a required flag' : 'required flags'}: ${missing.join(', ')}.`,
+      `Missing ${missing.length === 1 ? 'a required flag' : 'required flags'}: ${missing.join(', ')}.${secret === undefined ? ' The client secret is missing.' : ''}`,
       secret === undefined
         ? 'put the client secret in a file (--client-secret-file) or in TRUSTLINE_CLIENT_SECRET: both keep it out of your shell history.'
         : `${cliCommand(['integrations', 'create', '--help'])} lists every flag.`,

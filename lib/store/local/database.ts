@@ -1,12 +1,16 @@
+import { randomBytes } from 'node:crypto';
 import { chmod } from 'node:fs/promises';
 import path from 'node:path';
 import { type Database, open, type RootDatabase } from 'lmdb';
 import { prepareDataDirectory } from './data-directory.ts';
+import { LegacyDataDirectoryError } from '../errors.ts';
 import { pinSecret } from '../../observe/index.ts';
 import { loadOrCreateKey } from './key-file.ts';
 
 /** The LMDB environment inside the data directory (`store.mdb`, with `store.mdb-lock` beside it). */
 export const DATABASE_FILE = 'store.mdb';
+/** Tables of the first LMDB format (no revisions): a database holding them is refused. */
+const FIRST_FORMAT_TABLES = ['secrets', 'items'];
 
 /** Item keys: [kind, id]. Due-index keys: [kind, dueAt, id]. Values are sealed (sealed.ts). */
 export type ItemKey = [kind: string, id: string];
@@ -15,17 +19,22 @@ export type DueKey = [kind: string, dueAt: number, id: string];
 export interface LocalDatabase {
   readonly file: string;
   readonly key: Buffer;
+  /** Secrets and items carry LMDB versions: a fresh revision (`newRevision`) per write, the token conditional writes check. */
   readonly secrets: Database<Buffer, string>;
   readonly items: Database<Buffer, ItemKey>;
   readonly due: Database<Buffer, DueKey>;
   /**
-   * Runs `change` in a write transaction — under LMDB's lock, shared by every process on the
-   * directory, so what it reads cannot change before it commits — and resolves with its result
-   * once committed (visible to every process) and, with `durable`, flushed to disk. The changes
-   * made in one turn of the event loop commit together and share one flush.
+   * Queues the writes `queue` makes — a conditional block (`ifVersion`, `ifNoExists`) that LMDB
+   * checks inside the write transaction, under the lock every process on the directory shares —
+   * and resolves with whether its condition held, once committed (visible to every process) and,
+   * with `durable`, flushed to disk. LMDB's writer thread runs the whole block without calling
+   * back into JavaScript, and the writes of one turn of the event loop commit together.
    */
-  write<T>(change: () => T, options: { durable: boolean }): Promise<T>;
+  commit(queue: () => Promise<boolean>, options: { durable: boolean }): Promise<boolean>;
 }
+
+/** A revision no other write of the entry has: checking it cannot mistake a re-created entry for the one read. */
+export const newRevision = (): number => randomBytes(6).readUIntBE(0, 6);
 
 /** One environment per data directory and process: LMDB must not open the same one twice in a process. */
 const opened = new Map<string, Promise<LocalDatabase>>();
@@ -49,14 +58,19 @@ async function openNew(dataDir: string): Promise<LocalDatabase> {
   const root: RootDatabase = open({ path: file, noSubdir: true, encoding: 'binary', maxDbs: 4 });
   // LMDB creates its files with the umask's mode; the directory is private anyway.
   for (const each of [file, `${file}-lock`]) await chmod(each, 0o600);
+  const tables = new Set([...root.getKeys()].map(String));
+  if (FIRST_FORMAT_TABLES.some((name) => tables.has(name))) {
+    await root.close();
+    throw new LegacyDataDirectoryError(dataDir, DATABASE_FILE);
+  }
   return {
     file,
     key,
-    secrets: root.openDB<Buffer, string>('secrets', { encoding: 'binary' }),
-    items: root.openDB<Buffer, ItemKey>('items', { encoding: 'binary' }),
-    due: root.openDB<Buffer, DueKey>('due', { encoding: 'binary' }),
-    async write(change, { durable }) {
-      const committed = root.transaction(change);
+    secrets: root.openDB<Buffer, string>('secret-values', { encoding: 'binary', useVersions: true }),
+    items: root.openDB<Buffer, ItemKey>('item-values', { encoding: 'binary', useVersions: true }),
+    due: root.openDB<Buffer, DueKey>('due-index', { encoding: 'binary' }),
+    async commit(queue, { durable }) {
+      const committed = queue();
       // Asked for at once, `flushed` is the flush of this write's batch, not of a later one.
       const flushed = durable
         ? new Promise<void>((resolve, reject) => {
@@ -65,9 +79,9 @@ async function openNew(dataDir: string): Promise<LocalDatabase> {
             }, reject);
           })
         : undefined;
-      const result = await committed;
+      const held = await committed;
       await flushed;
-      return result;
+      return held;
     },
   };
 }

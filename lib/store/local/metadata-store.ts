@@ -5,7 +5,7 @@ import { checkLimit, decodeCursor, pageOf } from '../paging.ts';
 import type { MetadataStore, NewItem, Page, PutCondition, StoredItem } from '../ports.ts';
 import type { Clock } from '../../clock.ts';
 import { storedItem } from '../stored-item.ts';
-import type { ItemKey, LocalDatabase } from './database.ts';
+import { type ItemKey, type LocalDatabase, newRevision } from './database.ts';
 import { seal, unseal } from './sealed.ts';
 
 /** What one sealed item holds. */
@@ -23,40 +23,60 @@ export interface LocalMetadataOptions {
   readonly durable: boolean;
 }
 
+/** An item as read: its entry (undefined when absent) and the revision a write of it is conditional on. */
+interface Stored {
+  readonly entry: Entry | undefined;
+  readonly revision: number | undefined;
+}
+
+/** What a change does with the item it read: the writes to make (none: nothing to commit) and the result. */
+interface Decision<R> {
+  readonly result: R;
+  readonly writes?: () => void;
+}
+
 /**
  * The embedded MetadataStore: one sealed entry per item in the database's `items` table, keyed
  * [kind, id] so a kind lists in id order, and a `due` table keyed [kind, dueAt, id] for queryDue.
- * Conditions are checked and writes made in one write transaction.
+ * A write reads the item, decides, and commits only if the item still has the revision it read
+ * (LMDB checks that inside the write transaction); otherwise it reads again and decides again.
  */
 export function createLocalMetadataStore(database: () => Promise<LocalDatabase>, { clock, durable }: LocalMetadataOptions): MetadataStore {
-  /** Applies `change` to the item as stored (expired or not) and to the live one. */
-  const change = async <R>(kind: string, id: string, apply: (db: LocalDatabase, stored: Entry | undefined, live: Entry | undefined) => R): Promise<R> => {
+  /** Applies `decide` to the item as stored (expired or not) and to the live one. */
+  const change = async <R>(kind: string, id: string, decide: (db: LocalDatabase, stored: Stored, live: Entry | undefined) => Decision<R>): Promise<R> => {
     const db = await database();
-    return db.write(
-      () => {
-        const stored = read(db, kind, id);
-        return apply(db, stored, stored && isLive(stored.exp, clock.now()) ? stored : undefined);
-      },
-      { durable },
-    );
+    for (;;) {
+      // A fresh snapshot: the one this turn of the event loop reads may predate another process's commit.
+      db.items.resetReadTxn();
+      const stored = read(db, kind, id);
+      const { entry } = stored;
+      const { result, writes } = decide(db, stored, entry && isLive(entry.exp, clock.now()) ? entry : undefined);
+      if (writes === undefined) return result;
+      const key: ItemKey = [kind, id];
+      const queue = () => (stored.revision === undefined ? db.items.ifNoExists(key, writes) : db.items.ifVersion(key, stored.revision, writes));
+      if (await db.commit(queue, { durable })) return result;
+    }
   };
   const refuse = (kind: string, id: string, condition: PutCondition) => new ConditionFailedError(kind, id, condition.expectedVersion);
 
   return {
     async get<T>(kind: string, id: string) {
-      const entry = read(await database(), kind, id);
+      const { entry } = read(await database(), kind, id);
       return entry && isLive(entry.exp, clock.now()) ? itemOf<T>(kind, id, entry) : undefined;
     },
 
     async put<T>(item: NewItem<T>, condition?: PutCondition) {
       const { kind, id } = item;
       const version = await change(kind, id, (db, stored, live) => {
-        if (condition !== undefined && !holds(condition, live)) return undefined;
-        const entry: Entry = { d: item.data, v: (stored?.v ?? 0) + 1, due: item.dueAt, exp: item.expiresAt };
-        remove(db, kind, id, stored);
-        void db.items.put([kind, id], seal(db.key, associated(kind, id), JSON.stringify(entry)));
-        if (entry.due !== undefined) void db.due.put([kind, entry.due, id], Buffer.alloc(0));
-        return entry.v;
+        if (condition !== undefined && !holds(condition, live)) return { result: undefined };
+        const entry: Entry = { d: item.data, v: (stored.entry?.v ?? 0) + 1, due: item.dueAt, exp: item.expiresAt };
+        const sealed = seal(db.key, associated(kind, id), JSON.stringify(entry));
+        const writes = () => {
+          removal(db, kind, id, stored.entry)?.();
+          void db.items.put([kind, id], sealed, newRevision());
+          if (entry.due !== undefined) void db.due.put([kind, entry.due, id], Buffer.alloc(0));
+        };
+        return { result: entry.v, writes };
       });
       if (version === undefined) throw refuse(kind, id, condition ?? { expectedVersion: 'absent' });
       return storedItem(item, version);
@@ -64,18 +84,14 @@ export function createLocalMetadataStore(database: () => Promise<LocalDatabase>,
 
     async delete(kind, id, condition) {
       const deleted = await change(kind, id, (db, stored, live) => {
-        if (condition !== undefined && !holds(condition, live)) return false;
-        remove(db, kind, id, stored);
-        return true;
+        if (condition !== undefined && !holds(condition, live)) return { result: false };
+        return { result: true, writes: removal(db, kind, id, stored.entry) };
       });
       if (!deleted && condition !== undefined) throw refuse(kind, id, condition);
     },
 
     async take<T>(kind: string, id: string) {
-      const taken = await change(kind, id, (db, stored, live) => {
-        remove(db, kind, id, stored);
-        return live;
-      });
+      const taken = await change(kind, id, (db, stored, live) => ({ result: live, writes: removal(db, kind, id, stored.entry) }));
       return taken && itemOf<T>(kind, id, taken);
     },
 
@@ -114,7 +130,7 @@ export function createLocalMetadataStore(database: () => Promise<LocalDatabase>,
     for (const id of ids) {
       if (limit !== undefined && items.length > limit) break;
       if (id === afterId) continue;
-      const entry = read(db, kind, id);
+      const { entry } = read(db, kind, id);
       if (entry !== undefined && isLive(entry.exp, now)) items.push(itemOf<T>(kind, id, entry));
     }
     return pageOf(items, limit, position);
@@ -126,44 +142,41 @@ export function createLocalMetadataStore(database: () => Promise<LocalDatabase>,
  * be read are left for the operation that reaches them to report.
  */
 export async function deleteExpired(db: LocalDatabase, clock: Clock): Promise<void> {
-  const expired = (): [string, string, Entry][] => {
-    const found: [string, string, Entry][] = [];
-    for (const [kind, id] of db.items.getKeys() as Iterable<ItemKey>) {
-      const entry = readable(db, kind, id);
-      if (entry !== undefined && !isLive(entry.exp, clock.now())) found.push([kind, id, entry]);
+  const removals: Promise<boolean>[] = [];
+  for (const [kind, id] of db.items.getKeys() as Iterable<ItemKey>) {
+    const { entry, revision } = readable(db, kind, id);
+    const writes = removal(db, kind, id, entry);
+    // Conditional on the revision read: an item written meanwhile is no longer the expired one.
+    if (writes !== undefined && revision !== undefined && !isLive(entry?.exp, clock.now())) {
+      removals.push(db.commit(() => db.items.ifVersion([kind, id], revision, writes), { durable: false }));
     }
-    return found;
-  };
-  if (expired().length === 0) return;
-  await db.write(
-    () => {
-      for (const [kind, id, entry] of expired()) remove(db, kind, id, entry);
-    },
-    { durable: false },
-  );
+  }
+  await Promise.all(removals);
 }
 
-function readable(db: LocalDatabase, kind: string, id: string): Entry | undefined {
+function readable(db: LocalDatabase, kind: string, id: string): Stored {
   try {
     return read(db, kind, id);
   } catch {
-    return undefined;
+    return { entry: undefined, revision: undefined };
   }
 }
 
-function read(db: LocalDatabase, kind: string, id: string): Entry | undefined {
-  const sealed = db.items.get([kind, id]);
-  if (sealed === undefined) return undefined;
-  const parsed = entrySchema.safeParse(JSON.parse(unseal(db.key, associated(kind, id), sealed, db.file)));
+function read(db: LocalDatabase, kind: string, id: string): Stored {
+  const found = db.items.getEntry([kind, id]);
+  if (found === undefined) return { entry: undefined, revision: undefined };
+  const parsed = entrySchema.safeParse(JSON.parse(unseal(db.key, associated(kind, id), found.value, db.file)));
   if (!parsed.success) throw new StoreCorruptedError(db.file, { cause: parsed.error });
-  return parsed.data;
+  return { entry: parsed.data, revision: found.version };
 }
 
-/** Removes the item and its due-index key, inside the caller's write transaction. */
-function remove(db: LocalDatabase, kind: string, id: string, stored: Entry | undefined): void {
-  if (stored === undefined) return;
-  void db.items.remove([kind, id]);
-  if (stored.due !== undefined) void db.due.remove([kind, stored.due, id]);
+/** The writes (for the caller's conditional block) that remove the item and its due-index key; none when there is no item. */
+function removal(db: LocalDatabase, kind: string, id: string, stored: Entry | undefined): (() => void) | undefined {
+  if (stored === undefined) return undefined;
+  return () => {
+    void db.items.remove([kind, id]);
+    if (stored.due !== undefined) void db.due.remove([kind, stored.due, id]);
+  };
 }
 
 function holds(condition: PutCondition, live: Entry | undefined): boolean {

@@ -4,7 +4,7 @@ import { registerSecret } from '../../observe/index.ts';
 import { StoreCorruptedError } from '../errors.ts';
 import type { SecretStore } from '../ports.ts';
 import { assertSecretName } from '../secret-name.ts';
-import type { LocalDatabase } from './database.ts';
+import { type LocalDatabase, newRevision } from './database.ts';
 import { seal, unseal } from './sealed.ts';
 
 const versionSchema = z.object({ versionId: z.string(), value: z.string() });
@@ -14,21 +14,22 @@ type Versions = z.infer<typeof versionsSchema>;
 
 /**
  * The embedded SecretStore: one sealed entry per secret in the database's `secrets` table,
- * bound to the secret's name. A put keeps the version it replaces as the previous one.
+ * bound to the secret's name. A put keeps the version it replaces as the previous one: it
+ * commits only if the entry still has the revision it read, and reads again otherwise.
  */
 export function createLocalSecretStore(database: () => Promise<LocalDatabase>): SecretStore {
-  const read = (db: LocalDatabase, name: string): Versions | undefined => {
-    const sealed = db.secrets.get(name);
-    if (sealed === undefined) return undefined;
-    const parsed = versionsSchema.safeParse(JSON.parse(unseal(db.key, `secret:${name}`, sealed, db.file)));
+  const read = (db: LocalDatabase, name: string): { versions: Versions | undefined; revision: number | undefined } => {
+    const found = db.secrets.getEntry(name);
+    if (found === undefined) return { versions: undefined, revision: undefined };
+    const parsed = versionsSchema.safeParse(JSON.parse(unseal(db.key, `secret:${name}`, found.value, db.file)));
     if (!parsed.success) throw new StoreCorruptedError(db.file, { cause: parsed.error });
-    return parsed.data;
+    return { versions: parsed.data, revision: found.version };
   };
 
   return {
     async get(name, { stage = 'current' } = {}) {
       assertSecretName(name);
-      const versions = read(await database(), name);
+      const { versions } = read(await database(), name);
       const version = stage === 'current' ? versions?.current : versions?.previous;
       if (version === undefined) return undefined;
       registerSecret(version.value);
@@ -40,21 +41,23 @@ export function createLocalSecretStore(database: () => Promise<LocalDatabase>): 
       registerSecret(value);
       const db = await database();
       const versionId = randomUUID();
-      await db.write(
-        () => {
-          const previous = read(db, name)?.current;
-          const versions: Versions = { current: { versionId, value }, ...(previous === undefined ? {} : { previous }) };
-          void db.secrets.put(name, seal(db.key, `secret:${name}`, JSON.stringify(versions)));
-        },
-        { durable: true },
-      );
-      return { versionId };
+      for (;;) {
+        // A fresh snapshot: the one this turn of the event loop reads may predate another process's commit.
+        db.secrets.resetReadTxn();
+        const { versions: stored, revision } = read(db, name);
+        const previous = stored?.current;
+        const versions: Versions = { current: { versionId, value }, ...(previous === undefined ? {} : { previous }) };
+        const sealed = seal(db.key, `secret:${name}`, JSON.stringify(versions));
+        const write = () => void db.secrets.put(name, sealed, newRevision());
+        const queue = () => (revision === undefined ? db.secrets.ifNoExists(name, write) : db.secrets.ifVersion(name, revision, write));
+        if (await db.commit(queue, { durable: true })) return { versionId };
+      }
     },
 
     async delete(name) {
       assertSecretName(name);
       const db = await database();
-      await db.write(() => void db.secrets.remove(name), { durable: true });
+      await db.commit(() => db.secrets.remove(name), { durable: true });
     },
   };
 }
