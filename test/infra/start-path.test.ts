@@ -29,7 +29,7 @@ describe('Lambda bundles start without what their common events do not use', () 
     expectAbsent(atStart, ['lib/tls/check.ts', 'lib/tls/probe.ts', 'lib/tls/revocation.ts', 'node_modules/asn1js/', '@peculiar/']);
   });
 
-  it.each(['trust', 'endpoints', 'cert-check-schedule', 'cert-check-worker', 'token-refresh', 'token-refresh-worker', 'oauth-callback'])(
+  it.each(['trust', 'endpoints', 'cert-check-schedule', 'cert-check-worker', 'integrations', 'token-refresh', 'token-refresh-worker', 'oauth-callback'])(
     "starts %s without zod's classic API: the schemas it builds at start are zod/mini ones, far cheaper to build",
     async (name) => {
       const atStart = await startSources(name);
