@@ -1,5 +1,5 @@
 import { compactVerify, errors as joseErrors } from 'jose';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { registerSecret } from '../observe/index.ts';
 import type { MetadataStore, SecretStore } from '../store/index.ts';
 import { systemClock, type Clock } from '../clock.ts';
@@ -13,22 +13,22 @@ import { checkQshClaim } from './qsh-claim.ts';
 import { decodeToken, type JwtPayload } from './token.ts';
 
 const payloadFields = {
-  key: z.string().min(1).max(256),
-  clientKey: z.string().min(1).max(MAX_CLIENT_KEY_LENGTH),
+  key: z.string().check(z.minLength(1), z.maxLength(256)),
+  clientKey: z.string().check(z.minLength(1), z.maxLength(MAX_CLIENT_KEY_LENGTH)),
   baseUrl: z.url({ protocol: /^https?$/ }),
 };
 
 /** The body Jira posts to the `installed` lifecycle URL (the fields Trustline uses). */
 export const installedPayloadSchema = z.looseObject({
   ...payloadFields,
-  sharedSecret: z.string().min(1).max(4096),
+  sharedSecret: z.string().check(z.minLength(1), z.maxLength(4096)),
   eventType: z.literal('installed'),
 });
 
 /** The body Jira posts to the `uninstalled` lifecycle URL. */
 export const uninstalledPayloadSchema = z.looseObject({
   ...payloadFields,
-  sharedSecret: z.string().max(4096).optional(),
+  sharedSecret: z.optional(z.string().check(z.maxLength(4096))),
   eventType: z.literal('uninstalled'),
 });
 

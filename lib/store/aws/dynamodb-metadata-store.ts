@@ -1,5 +1,5 @@
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, QueryCommand, type QueryCommandInput, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ConditionFailedError, StoreError } from '../errors.ts';
 import { isLive } from '../expiry.ts';
 import { checkLimit, decodeCursor, pageOf } from '../paging.ts';
@@ -18,8 +18,8 @@ const tableItem = z.object({
   [SK]: z.string(),
   data: z.string(),
   version: z.number(),
-  dueAt: z.number().optional(),
-  expiresAt: z.number().optional(),
+  dueAt: z.optional(z.number()),
+  expiresAt: z.optional(z.number()),
 });
 
 const listCursor = z.object({ id: z.string() });
