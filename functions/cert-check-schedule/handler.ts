@@ -1,6 +1,5 @@
 import { logger } from '../../lib/observe/index.ts';
-import { ConfigError } from '../../lib/runtime/config-error.ts';
-import { services } from '../../lib/runtime/services.ts';
+import { ConfigError, services } from '../../lib/runtime/index.ts';
 // Not through lib/tls/index.ts: on AWS this function only queues, and a static import of the index
 // would load every check module at start (the inline fallback below loads them on use).
 import { enqueueScheduledChecks, type FanOutSummary, type RunSummary } from '../../lib/tls/index.ts';

@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { logger } from '../../lib/observe/index.ts';
-import { services } from '../../lib/runtime/services.ts';
+import { services } from '../../lib/runtime/index.ts';
 import { consumeCheckMessages, emfEndpointMetrics } from '../../lib/tls/index.ts';
 
 /** SQS consumer of the hourly certificate run: checks each message's endpoints; failed messages are redelivered alone. */

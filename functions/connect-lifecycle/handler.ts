@@ -11,7 +11,7 @@ import {
   tokenFromRequest,
 } from '../../lib/jwt/index.ts';
 import { logger } from '../../lib/observe/index.ts';
-import { services } from '../../lib/runtime/services.ts';
+import { services } from '../../lib/runtime/index.ts';
 
 /**
  * Connect lifecycle callbacks (public: Jira calls them). The RS256 token proves the call comes

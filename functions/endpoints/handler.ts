@@ -1,5 +1,5 @@
 import { httpHandler, json, noContent, pathParam, readJson } from '../../lib/http/index.ts';
-import { services } from '../../lib/runtime/services.ts';
+import { services } from '../../lib/runtime/index.ts';
 import { checkAndRecord, createEndpointStore, emfEndpointMetrics, endpointInput, EndpointNotFoundError } from '../../lib/tls/index.ts';
 
 async function store() {

@@ -16,7 +16,7 @@ import {
   toView,
   updateIntegrationInput,
 } from '../../lib/oauth/index.ts';
-import { services } from '../../lib/runtime/services.ts';
+import { services } from '../../lib/runtime/index.ts';
 
 /** Integration ids are UUIDs; anything longer is not one and is not looked up. */
 function integrationId(event: APIGatewayProxyEventV2): string {

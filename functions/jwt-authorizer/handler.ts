@@ -1,7 +1,7 @@
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { connectVerifierFor, QshMismatchError, tokenFromRequest } from '../../lib/jwt/index.ts';
 import { logger, registerSecret } from '../../lib/observe/index.ts';
-import { services } from '../../lib/runtime/services.ts';
+import { services } from '../../lib/runtime/index.ts';
 
 /** What a protected route's integration sees in `requestContext.authorizer.lambda`. */
 export interface ConnectAuthorizerContext {

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { httpHandler, json, readJson } from '../../lib/http/index.ts';
 import { connectVerifierFor, verifyOidcToken, connectValidateInput, oidcValidateInput, toVerifyDocument } from '../../lib/jwt/index.ts';
 import { registerSecret } from '../../lib/observe/index.ts';
-import { services } from '../../lib/runtime/services.ts';
+import { services } from '../../lib/runtime/index.ts';
 
 // Built once: zod compiles a schema on its first parse, so a schema made per request is compiled per request.
 const profileOf = z.looseObject({ profile: z.enum(['connect', 'oidc']).optional() });

@@ -1,6 +1,6 @@
 import { html, httpHandler, pathParam } from '../../lib/http/index.ts';
 import { completeAuthorization, renderCallbackPage } from '../../lib/oauth/index.ts';
-import { services } from '../../lib/runtime/services.ts';
+import { services } from '../../lib/runtime/index.ts';
 
 /** GET /oauth/callback/{redirectKey}: public; the provider sends the admin's browser here. */
 export const handler = httpHandler({

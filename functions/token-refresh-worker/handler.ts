@@ -1,6 +1,6 @@
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { publishBatchMetrics, consumeRefreshMessages } from '../../lib/oauth/index.ts';
-import { services } from '../../lib/runtime/services.ts';
+import { services } from '../../lib/runtime/index.ts';
 
 /** SQS consumer of the scheduled run's fan-out; failed items are redelivered alone (partial batch response). */
 export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {

@@ -1,6 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { publishRunMetrics, refreshQueueFor, type RefreshRunReport, refreshQueued, runScheduledRefresh } from '../../lib/oauth/index.ts';
-import { services } from '../../lib/runtime/services.ts';
+import { services } from '../../lib/runtime/index.ts';
 
 /**
  * Kept free at the end of the invocation: refreshes already started may take a 15 s token-endpoint

@@ -1,5 +1,5 @@
 import { httpHandler, HttpProblem, json, noContent, notFound, pathParam, readJson } from '../../lib/http/index.ts';
-import { services } from '../../lib/runtime/services.ts';
+import { services } from '../../lib/runtime/index.ts';
 import { trustAddInput } from '../../lib/trust/index.ts';
 
 /** Admin routes of the managed truststore: add a PEM, list, remove by SHA-256 fingerprint. */

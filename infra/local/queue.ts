@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { FunctionSpec } from '../../functions/manifest.ts';
 import { logger } from '../../lib/observe/index.ts';
-import type { Services } from '../../lib/runtime/services.ts';
+import type { Services } from '../../lib/runtime/index.ts';
 import { type CheckQueue, checkMessageBody } from '../../lib/tls/index.ts';
 
 /** The consumer of the scheduled certificate run's batches (functions/manifest.ts). */

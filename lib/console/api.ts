@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type * as z from 'zod';
+import { HttpProblem } from '../http/index.ts';
 import type { VerifyDocument } from '../jwt/index.ts';
 import { BadConsoleRequestError, NoConsoleRouteError } from './errors.ts';
 import { readJsonBody, send, sendJson } from './http.ts';
@@ -73,7 +74,7 @@ async function validateUpstream(upstream: Upstream, input: { token: string; meth
   });
   const document = JSON.parse(answer.body.toString('utf8') || '{}') as VerifyDocument & { detail?: string; code?: string };
   if (answer.status !== 200)
-    throw new BadConsoleRequestError(document.detail ?? `The admin API answered HTTP ${answer.status}.`, answer.status, document.code ?? 'UPSTREAM_REFUSED');
+    throw new HttpProblem(answer.status, document.code ?? 'UPSTREAM_REFUSED', document.detail ?? `The admin API answered HTTP ${answer.status}.`);
   return document;
 }
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ConsoleError, BadConsoleRequestError } from './errors.ts';
+import { HttpProblem, problemResult, toProblem } from '../http/index.ts';
 
 /** Every answer: no framing, no sniffing, no referrer, scripts and styles only from the console itself. */
 const SECURITY_HEADERS = {
@@ -29,38 +29,30 @@ export function sendJson(res: ServerResponse, status: number, document: unknown)
   send(res, status, 'application/json; charset=utf-8', JSON.stringify(document));
 }
 
-export function sendError(res: ServerResponse, error: ConsoleError): void {
-  send(
-    res,
-    error.status,
-    'application/problem+json',
-    JSON.stringify({
-      type: 'about:blank',
-      title: error.code,
-      status: error.status,
-      code: error.code,
-      detail: error.message,
-      ...(error.fix === undefined ? {} : { fix: error.fix }),
-    }),
-  );
+/** An error as a problem+json answer, mapped as the API maps it (lib/http's toProblem). */
+export function sendProblem(res: ServerResponse, error: unknown): void {
+  const { statusCode = 500, headers = {}, body = '' } = problemResult(toProblem(error));
+  send(res, statusCode, undefined, body, Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, String(value)])));
 }
 
 /** The request body, at most MAX_BODY_BYTES; a body must be JSON. Undefined when there is none. */
 export async function readJsonBody(req: IncomingMessage): Promise<Buffer | undefined> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new BadConsoleRequestError(`The request body is over ${MAX_BODY_BYTES} bytes.`, 413, 'BODY_TOO_LARGE');
+  if (declared > MAX_BODY_BYTES) throw bodyTooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new BadConsoleRequestError(`The request body is over ${MAX_BODY_BYTES} bytes.`, 413, 'BODY_TOO_LARGE');
+    if (size > MAX_BODY_BYTES) throw bodyTooLarge();
     chunks.push(chunk);
   }
   if (size === 0) return undefined;
   if (!/^application\/json\b/i.test(req.headers['content-type'] ?? ''))
-    throw new BadConsoleRequestError('A request body must be application/json.', 415, 'UNSUPPORTED_MEDIA_TYPE');
+    throw new HttpProblem(415, 'UNSUPPORTED_MEDIA_TYPE', 'A request body must be application/json.');
   return Buffer.concat(chunks, size);
 }
+
+const bodyTooLarge = () => new HttpProblem(413, 'BODY_TOO_LARGE', `The request body is over ${MAX_BODY_BYTES} bytes.`, { limit: MAX_BODY_BYTES });
 
 /** One cookie's value from the Cookie header. */
 export function cookie(req: IncomingMessage, name: string): string | undefined {

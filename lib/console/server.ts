@@ -4,8 +4,10 @@ import { logger } from '../observe/index.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { handleApi } from './api.ts';
 import { buildAssets, type ConsoleAssets } from './assets.ts';
-import { ConsoleError, NotSignedInError, UpstreamError, WrongHostError, WrongOriginError } from './errors.ts';
-import { cookie, send, sendError } from './http.ts';
+import { TrustlineError } from '../errors.ts';
+import { HttpProblem } from '../http/index.ts';
+import { NotSignedInError, UpstreamError, WrongHostError, WrongOriginError } from './errors.ts';
+import { cookie, send, sendProblem } from './http.ts';
 import { appShell, signInPage } from './pages.ts';
 import { createSessions, SESSION_TTL_MS } from './sessions.ts';
 import type { Upstream } from './upstream.ts';
@@ -46,10 +48,11 @@ export async function startConsoleServer(options: ConsoleServerOptions): Promise
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void route(req, res).catch((error: unknown) => {
+      const answered = error instanceof HttpProblem || (error instanceof TrustlineError && error.category !== 'internal');
       if (error instanceof UpstreamError) logger.warn('The console could not reach the admin API.', { error });
-      else if (!(error instanceof ConsoleError)) logger.error('The console failed to answer a request.', { error: error as Error });
+      else if (!answered) logger.error('The console failed to answer a request.', { error: error as Error });
       if (res.headersSent) res.destroy();
-      else sendError(res, error instanceof ConsoleError ? error : new UpstreamError(options.upstream.baseUrl, 'an unexpected error'));
+      else sendProblem(res, answered ? error : new UpstreamError(options.upstream.baseUrl, 'an unexpected error'));
     });
   });
 

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { checkEndpoint, defaultPort, PROTOCOLS, exportTruststore, type ExportFormat } from '../tls/index.ts';
-import { createTrustContext, fingerprintSha256, fixedTrustStore, parsePemCertificates, TrustError, type TrustEntry } from '../trust/index.ts';
+import { createTrustContext, fingerprintSha256, fixedTrustStore, parsePemCertificates, type TrustEntry } from '../trust/index.ts';
 import { BadConsoleRequestError, UpstreamError } from './errors.ts';
 import type { Upstream } from './upstream.ts';
 
@@ -20,21 +20,17 @@ export const fetchInput = z.strictObject({
 
 /** Subject, issuer, expiry and fingerprint of each pasted certificate, shown before anything is trusted. */
 export function previewCertificates(pem: string): { certificates: { subject: string; issuer: string; notAfter: string; fingerprintSha256: string }[] } {
-  try {
-    const certs = parsePemCertificates(pem);
-    if (certs.length === 0) throw new BadConsoleRequestError('No "-----BEGIN CERTIFICATE-----" block was found in the text.');
-    return {
-      certificates: certs.map((cert) => ({
-        subject: cert.subject.replaceAll('\n', ', '),
-        issuer: cert.issuer.replaceAll('\n', ', '),
-        notAfter: new Date(cert.validTo).toISOString(),
-        fingerprintSha256: fingerprintSha256(cert),
-      })),
-    };
-  } catch (error) {
-    if (error instanceof TrustError) throw new BadConsoleRequestError(error.message, 400, error.code);
-    throw error;
-  }
+  // A TrustError (the text is no certificate, holds a private key) is answered by its own category and code.
+  const certs = parsePemCertificates(pem);
+  if (certs.length === 0) throw new BadConsoleRequestError('No "-----BEGIN CERTIFICATE-----" block was found in the text.');
+  return {
+    certificates: certs.map((cert) => ({
+      subject: cert.subject.replaceAll('\n', ', '),
+      issuer: cert.issuer.replaceAll('\n', ', '),
+      notAfter: new Date(cert.validTo).toISOString(),
+      fingerprintSha256: fingerprintSha256(cert),
+    })),
+  };
 }
 
 /** The managed truststore's entries, read through the admin API. */
@@ -60,7 +56,7 @@ export async function anchorFromHost(upstream: Upstream, input: z.output<typeof 
     { trust },
   );
   if (report.error !== undefined)
-    throw new BadConsoleRequestError(report.error.fix === undefined ? report.message : `${report.message} ${report.error.fix}`, 400, report.error.code);
+    throw new BadConsoleRequestError(report.error.fix === undefined ? report.message : `${report.message} ${report.error.fix}`, report.error.code);
   if (report.fix === undefined) return { message: report.message, trusted: report.trusted };
   return {
     message: report.message,

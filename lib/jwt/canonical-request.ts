@@ -18,10 +18,13 @@ export interface RawUrl {
   readonly query: string;
 }
 
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+
 /** Splits `path?query#fragment` (or `scheme://authority/path?query`) without decoding anything. */
 export function splitRawUrl(url: string): RawUrl {
   let rest = url;
-  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(rest);
+  // A request target is nearly always origin-form (`/path?query`): nothing to look for.
+  const scheme = url.startsWith('/') ? null : SCHEME.exec(rest);
   if (scheme !== null) {
     const afterAuthority = rest.slice(scheme[0].length).search(/[/?#]/);
     rest = afterAuthority === -1 ? '' : rest.slice(scheme[0].length + afterAuthority);
@@ -32,10 +35,18 @@ export function splitRawUrl(url: string): RawUrl {
   return question === -1 ? { path: rest, query: '' } : { path: rest.slice(0, question), query: rest.slice(question + 1) };
 }
 
+let lastBaseUrl = '';
+let lastBasePath = '';
+
 /** The path part of the app's base URL (`https://x.example/app` → `/app`), removed from request paths. */
 export function basePathOf(baseUrl: string | undefined): string {
   if (baseUrl === undefined || baseUrl === '') return '';
-  return splitRawUrl(baseUrl).path;
+  // A verifier passes its one base URL with every request: remember the last one.
+  if (baseUrl !== lastBaseUrl) {
+    lastBasePath = splitRawUrl(baseUrl).path;
+    lastBaseUrl = baseUrl;
+  }
+  return lastBasePath;
 }
 
 /** The canonical method: upper-cased. */

@@ -38,6 +38,8 @@ export interface VerifyRequestOptions {
 }
 
 const ALLOWED = ['HS256'] as const;
+/** The default options, shared: no object made per request. */
+const NO_OPTIONS: VerifyRequestOptions = Object.freeze({});
 
 /**
  * Verifies Atlassian Connect request tokens: HS256 with the shared secret of the client named
@@ -52,7 +54,7 @@ export function createConnectVerifier(options: ConnectVerifierOptions) {
   const leeway = options.leewaySeconds ?? DEFAULT_LEEWAY_SECONDS;
   const clock = options.clock ?? systemClock;
 
-  async function verify(token: unknown, request: RequestTarget, verifyOptions: VerifyRequestOptions = {}): Promise<ConnectVerification> {
+  async function verify(token: unknown, request: RequestTarget, verifyOptions: VerifyRequestOptions = NO_OPTIONS): Promise<ConnectVerification> {
     let verifiedClaims: JwtPayload | undefined;
     try {
       const decoded = decodeToken(token);

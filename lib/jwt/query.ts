@@ -120,43 +120,98 @@ export function canonicalQuery(params: readonly QueryParam[]): string {
   return query;
 }
 
-/**
- * A raw component already in canonical form: unreserved characters and upper-case `%XX` escapes of
- * printable ASCII outside the unreserved set. Decoding then re-encoding it gives it back unchanged.
- */
-const CANONICAL_COMPONENT = /^(?:[A-Za-z0-9._~-]|%(?:2[0-9A-CF]|3[A-F]|40|5[B-E]|60|7[B-DF]))*$/;
+/** `A-Z a-z 0-9 - . _ ~` by char code: what percentEncode leaves literal. */
+const UNRESERVED_CODE = new Uint8Array(128);
+for (const char of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~') UNRESERVED_CODE[char.charCodeAt(0)] = 1;
 
-/** A raw query component (`+` and `%XX` as sent) in its canonical encoding. */
-function canonicalComponent(raw: string): string {
-  return CANONICAL_COMPONENT.test(raw) ? raw : percentEncode(formDecode(raw));
+/** Upper-case hex digit value; lower-case and other characters are out of range, so no canonical escape uses them. */
+function upperHexDigit(code: number): number {
+  return code >= 0x30 && code <= 0x39 ? code - 0x30 : code >= 0x41 && code <= 0x46 ? code - 0x37 : -0x100;
 }
 
 /**
+ * Whether `raw[start, end)` is already in canonical form: unreserved characters and upper-case
+ * `%XX` escapes of ASCII (0x20 to 0x7F) outside the unreserved set, exactly what percentEncode
+ * writes for them. Decoding then re-encoding such a component gives it back unchanged.
+ * A loop over char codes rather than a regular expression: it runs on every query parameter.
+ */
+function isCanonicalComponent(raw: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const code = raw.charCodeAt(i);
+    if (code < 0x80 && UNRESERVED_CODE[code] === 1) continue;
+    if (code !== 0x25 || i + 2 >= end) return false;
+    const byte = upperHexDigit(raw.charCodeAt(i + 1)) * 16 + upperHexDigit(raw.charCodeAt(i + 2));
+    if (byte < 0x20 || byte > 0x7f || UNRESERVED_CODE[byte] === 1) return false;
+    i += 2;
+  }
+  return true;
+}
+
+/** The raw query component `raw[start, end)` (`+` and `%XX` as sent) in its canonical encoding. */
+function canonicalComponent(raw: string, start: number, end: number): string {
+  const component = raw.slice(start, end);
+  return isCanonicalComponent(raw, start, end) ? component : percentEncode(formDecode(component));
+}
+
+const EQUALS = 0x3d;
+
+/**
+ * Orders canonical `name=value` parameters by name in UTF-16 code-unit order (Java's
+ * String.compareTo), reading each name up to its first `=` (a canonical name never holds one).
+ * Comparing the whole parameter would not do: `a=1` must come before `a.b=2`, though `.` < `=`.
+ * 0 means equal names.
+ */
+function byName(a: string, b: string): number {
+  for (let i = 0; ; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === EQUALS || y === EQUALS) return x === y ? 0 : x === EQUALS ? -1 : 1;
+    if (x !== y) return x - y;
+  }
+}
+
+/** Parameters the one-pass path sorts by insertion; a longer query takes the general path. */
+const INSERTION_SORT_LIMIT = 32;
+
+/**
  * `canonicalQuery(parseRawQuery(rawQuery))` in one pass, for the validation of every request: a
- * component already in canonical form (most of them) is used as sent instead of being decoded and
- * encoded again, and the `jwt` value is never decoded. A query that repeats a name (rare) takes the
- * general path. test/jwt/query.property.test.ts proves the equality.
+ * parameter already in canonical form (most of them) is used as sent, one slice of the raw query,
+ * instead of being decoded and encoded again, and the `jwt` value is never decoded. A query that
+ * repeats a name (rare) takes the general path. test/jwt/query.property.test.ts proves the equality.
  */
 export function canonicalRawQuery(rawQuery: string): string {
   if (rawQuery === '') return '';
-  // [canonical name, raw value]: two names decode to the same text exactly when their encodings are equal.
-  const params: [string, string][] = [];
+  // Canonical `name=value` parameters. Two names decode to the same text exactly when their encodings are equal.
+  const params: string[] = [];
   for (let start = 0; start <= rawQuery.length;) {
     const amp = rawQuery.indexOf('&', start);
     const end = amp === -1 ? rawQuery.length : amp;
     const eq = rawQuery.indexOf('=', start);
     const nameEnd = eq === -1 || eq > end ? end : eq;
-    const name = canonicalComponent(rawQuery.slice(start, nameEnd));
-    if (name !== '' && name !== JWT_PARAM) params.push([name, nameEnd === end ? '' : rawQuery.slice(nameEnd + 1, end)]);
+    const paramStart = start;
     start = end + 1;
+    if (nameEnd - paramStart === JWT_PARAM.length && rawQuery.startsWith(JWT_PARAM, paramStart)) continue;
+    const hasValue = nameEnd !== end;
+    if (hasValue && isCanonicalComponent(rawQuery, paramStart, nameEnd) && isCanonicalComponent(rawQuery, nameEnd + 1, end)) {
+      if (nameEnd !== paramStart) params.push(rawQuery.slice(paramStart, end));
+    } else {
+      const name = canonicalComponent(rawQuery, paramStart, nameEnd);
+      if (name !== '' && name !== JWT_PARAM) params.push(`${name}=${hasValue ? canonicalComponent(rawQuery, nameEnd + 1, end) : ''}`);
+    }
   }
-  params.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  let query = '';
-  let previous: string | undefined;
-  for (const [name, rawValue] of params) {
-    if (name === previous) return canonicalQuery(parseRawQuery(rawQuery));
-    query += `${previous === undefined ? '' : '&'}${name}=${canonicalComponent(rawValue)}`;
-    previous = name;
+  // Insertion sort: queries are short, and Array.prototype.sort allocates work space on every call.
+  // A long query (quadratic here; the URL is the caller's) takes the general path instead.
+  if (params.length > INSERTION_SORT_LIMIT) return canonicalQuery(parseRawQuery(rawQuery));
+  for (let i = 1; i < params.length; i++) {
+    const param = params[i] ?? '';
+    let at = i;
+    let order = 1;
+    while (at > 0 && (order = byName(params[at - 1] ?? '', param)) > 0) {
+      params[at] = params[at - 1] ?? '';
+      at--;
+    }
+    if (order === 0) return canonicalQuery(parseRawQuery(rawQuery));
+    params[at] = param;
   }
-  return query;
+  return params.join('&');
 }

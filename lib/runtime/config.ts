@@ -49,7 +49,7 @@ export interface Config {
 }
 
 // zod/mini rather than zod: a function that needs only the configuration (health) then loads none of
-// zod's classic API (~90 KB of a bundle). zod/mini registers no locale by itself; the English one gives
+// zod's classic API, the larger part of zod. zod/mini registers no locale by itself; the English one gives
 // the messages zod gives (zod registers the same locale when none is registered).
 z.config(en());
 

@@ -1,8 +1,7 @@
-import { logAlertSink } from '../observe/alerts.ts';
+import { logAlertSink } from '../observe/index.ts';
 import { createLocalStores } from '../store/local/index.ts';
 import type { Clock } from '../clock.ts';
-import { createTrustContext } from '../trust/tls-context.ts';
-import { createTrustStore } from '../trust/trust-store.ts';
+import { createTrustContext, createTrustStore } from '../trust/index.ts';
 import { outboundPolicyOptions, type Config } from './config.ts';
 import type { Services } from './services.ts';
 

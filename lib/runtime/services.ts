@@ -1,11 +1,11 @@
 import type { Access } from '../../functions/manifest.ts';
-import type { AlertSink } from '../observe/alerts.ts';
-import type { RefreshQueue } from '../oauth/refresh-queue.ts';
-import type { CheckQueue } from '../tls/check-queue.ts';
-import type { LeaseStore, MetadataStore, SecretStore } from '../store/ports.ts';
+import type { AlertSink } from '../observe/index.ts';
+import type { RefreshQueue } from '../oauth/index.ts';
+import type { CheckQueue } from '../tls/index.ts';
+import type { LeaseStore, MetadataStore, SecretStore } from '../store/index.ts';
 import type { Clock } from '../clock.ts';
 import { systemClock } from '../clock.ts';
-import type { TrustContext, TrustStore } from '../trust/ports.ts';
+import type { TrustContext, TrustStore } from '../trust/index.ts';
 import { ConfigError } from './config-error.ts';
 import { type Config, loadConfig } from './config.ts';
 

@@ -71,12 +71,13 @@ export function probe(target: ProbeTarget, options: ProbeOptions): Promise<Probe
     deadline.signal.addEventListener('abort', destroyAll, { once: true });
     try {
       const plain = await connect(target, address, sockets, options.outbound);
+      const secondLook: SecondLook = { target, address, deadline, sockets, outbound: options.outbound };
       try {
         await startTls(target.protocol, plain, deadline, address);
       } catch (error) {
         // A refusal that an implicit-TLS port would also give: find out whether the port speaks TLS at once.
         if (!(error instanceof StartTlsRefusedError)) throw error;
-        throw (await tlsMismatch(target, address, deadline, sockets, options.outbound)) ?? error;
+        throw (await tlsMismatch(secondLook)) ?? error;
       }
       deadline.stage = 'handshake';
       try {
@@ -84,7 +85,7 @@ export function probe(target: ProbeTarget, options: ProbeOptions): Promise<Probe
       } catch (error) {
         // Plain text where TLS was expected: find out what the server speaks, to name the right --protocol.
         if (!(error instanceof TlsHandshakeError && error.plainText && startTlsKind(target.protocol) === undefined)) throw error;
-        throw (await plainTextSpoken(target, address, deadline, sockets, options.outbound)) ?? withStartTlsFix(error, target.protocol);
+        throw (await plainTextSpoken(secondLook)) ?? withStartTlsFix(error, target.protocol);
       }
     } finally {
       destroyAll();
@@ -92,14 +93,20 @@ export function probe(target: ProbeTarget, options: ProbeOptions): Promise<Probe
   });
 }
 
+/**
+ * A second connection to the target, made to explain why the first failed: within the same
+ * deadline, its sockets destroyed with the first's.
+ */
+interface SecondLook {
+  readonly target: ProbeTarget;
+  readonly address: string;
+  readonly deadline: Deadline;
+  readonly sockets: net.Socket[];
+  readonly outbound: OutboundPolicy;
+}
+
 /** What an implicit-TLS check met instead of TLS: a greeting Trustline knows, or LDAP (which does not greet). */
-async function plainTextSpoken(
-  target: ProbeTarget,
-  address: string,
-  deadline: Deadline,
-  sockets: net.Socket[],
-  outbound: OutboundPolicy,
-): Promise<TlsCheckError | undefined> {
+async function plainTextSpoken({ target, address, deadline, sockets, outbound }: SecondLook): Promise<TlsCheckError | undefined> {
   const lookup = outbound.lookup('service', target.port);
   const greeted = plainTextMismatch(await sniffGreeting(target.host, target.port, deadline.remainingMs(), sockets, lookup), address);
   if (greeted !== undefined || target.protocol !== 'ldaps') return greeted;
@@ -108,13 +115,7 @@ async function plainTextSpoken(
 }
 
 /** The mismatch for a STARTTLS check of a port that speaks TLS from the first byte, if it does. */
-async function tlsMismatch(
-  target: ProbeTarget,
-  address: string,
-  deadline: Deadline,
-  sockets: net.Socket[],
-  outbound: OutboundPolicy,
-): Promise<TlsCheckError | undefined> {
+async function tlsMismatch({ target, address, deadline, sockets, outbound }: SecondLook): Promise<TlsCheckError | undefined> {
   const implicit = implicitCounterpart(target.protocol);
   if (implicit === undefined) return undefined;
   if (!(await speaksTls(target.host, target.port, sniFor(target), deadline.remainingMs(), sockets, outbound.lookup('service', target.port)))) return undefined;

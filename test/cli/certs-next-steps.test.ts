@@ -175,6 +175,21 @@ describe('certs check: failures in Java words, bad input is exit 2', () => {
   });
 });
 
+/** `certs check` of the test peer trusted through nagios-ca.pem, warned 400 days ahead: its certificate counts as expiring. */
+const checkExpiringWithin400Days = (output: '--nagios' | '--json') =>
+  runCli([
+    'certs',
+    'check',
+    `127.0.0.1:${String(peer.port)}`,
+    '--servername',
+    'localhost',
+    '--ca-file',
+    path.join(dir, 'nagios-ca.pem'),
+    '--warn-days',
+    '400',
+    output,
+  ]);
+
 describe('certs check --nagios', () => {
   /** The status line, then the plugin's long output when the managed truststore could not be read. */
   const line = /^SSL_CERT (OK|WARNING|CRITICAL|UNKNOWN) - [^|\n]+( \| days=(\d+|U);\d+;;)?\n(Note: [^\n]+\n)?$/;
@@ -189,19 +204,7 @@ describe('certs check --nagios', () => {
   });
 
   it('WARNING and exit 1 when the certificate expires within --warn-days', async () => {
-    const ca = path.join(dir, 'nagios-ca.pem');
-    const checked = await runCli([
-      'certs',
-      'check',
-      `127.0.0.1:${String(peer.port)}`,
-      '--servername',
-      'localhost',
-      '--ca-file',
-      ca,
-      '--warn-days',
-      '400',
-      '--nagios',
-    ]);
+    const checked = await checkExpiringWithin400Days('--nagios');
     expect(checked.stdout).toMatch(/^SSL_CERT WARNING - .*expiring.* \| days=\d+;400;;\n(Note: .+\n)?$/);
     expect(checked.code).toBe(1);
   });
@@ -228,19 +231,7 @@ describe('certs check --nagios', () => {
 
 describe('certs check exit codes', () => {
   it('expiring exits 1 so a script notices the warning', async () => {
-    const ca = path.join(dir, 'nagios-ca.pem');
-    const checked = await runCli([
-      'certs',
-      'check',
-      `127.0.0.1:${String(peer.port)}`,
-      '--servername',
-      'localhost',
-      '--ca-file',
-      ca,
-      '--warn-days',
-      '400',
-      '--json',
-    ]);
+    const checked = await checkExpiringWithin400Days('--json');
     expect(JSON.parse(checked.stdout)).toMatchObject({ verdict: 'expiring' });
     expect(checked.code).toBe(1);
   });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInAtProvider } from '../oauth/fixtures/browser.ts';
 import { type CliRun, runCli } from '../oauth/fixtures/cli.ts';
 import { type Harness, startHarness } from '../oauth/fixtures/harness.ts';
+import { createCustomArgs } from '../oauth/fixtures/create-args.ts';
 import { startRuntime } from '../support/tls/runtime.ts';
 import { runCli as runCliProcess, shellWords } from './run-cli.ts';
 
@@ -24,26 +25,7 @@ describe('integrations: every printed next step runs as printed', () => {
       .split('\n')
       .map((l) => l.trim())
       .filter((l) => l.startsWith('trustline '));
-  const custom = (name: string) => [
-    'integrations',
-    'create',
-    '--provider',
-    'custom',
-    '--name',
-    name,
-    '--client-id',
-    h.as.clientId,
-    '--client-secret-file',
-    secretFile,
-    '--authorization-endpoint',
-    h.as.authorizationEndpoint,
-    '--token-endpoint',
-    h.as.tokenEndpoint,
-    '--issuer',
-    h.as.issuer,
-    '--scope',
-    'mail offline_access',
-  ];
+  const custom = (name: string) => createCustomArgs(name, h.as, '--client-secret-file', secretFile);
 
   beforeAll(async () => {
     h = await startHarness();

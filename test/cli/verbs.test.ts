@@ -48,8 +48,25 @@ describe('trustline endpoints', () => {
 
     expect((await runCli(['endpoints', 'remove', target], runtime.env)).code).toBe(0);
     const again = await runCli(['endpoints', 'remove', target], runtime.env);
-    expect(again.code).toBe(1);
-    expect(again.stderr).toContain(`No certificate target is ${target}`);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`No certificate endpoint matches "${target}"`);
+  });
+
+  it('a name that matches no endpoint is bad input (exit 2, never the failed check of exit 1), said plainly with how to list them', async () => {
+    for (const verb of ['remove', 'show', 'check']) {
+      const answer = await runCli(['endpoints', verb, 'nonexistent'], runtime.env);
+      expect(answer.code).toBe(2);
+      expect(answer.stderr).toContain('Error: No certificate endpoint matches "nonexistent" (an ID or HOST:PORT).');
+      expect(answer.stderr).toContain('Fix: list them with: trustline endpoints list');
+    }
+    const json = await runCli(['endpoints', 'remove', 'nonexistent', '--json'], runtime.env);
+    expect(JSON.parse(json.stdout)).toEqual({
+      error: {
+        code: 'ENDPOINT_NOT_FOUND',
+        message: 'No certificate endpoint matches "nonexistent" (an ID or HOST:PORT).',
+        fix: 'list them with: trustline endpoints list',
+      },
+    });
   });
 
   it('bad input is exit 2, a value the API refuses named by its flag', async () => {

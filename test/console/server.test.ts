@@ -231,6 +231,77 @@ describe('the console server', () => {
     await new Promise<void>((resolve) => api.server.listen(0, '127.0.0.1', resolve));
   });
 
+  describe('refusals, answered as the admin API answers (one mapping, lib/http toProblem)', () => {
+    const post = (path: string, cookie: string, body: string, headers: Record<string, string> = {}) =>
+      rawHttp(console.url, { method: 'POST', path, headers: { host, cookie, origin: console.url, 'content-type': 'application/json', ...headers }, body });
+
+    it('a missing session: 401 problem+json with the type, title, code, detail and fix the API gives, behind the console headers', async () => {
+      const answer = await get('/api/admin/integrations');
+      expect(answer.status).toBe(401);
+      expect(answer.headers['content-type']).toBe('application/problem+json');
+      expect(answer.headers['cache-control']).toBe('no-store');
+      expect(answer.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(answer.json()).toEqual({
+        type: '/problems/not-signed-in',
+        title: 'Unauthorized',
+        status: 401,
+        code: 'NOT_SIGNED_IN',
+        detail: expect.stringContaining('Sign in first') as unknown,
+        fix: 'npx trustline console',
+      });
+    });
+
+    it('keeps each status and code: 421 WRONG_HOST, 403 WRONG_ORIGIN, 404 NO_ROUTE, 413 BODY_TOO_LARGE, 415 UNSUPPORTED_MEDIA_TYPE', async () => {
+      const cookie = await session();
+      const wrongHost = await rawHttp(console.url, { path: '/api/session', headers: { host: 'attacker.example', cookie } });
+      expect([wrongHost.status, wrongHost.json()]).toEqual([421, expect.objectContaining({ code: 'WRONG_HOST', actual: 'attacker.example' })]);
+      const wrongOrigin = await post('/api/trust/preview', cookie, '{}', { origin: 'http://attacker.example' });
+      expect([wrongOrigin.status, wrongOrigin.json()]).toEqual([403, expect.objectContaining({ code: 'WRONG_ORIGIN', actual: 'http://attacker.example' })]);
+      const noRoute = await get('/api/nothing-here', { cookie });
+      expect([noRoute.status, noRoute.json()]).toEqual([404, expect.objectContaining({ code: 'NO_ROUTE', title: 'Not Found' })]);
+      const tooLarge = await post('/api/trust/preview', cookie, JSON.stringify({ pem: 'x'.repeat(200 * 1024) }));
+      expect([tooLarge.status, tooLarge.json()]).toEqual([413, expect.objectContaining({ code: 'BODY_TOO_LARGE', title: 'Content Too Large' })]);
+      const notJson = await post('/api/trust/preview', cookie, 'pem=x', { 'content-type': 'text/plain' });
+      expect([notJson.status, notJson.json()]).toEqual([415, expect.objectContaining({ code: 'UNSUPPORTED_MEDIA_TYPE' })]);
+      expect(api.seen).toEqual([]);
+    });
+
+    it("a pasted private key: 400 under the truststore's own code, with its fix", async () => {
+      const cookie = await session();
+      const answer = await post('/api/trust/preview', cookie, JSON.stringify({ pem: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n' }));
+      expect(answer.status).toBe(400);
+      expect(answer.json()).toMatchObject({ code: 'PRIVATE_KEY_NOT_ALLOWED', fix: expect.stringContaining('PRIVATE KEY') as unknown });
+    });
+
+    it("passes on the admin API's own refusal of a token: its status and code", async () => {
+      const refusing = createServer((_req, res) => {
+        res.writeHead(401, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ code: 'TOKEN_EXPIRED', detail: 'The token expired.' }));
+      });
+      await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+      const other = await startConsoleServer({
+        upstream: bearerUpstream(`http://127.0.0.1:${(refusing.address() as AddressInfo).port}`, ADMIN_TOKEN),
+        clock,
+        assets,
+      });
+      try {
+        const otherHost = new URL(other.url).host;
+        const signIn = new URL(other.signInUrl());
+        const cookie = sessionCookie(await rawHttp(other.url, { path: signIn.pathname + signIn.search, headers: { host: otherHost } }));
+        const answer = await rawHttp(other.url, {
+          method: 'POST',
+          path: '/api/jwt/debug',
+          headers: { host: otherHost, cookie, origin: other.url, 'content-type': 'application/json' },
+          body: JSON.stringify({ token: 'eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJ4In0.c2lnbmF0dXJl', method: 'GET', url: '/x' }),
+        });
+        expect(answer.status).toBe(401);
+        expect(answer.json()).toMatchObject({ code: 'TOKEN_EXPIRED', detail: 'The token expired.' });
+      } finally {
+        await other.close();
+        await closeServer(refusing);
+      }
+    });
+  });
+
   it('every answer forbids framing and foreign scripts', async () => {
     const page = await get('/');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");

@@ -6,6 +6,7 @@ import type { TrustStore } from '../../lib/trust/ports.ts';
 import { signInAtProvider } from '../oauth/fixtures/browser.ts';
 import { runCli } from '../oauth/fixtures/cli.ts';
 import { type Harness, startHarness } from '../oauth/fixtures/harness.ts';
+import { createCustomArgs, mailArgs } from '../oauth/fixtures/create-args.ts';
 import { chain } from '../support/tls/pki.ts';
 import { type Dovecot, dovecotBinary, startDovecot } from './fixtures/dovecot.ts';
 
@@ -68,34 +69,7 @@ describe('mail logins against Dovecot with passdb oauth2', () => {
   it('the CLI journey: create, authorize in the browser, then `test` passes through a real Dovecot XOAUTH2 login', async () => {
     const env = { url: h.runtime.url, adminToken: h.deps.config.adminToken ?? '', extra: { TRUSTLINE_CLIENT_SECRET: h.as.clientSecret } };
     const created = await runCli(
-      [
-        'integrations',
-        'create',
-        '--provider',
-        'custom',
-        '--name',
-        'CLI journey',
-        '--client-id',
-        h.as.clientId,
-        '--authorization-endpoint',
-        h.as.authorizationEndpoint,
-        '--token-endpoint',
-        h.as.tokenEndpoint,
-        '--issuer',
-        h.as.issuer,
-        '--scope',
-        'mail offline_access',
-        '--mail-protocol',
-        'imap',
-        '--mail-host',
-        '127.0.0.1',
-        '--mail-port',
-        String(xoauth2Only.imapPort),
-        '--mail-security',
-        'starttls',
-        '--mail-username',
-        h.as.account,
-      ],
+      createCustomArgs('CLI journey', h.as, ...mailArgs({ protocol: 'imap', port: xoauth2Only.imapPort, security: 'starttls', username: h.as.account })),
       env,
     );
     expect(created.code).toBe(0);

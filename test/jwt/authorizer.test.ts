@@ -1,10 +1,9 @@
 import type { APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/jwt-authorizer/handler.ts';
-import { saveInstallation } from '../../lib/jwt/connect-installations.ts';
 import { captureStdio } from '../support/stdio.ts';
-import { installTestServices } from './support/services.ts';
-import { CLIENT_KEY, requestToken, SHARED_SECRET } from './support/tokens.ts';
+import { installTestSite } from './support/services.ts';
+import { CLIENT_KEY, requestToken } from './support/tokens.ts';
 
 function authorizerEvent(method: string, rawPath: string, rawQueryString: string, headers: Record<string, string> = {}): APIGatewayRequestAuthorizerEventV2 {
   const routeKey = `${method} /{proxy+}`;
@@ -32,15 +31,9 @@ function authorizerEvent(method: string, rawPath: string, rawQueryString: string
   } as unknown as APIGatewayRequestAuthorizerEventV2;
 }
 
-let env: Awaited<ReturnType<typeof installTestServices>>;
+let env: Awaited<ReturnType<typeof installTestSite>>;
 beforeEach(async () => {
-  env = await installTestServices();
-  await saveInstallation(env.services.secrets, {
-    clientKey: CLIENT_KEY,
-    sharedSecret: SHARED_SECRET,
-    baseUrl: 'https://example.atlassian.net',
-    installedAt: new Date().toISOString(),
-  });
+  env = await installTestSite();
 });
 afterEach(() => env.cleanup());
 

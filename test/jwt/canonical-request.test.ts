@@ -32,6 +32,16 @@ describe('canonical request: path', () => {
     expect(canonical('GET', '/other/issue', 'https://example.com/app')).toBe('GET&/other/issue&');
   });
 
+  it('removes the base path of whichever base URL comes with each request, when base URLs alternate', () => {
+    for (const [url, baseUrl, expected] of [
+      ['/app/issue', 'https://example.com/app', 'GET&/issue&'],
+      ['/app/issue', 'https://example.com/other', 'GET&/app/issue&'],
+      ['/app/issue', 'https://example.com/app', 'GET&/issue&'],
+      ['/app/issue', undefined, 'GET&/app/issue&'],
+    ] as const)
+      expect(canonical('GET', url, baseUrl), `${url} under ${baseUrl}`).toBe(expected);
+  });
+
   it('uses / when nothing is left after the base path', () => {
     expect(canonical('GET', '/app', 'https://example.com/app')).toBe('GET&/&');
   });

@@ -1,20 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler as validate } from '../../functions/jwt-validate/handler.ts';
 import { manifest } from '../../functions/manifest.ts';
-import { saveInstallation } from '../../lib/jwt/connect-installations.ts';
 import { apiEvent } from '../support/api-event.ts';
-import { installTestServices } from './support/services.ts';
-import { CLIENT_KEY, requestToken, SHARED_SECRET } from './support/tokens.ts';
+import { installTestSite } from './support/services.ts';
+import { requestToken } from './support/tokens.ts';
 
-let env: Awaited<ReturnType<typeof installTestServices>>;
+let env: Awaited<ReturnType<typeof installTestSite>>;
 beforeEach(async () => {
-  env = await installTestServices({ publicUrl: 'https://apps.example.com/jira' });
-  await saveInstallation(env.services.secrets, {
-    clientKey: CLIENT_KEY,
-    sharedSecret: SHARED_SECRET,
-    baseUrl: 'https://example.atlassian.net',
-    installedAt: new Date().toISOString(),
-  });
+  env = await installTestSite({ publicUrl: 'https://apps.example.com/jira' });
 });
 afterEach(() => env.cleanup());
 

@@ -33,6 +33,25 @@ describe('canonicalRawQuery', () => {
     expect(canonicalRawQuery('xdm_e=https%3A%2F%2Fexample.atlassian.net&jwt=abc.def.ghi&cp=')).toBe('cp=&xdm_e=https%3A%2F%2Fexample.atlassian.net');
   });
 
+  it('drops the jwt parameter however its name is spelled, with or without a value, like the general path', () => {
+    for (const raw of ['j%77t&a=1', 'jwt&a=1', 'j%77t=x.y.z&a=1', '%6Awt=&a=1', 'a=1&jwt']) {
+      expect(canonicalRawQuery(raw), raw).toBe('a=1');
+      expect(canonicalQuery(parseRawQuery(raw)), raw).toBe('a=1');
+    }
+  });
+
+  it('orders a name before the longer names it is a prefix of, whatever characters follow', () => {
+    expect(canonicalRawQuery('a.b=2&a=1&a-=3&a0=4&a%25=5')).toBe(canonicalQuery(parseRawQuery('a.b=2&a=1&a-=3&a0=4&a%25=5')));
+    expect(canonicalRawQuery('a.b=2&a=1')).toBe('a=1&a.b=2');
+  });
+
+  it('gives a long query (past the insertion-sort limit) the same canonical form as the general path', () => {
+    for (const count of [33, 2000]) {
+      const raw = Array.from({ length: count }, (_, i) => `p${((count - i) * 7919) % 10007}=${i}`).join('&');
+      expect(canonicalRawQuery(raw)).toBe(canonicalQuery(parseRawQuery(raw)));
+    }
+  });
+
   it('merges names that decode alike and orders repeated values by their decoded text', () => {
     expect(canonicalRawQuery('a=z&%61=%2A&a=B')).toBe('a=%2A,B,z');
   });

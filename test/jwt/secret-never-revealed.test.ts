@@ -4,13 +4,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler as authorizer } from '../../functions/jwt-authorizer/handler.ts';
 import { handler as lifecycle } from '../../functions/connect-lifecycle/handler.ts';
 import { handler as validate } from '../../functions/jwt-validate/handler.ts';
-import { saveInstallation } from '../../lib/jwt/connect-installations.ts';
 import { createConnectVerifier } from '../../lib/jwt/connect-verifier.ts';
 import { toVerifyDocument } from '../../lib/jwt/verify-document.ts';
 import { apiEvent } from '../support/api-event.ts';
 import { captureStdio } from '../support/stdio.ts';
 import { runCli } from '../cli/run-cli.ts';
-import { installTestServices } from './support/services.ts';
+import { installTestSite } from './support/services.ts';
 import { CLIENT_KEY, requestToken, SHARED_SECRET } from './support/tokens.ts';
 
 const URL_SIGNED = '/download/file%20name%2B%28v2%29.pdf';
@@ -35,15 +34,9 @@ function expectNoSecret(text: string): void {
   expect(text).not.toContain(Buffer.from(SHARED_SECRET).toString('base64url'));
 }
 
-let env: Awaited<ReturnType<typeof installTestServices>>;
+let env: Awaited<ReturnType<typeof installTestSite>>;
 beforeEach(async () => {
-  env = await installTestServices();
-  await saveInstallation(env.services.secrets, {
-    clientKey: CLIENT_KEY,
-    sharedSecret: SHARED_SECRET,
-    baseUrl: 'https://example.atlassian.net',
-    installedAt: new Date().toISOString(),
-  });
+  env = await installTestSite();
 });
 afterEach(() => env.cleanup());
 

@@ -3,9 +3,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FunctionSpec, manifest } from '../../functions/manifest.ts';
 import { createConnectGate } from '../../infra/local/connect-gate.ts';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/runtime.ts';
-import { saveInstallation } from '../../lib/jwt/connect-installations.ts';
-import { installTestServices } from '../jwt/support/services.ts';
-import { CLIENT_KEY, requestToken, SHARED_SECRET } from '../jwt/support/tokens.ts';
+import { installTestSite } from '../jwt/support/services.ts';
+import { CLIENT_KEY, requestToken } from '../jwt/support/tokens.ts';
 import { rawHttp } from '../support/raw-http.ts';
 import { callsOf, resetCalls } from './fixtures/calls.ts';
 
@@ -31,18 +30,12 @@ const connectManifest: readonly FunctionSpec[] = [
 ];
 
 describe('connect routes in the local runtime (the Connect authorizer, as API Gateway applies it)', () => {
-  let env: Awaited<ReturnType<typeof installTestServices>>;
+  let env: Awaited<ReturnType<typeof installTestSite>>;
   let rt: LocalRuntime;
   const now = () => env.clock.now();
 
   beforeAll(async () => {
-    env = await installTestServices();
-    await saveInstallation(env.services.secrets, {
-      clientKey: CLIENT_KEY,
-      sharedSecret: SHARED_SECRET,
-      baseUrl: 'https://example.atlassian.net',
-      installedAt: new Date().toISOString(),
-    });
+    env = await installTestSite();
     rt = await startLocalRuntime({ port: 0, config: env.services.config, services: env.services, manifest: connectManifest, shutdownGraceMs: 1000 });
   });
   afterAll(async () => {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signInAtProvider } from './fixtures/browser.ts';
 import { type CliRun, runCli } from './fixtures/cli.ts';
 import { type Harness, startHarness } from './fixtures/harness.ts';
+import { createCustomArgs } from './fixtures/create-args.ts';
 
 /** `trustline integrations ...` against the local runtime: create, authorize in the browser, test, refresh, delete. */
 describe('trustline integrations', () => {
@@ -26,26 +27,7 @@ describe('trustline integrations', () => {
   });
 
   it('create prints the redirect URL to register and the next step', async () => {
-    const run = await cli(
-      'integrations',
-      'create',
-      '--provider',
-      'custom',
-      '--name',
-      'CLI mailbox',
-      '--client-id',
-      h.as.clientId,
-      '--client-secret-file',
-      secretFile,
-      '--authorization-endpoint',
-      h.as.authorizationEndpoint,
-      '--token-endpoint',
-      h.as.tokenEndpoint,
-      '--issuer',
-      h.as.issuer,
-      '--scope',
-      'mail offline_access',
-    );
+    const run = await cli(...createCustomArgs('CLI mailbox', h.as, '--client-secret-file', secretFile));
     expect(run.code).toBe(0);
     id = /\(([0-9a-f-]{36})\)/.exec(run.stdout)?.[1] ?? '';
     expect(id).not.toBe('');

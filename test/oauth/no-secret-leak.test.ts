@@ -7,6 +7,7 @@ import { chain } from '../support/tls/pki.ts';
 import { signInAtProvider } from './fixtures/browser.ts';
 import { runCli } from './fixtures/cli.ts';
 import { type Harness, type Response, startHarness } from './fixtures/harness.ts';
+import { createCustomArgs, mailArgs } from './fixtures/create-args.ts';
 
 /**
  * The proof of "never logged, printed or returned": a whole life of an integration (CLI create,
@@ -60,30 +61,7 @@ describe('no secret reaches a log line, an HTTP answer or the CLI', () => {
 
     const captured = await captureStdio(async () => {
       const created = await cli(
-        'integrations',
-        'create',
-        '--provider',
-        'custom',
-        '--name',
-        'Leak check',
-        '--client-id',
-        h.as.clientId,
-        '--authorization-endpoint',
-        h.as.authorizationEndpoint,
-        '--token-endpoint',
-        h.as.tokenEndpoint,
-        '--issuer',
-        h.as.issuer,
-        '--scope',
-        'mail offline_access',
-        '--mail-protocol',
-        'smtp',
-        '--mail-host',
-        '127.0.0.1',
-        '--mail-port',
-        String(smtp.port),
-        '--mail-username',
-        'not-the-owner@example.test',
+        ...createCustomArgs('Leak check', h.as, ...mailArgs({ protocol: 'smtp', port: smtp.port, username: 'not-the-owner@example.test' })),
       );
       const id = /\(([0-9a-f-]{36})\)/.exec(created.stdout)?.[1] ?? '';
       const authorizeUrl = (run: { stdout: string }) => /^(http:\/\/\S+\/auth\?\S+)$/m.exec(run.stdout)?.[1] ?? '';

@@ -1,6 +1,6 @@
 import { type IncomingMessage, type ServerResponse, createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type AwsCall, type CallScope, type CallWithoutCaller, dynamodbCalls, secretNameOf, secretsManagerCall, snsCall, sqsCall } from './aws-calls.ts';
+import { listenOnLoopback } from './loopback-server.ts';
 
 /** The services aws-local serves, by SigV4 signing name. */
 export type AwsService = 'dynamodb' | 'secretsmanager' | 'sqs' | 'sns';
@@ -84,20 +84,14 @@ export async function startAwsEndpoint(options: AwsEndpointOptions): Promise<Aws
       else response.destroy();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { endpoint, close } = await listenOnLoopback(server);
   return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint,
     calls,
     record(call) {
       calls.push(call);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-        server.closeAllConnections();
-      }),
+    close,
   };
 }
 

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from './loopback-server.ts';
 
 /** A message waiting in a queue, as Lambda's SQS trigger hands it over. */
 export interface QueuedMessage {
@@ -108,7 +108,7 @@ export async function startSqsEmulator(queueNames: readonly string[]): Promise<S
       send(response, 500, { __type: 'com.amazonaws.sqs#InternalError', message: 'The emulator failed.' });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { endpoint, close } = await listenOnLoopback(server);
 
   const named = (name: string): QueuedMessage[] => {
     const queue = queues.get(name);
@@ -116,7 +116,7 @@ export async function startSqsEmulator(queueNames: readonly string[]): Promise<S
     return queue;
   };
   return {
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    endpoint,
     take(name, max) {
       const taken = named(name).splice(0, max);
       for (const message of taken) message.receiveCount += 1;
@@ -135,13 +135,7 @@ export async function startSqsEmulator(queueNames: readonly string[]): Promise<S
     onMessages(listener) {
       listeners.push(listener);
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-        server.closeAllConnections();
-      }),
+    close,
   };
 }
 

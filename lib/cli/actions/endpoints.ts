@@ -33,9 +33,16 @@ const endpointSchema = z.looseObject({
 type EndpointDoc = z.infer<typeof endpointSchema>;
 const listSchema = z.object({ endpoints: z.array(endpointSchema) });
 
-/** Nothing matched: the checked thing failed (exit 1), as for `trust remove`. */
+/**
+ * The argument names no endpoint: bad input (exit 2). Never exit 1, which `endpoints check` gives
+ * a certificate that failed its check.
+ */
 class EndpointNotFoundError extends CliError {
   override readonly code = 'ENDPOINT_NOT_FOUND';
+  override readonly exitCode = EXIT.usage;
+  constructor(given: string) {
+    super(`No certificate endpoint matches "${given}" (an ID or HOST:PORT).`, `list them with: ${cliCommand(['endpoints', 'list'])}`);
+  }
 }
 
 /** The argument or flag that sets each field of POST /admin/endpoints. */
@@ -68,7 +75,7 @@ async function resolve(client: AdminClient, given: string): Promise<{ endpoint: 
     );
   }
   const [match] = matches;
-  if (match === undefined) throw new EndpointNotFoundError(`No certificate target is ${given}.`, `list them with: ${cliCommand(['endpoints', 'list'])}`);
+  if (match === undefined) throw new EndpointNotFoundError(given);
   return { endpoint: match, all: endpoints };
 }
 

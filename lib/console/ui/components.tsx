@@ -14,6 +14,57 @@ export function ErrorNote({ error }: { error: unknown }) {
   );
 }
 
+/**
+ * Asks before something that cannot be undone: the question, a danger button that does it and
+ * "Keep it". The dialog is named by the question.
+ */
+export function ConfirmDialog({ question, confirm, onConfirm, onKeep }: { question: string; confirm: string; onConfirm: () => void; onKeep: () => void }) {
+  return (
+    <div class="notice error" role="alertdialog" aria-label={question}>
+      <p>{question}</p>
+      <div class="actions">
+        <button type="button" class="danger" onClick={onConfirm}>
+          {confirm}
+        </button>
+        <button type="button" onClick={onKeep}>
+          Keep it
+        </button>
+      </div>
+    </div>
+  );
+}
+
+/**
+ * A form's text values, and `set(key)`: the input handler that keeps one of them.
+ *
+ * @example const { values, set } = useFormValues({ host: '' }); <input value={values.host} onInput={set('host')} />
+ */
+export function useFormValues<T extends { [K in keyof T]: string }>(initial: T) {
+  const [values, setValues] = useState<T>(initial);
+  const set = (key: keyof T) => (event: Event) => {
+    const value = (event.currentTarget as HTMLInputElement).value;
+    setValues((current) => ({ ...current, [key]: value }));
+  };
+  return { values, set, setValues };
+}
+
+/** The end of a form: why saving failed, if it did, then Save (while not saving) and Cancel. */
+export function SaveOrCancel({ save, onCancel }: { save: { busy: boolean; error: unknown }; onCancel: () => void }) {
+  return (
+    <>
+      <ErrorNote error={save.error} />
+      <div class="actions">
+        <button type="submit" class="primary" disabled={save.busy}>
+          Save
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </>
+  );
+}
+
 /** Copies text to the clipboard and says so (a live region, so screen readers hear it too). */
 export function CopyButton({ text, label }: { text: string; label: string }) {
   const [done, setDone] = useState<'copied' | 'failed' | undefined>();

@@ -1,12 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { saveInstallation } from '../../../lib/jwt/connect-installations.ts';
 import { logAlertSink } from '../../../lib/observe/alerts.ts';
 import { loadConfig } from '../../../lib/runtime/config.ts';
 import { type Services, setServices } from '../../../lib/runtime/services.ts';
 import { createLocalStores } from '../../../lib/store/local/index.ts';
 import { createTrustContext, fixedTrustStore } from '../../../lib/trust/index.ts';
 import { ManualClock } from '../../support/manual-clock.ts';
+import { CLIENT_KEY, SHARED_SECRET } from './tokens.ts';
 
 /** The base URL of the Connect app in these tests (the descriptor's baseUrl). */
 export const APP_BASE_URL = 'https://trustline.example.com';
@@ -47,4 +49,16 @@ export async function installTestServices(options: { caPem?: string; installKeys
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** installTestServices with the test Jira site installed: CLIENT_KEY and SHARED_SECRET, as its install lifecycle call stores them. */
+export async function installTestSite(options: Parameters<typeof installTestServices>[0] = {}) {
+  const env = await installTestServices(options);
+  await saveInstallation(env.services.secrets, {
+    clientKey: CLIENT_KEY,
+    sharedSecret: SHARED_SECRET,
+    baseUrl: 'https://example.atlassian.net',
+    installedAt: new Date().toISOString(),
+  });
+  return env;
 }

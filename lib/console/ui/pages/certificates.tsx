@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { PROTOCOLS } from '../../../tls/protocols.ts';
 import { api, download } from '../api.ts';
-import { Badge, CopyButton, ErrorNote, Field, PageHeading, useAction, useApiList, when } from '../components.tsx';
+import { Badge, ConfirmDialog, CopyButton, ErrorNote, Field, PageHeading, SaveOrCancel, useAction, useApiList, useFormValues, when } from '../components.tsx';
 import type { CheckReport, Endpoint } from '../types.ts';
 import { ExpiryChart } from './expiry-chart.tsx';
 
@@ -71,12 +71,8 @@ export function CertificatesPage() {
 }
 
 function EndpointForm({ onSaved, onCancel }: { onSaved: () => void; onCancel: () => void }) {
-  const [values, setValues] = useState({ host: '', port: '', protocol: 'https', servername: '', warnDays: '30' });
+  const { values, set } = useFormValues({ host: '', port: '', protocol: 'https', servername: '', warnDays: '30' });
   const save = useAction();
-  const set = (key: keyof typeof values) => (event: Event) => {
-    const value = (event.currentTarget as HTMLInputElement).value;
-    setValues((current) => ({ ...current, [key]: value }));
-  };
   return (
     <form
       class="panel form"
@@ -119,15 +115,7 @@ function EndpointForm({ onSaved, onCancel }: { onSaved: () => void; onCancel: ()
           <input value={values.warnDays} onInput={set('warnDays')} inputMode="numeric" pattern="[0-9]*" />
         </Field>
       </div>
-      <ErrorNote error={save.error} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={save.busy}>
-          Save
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <SaveOrCancel save={save} onCancel={onCancel} />
     </form>
   );
 }
@@ -186,31 +174,19 @@ function EndpointCard({
       </div>
       {action.busy ? <p aria-live="polite">Checking…</p> : null}
       {confirming ? (
-        <div class="notice error" role="alertdialog" aria-label={`Remove ${name}?`}>
-          <p>Stop watching {name}?</p>
-          <div class="actions">
-            <button
-              type="button"
-              class="danger"
-              onClick={() =>
-                void action.run(async () => {
-                  await api('DELETE', `/admin/endpoints/${endpoint.id}`);
-                  onRemoved();
-                })
-              }
-            >
-              Remove for good
-            </button>
-            <button
-              type="button"
-              onClick={() => {
-                setConfirming(false);
-              }}
-            >
-              Keep it
-            </button>
-          </div>
-        </div>
+        <ConfirmDialog
+          question={`Stop watching ${name}?`}
+          confirm="Remove for good"
+          onConfirm={() =>
+            void action.run(async () => {
+              await api('DELETE', `/admin/endpoints/${endpoint.id}`);
+              onRemoved();
+            })
+          }
+          onKeep={() => {
+            setConfirming(false);
+          }}
+        />
       ) : null}
       <ErrorNote error={action.error} />
       {report === undefined ? null : <Explanation report={report} />}

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.ts';
-import { CopyButton, ErrorNote, useAction, when } from '../components.tsx';
+import { ConfirmDialog, CopyButton, ErrorNote, useAction, when } from '../components.tsx';
 import type { Integration, RedirectWarning, TestReport } from '../types.ts';
 import { nextStep, statusBadge } from './integration-status.tsx';
 
@@ -171,31 +171,19 @@ export function IntegrationDetail({
         </p>
       )}
       {confirming ? (
-        <div class="notice error" role="alertdialog" aria-labelledby="confirm-delete">
-          <p id="confirm-delete">Delete {integration.name}? Its client secret and tokens are removed; mail that uses it stops.</p>
-          <div class="actions">
-            <button
-              type="button"
-              class="danger"
-              onClick={() =>
-                void action.run(async () => {
-                  await api('DELETE', `/admin/integrations/${integration.id}`);
-                  onDeleted();
-                })
-              }
-            >
-              Delete for good
-            </button>
-            <button
-              type="button"
-              onClick={() => {
-                setConfirming(false);
-              }}
-            >
-              Keep it
-            </button>
-          </div>
-        </div>
+        <ConfirmDialog
+          question={`Delete ${integration.name}? Its client secret and tokens are removed; mail that uses it stops.`}
+          confirm="Delete for good"
+          onConfirm={() =>
+            void action.run(async () => {
+              await api('DELETE', `/admin/integrations/${integration.id}`);
+              onDeleted();
+            })
+          }
+          onKeep={() => {
+            setConfirming(false);
+          }}
+        />
       ) : null}
       <ErrorNote error={action.error} />
       {action.busy ? <p aria-live="polite">Working…</p> : null}

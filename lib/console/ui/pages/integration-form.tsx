@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api.ts';
-import { ErrorNote, Field, useAction } from '../components.tsx';
+import { Field, SaveOrCancel, useAction, useFormValues } from '../components.tsx';
 import type { Integration, Presets, Provider } from '../types.ts';
 
 interface Values {
@@ -91,7 +91,7 @@ function body(values: Values, existing: Integration | undefined): Record<string,
 
 /** Add integration / edit: the seed's form. Presets fill endpoints and issuer read-only; Custom types them. */
 export function IntegrationForm({ existing, onSaved, onCancel }: { existing?: Integration; onSaved: (saved: Integration) => void; onCancel: () => void }) {
-  const [values, setValues] = useState<Values>(initial(existing));
+  const { values, set } = useFormValues<Values>(initial(existing));
   const [presets, setPresets] = useState<Presets>();
   const save = useAction();
   useEffect(() => {
@@ -101,10 +101,6 @@ export function IntegrationForm({ existing, onSaved, onCancel }: { existing?: In
   const shown = {
     ...values,
     ...(fixed === undefined ? {} : { authorizationEndpoint: fixed.authorizationEndpoint, tokenEndpoint: fixed.tokenEndpoint, issuer: fixed.issuer }),
-  };
-  const set = (key: keyof Values) => (event: Event) => {
-    const value = (event.currentTarget as HTMLInputElement).value;
-    setValues((current) => ({ ...current, [key]: value }));
   };
   const input = (key: keyof Values, extra: Record<string, unknown> = {}) => <input value={shown[key]} onInput={set(key)} {...extra} />;
   const scopesHint =
@@ -192,15 +188,7 @@ export function IntegrationForm({ existing, onSaved, onCancel }: { existing?: In
           )}
         </div>
       </fieldset>
-      <ErrorNote error={save.error} />
-      <div class="actions">
-        <button type="submit" class="primary" disabled={save.busy}>
-          Save
-        </button>
-        <button type="button" onClick={onCancel}>
-          Cancel
-        </button>
-      </div>
+      <SaveOrCancel save={save} onCancel={onCancel} />
     </form>
   );
 }

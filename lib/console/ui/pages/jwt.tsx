@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
-import { Badge, ErrorNote, Field, useAction } from '../components.tsx';
+import { Badge, ErrorNote, Field, useAction, useFormValues } from '../components.tsx';
 import type { JwtDebug } from '../types.ts';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
@@ -20,13 +20,9 @@ export function JwtPage() {
 }
 
 function Debugger() {
-  const [values, setValues] = useState({ token: '', method: 'GET', url: '', secret: '', baseUrl: '' });
+  const { values, set } = useFormValues({ token: '', method: 'GET', url: '', secret: '', baseUrl: '' });
   const [result, setResult] = useState<JwtDebug>();
   const action = useAction();
-  const set = (key: keyof typeof values) => (event: Event) => {
-    const value = (event.currentTarget as HTMLInputElement).value;
-    setValues((current) => ({ ...current, [key]: value }));
-  };
   return (
     <form
       class="panel form"

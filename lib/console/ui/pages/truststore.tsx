@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { PROTOCOLS } from '../../../tls/protocols.ts';
 import { api } from '../api.ts';
-import { ErrorNote, Field, PageHeading, useAction, useApiList, when } from '../components.tsx';
+import { ConfirmDialog, ErrorNote, Field, PageHeading, useAction, useApiList, when } from '../components.tsx';
 import type { CertPreview, TrustEntry } from '../types.ts';
 
 /** Truststore: the certificates every outbound connection of Trustline trusts; add by PEM (details first), remove, export. */
@@ -75,31 +75,19 @@ function Entry({ entry, onRemoved }: { entry: TrustEntry; onRemoved: () => void 
         <dd class="mono">{entry.fingerprintSha256}</dd>
       </dl>
       {confirming ? (
-        <div class="notice error" role="alertdialog" aria-label={`Remove ${entry.alias}?`}>
-          <p>Remove {entry.alias}? Servers whose chain ends here will no longer be trusted.</p>
-          <div class="actions">
-            <button
-              type="button"
-              class="danger"
-              onClick={() =>
-                void remove.run(async () => {
-                  await api('DELETE', `/admin/trust/${entry.fingerprintSha256}`);
-                  onRemoved();
-                })
-              }
-            >
-              Remove for good
-            </button>
-            <button
-              type="button"
-              onClick={() => {
-                setConfirming(false);
-              }}
-            >
-              Keep it
-            </button>
-          </div>
-        </div>
+        <ConfirmDialog
+          question={`Remove ${entry.alias}? Servers whose chain ends here will no longer be trusted.`}
+          confirm="Remove for good"
+          onConfirm={() =>
+            void remove.run(async () => {
+              await api('DELETE', `/admin/trust/${entry.fingerprintSha256}`);
+              onRemoved();
+            })
+          }
+          onKeep={() => {
+            setConfirming(false);
+          }}
+        />
       ) : (
         <div class="actions">
           <button
