@@ -37,7 +37,8 @@ export function createLocalStores(options: LocalStoresOptions): LocalStores {
   const dataDir = path.resolve(options.dataDir);
   const { clock } = options;
   const database = openedOnce(() => openDatabase(dataDir), clock);
-  const leaseDatabase = openedOnce(() => openLeaseDatabase(dataDir), clock);
+  // After the main database: the directory and key checks run (and warn) once, and a refused directory refuses leases too.
+  const leaseDatabase = openedOnce(async () => (await database(), openLeaseDatabase(dataDir)), clock);
   return {
     secrets: createLocalSecretStore(database),
     metadata: createLocalMetadataStore(database, { clock, durable: true }),
