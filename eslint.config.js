@@ -43,7 +43,7 @@ const STACK = {
 const restrict = (...patterns) => ({ '@typescript-eslint/no-restricted-imports': ['error', { patterns }] });
 
 export default defineConfig(
-  { ignores: ['node_modules/', 'cdk.out/', 'dist/', '.dist-building-*/', '.trustline/'] },
+  { ignores: ['node_modules/', 'cdk.out/', 'dist/', '.dist-building-*/', '.trustline/', '.tmp-*/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

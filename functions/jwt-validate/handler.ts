@@ -1,11 +1,11 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { httpHandler, json, readJson } from '../../lib/http/index.ts';
 import { connectVerifierFor, verifyOidcToken, connectValidateInput, oidcValidateInput, toVerifyDocument } from '../../lib/jwt/index.ts';
 import { registerSecret } from '../../lib/observe/index.ts';
 import { services } from '../../lib/runtime/index.ts';
 
 // Built once: zod compiles a schema on its first parse, so a schema made per request is compiled per request.
-const profileOf = z.looseObject({ profile: z.enum(['connect', 'oidc']).optional() });
+const profileOf = z.looseObject({ profile: z.optional(z.enum(['connect', 'oidc'])) });
 
 /**
  * POST /jwt/validate {token, method, url} -> the `jwt verify --json` document;

@@ -44,7 +44,7 @@ const problem = {
 } as const;
 
 /** The JSON Schema of what a request body may be (defaults applied by the handler are optional here). */
-function bodySchema(schema: z.ZodType): Record<string, unknown> {
+function bodySchema(schema: z.core.$ZodType): Record<string, unknown> {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
   return rest;
 }

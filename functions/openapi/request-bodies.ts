@@ -9,7 +9,7 @@ import { trustAddInput } from '../../lib/trust/index.ts';
  * Gateway route key. The OpenAPI document is generated from these very objects, so it
  * cannot drift from what the handlers accept.
  */
-export const REQUEST_BODIES: Readonly<Record<string, z.ZodType>> = {
+export const REQUEST_BODIES: Readonly<Record<string, z.core.$ZodType>> = {
   'POST /admin/integrations': createIntegrationInput,
   'PATCH /admin/integrations/{id}': updateIntegrationInput,
   'POST /admin/trust': trustAddInput,

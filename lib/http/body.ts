@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import { safeParse, type $ZodType, type output } from 'zod/v4/core';
 import { locateJsonError } from './json-error.ts';
 import { HttpProblem } from './problem.ts';
 
@@ -24,8 +24,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * @example const input = readJson(event, z.object({ pem: z.string() }));
  */
 export function readJson(event: BodyEvent): unknown;
-export function readJson<S extends z.ZodType>(event: BodyEvent, schema: S): z.output<S>;
-export function readJson(event: BodyEvent, schema?: z.ZodType): unknown {
+export function readJson<S extends $ZodType>(event: BodyEvent, schema: S): output<S>;
+export function readJson(event: BodyEvent, schema?: $ZodType): unknown {
   const text = bodyText(event);
   let value: unknown;
   try {
@@ -62,8 +62,9 @@ function bodyText(event: BodyEvent): string {
   }
 }
 
-function validate<S extends z.ZodType>(value: unknown, schema: S): z.output<S> {
-  const parsed = schema.safeParse(value);
+// Through zod's core rather than a schema's own method, so both zod and zod/mini schemas are accepted.
+function validate<S extends $ZodType>(value: unknown, schema: S): output<S> {
+  const parsed = safeParse(schema, value);
   if (parsed.success) return parsed.data;
   const errors = parsed.error.issues.map((issue) => ({ field: issue.path.map(String).join('.') || '(body)', message: issue.message }));
   const first = errors[0];

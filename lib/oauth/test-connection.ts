@@ -1,4 +1,4 @@
-import { MailError, type MailLoginOptions } from '../mail/index.ts';
+import type { MailError, MailLoginOptions } from '../mail/index.ts';
 import type { OAuthServices } from './deps.ts';
 import { OAuthError } from './errors.ts';
 import { requireIntegration } from './integration-store.ts';
@@ -44,7 +44,9 @@ export async function testConnection(deps: OAuthServices, integrationId: string,
   if (server !== undefined && tokens !== undefined) {
     const where = `${server.protocol.toUpperCase()} server ${server.host}:${server.port}`;
     // The mail clients (imapflow, nodemailer and their charset tables) load only here: the other routes of a function never need them.
-    const { mailLogin } = await import('../mail/index.ts');
+    // MailError comes from the same import: a static import of any value of lib/mail would put the whole
+    // module, which this import needs entire, in a chunk the function loads at start.
+    const { mailLogin, MailError } = await import('../mail/index.ts');
     try {
       const login = await mailLogin(server, tokens.accessToken, deps.trust, mailOptions);
       const over = server.security === 'tls' ? 'implicit TLS' : 'STARTTLS';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import * as zm from 'zod/mini';
 import { HttpProblem, MAX_JSON_BODY_BYTES, readJson } from '../../lib/http/index.ts';
 import { apiEvent } from '../support/api-event.ts';
 
@@ -93,6 +94,16 @@ describe('readJson', () => {
     const errors = (problem.extra as { errors: { field: string; message: string }[] }).errors;
     expect(errors.map((e) => e.field)).toEqual(['host', 'mailServer.port']);
     expect(problem.detail).toMatch(/^The body is not valid: host: /);
+  });
+
+  it('validates with a zod/mini schema (what jwt-validate parses with), giving the same fields and messages as zod', () => {
+    const body = post('{"token":"","url":"/x"}');
+    const mini = zm.object({ token: zm.string().check(zm.minLength(1)), url: zm.string() });
+    const classic = z.object({ token: z.string().min(1), url: z.string() });
+    expect(readJson(post('{"token":"t","url":"/x"}'), mini)).toEqual({ token: 't', url: '/x' });
+    const fromMini = problemOf(() => readJson(body, mini));
+    expect(fromMini).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
+    expect(fromMini.extra).toEqual(problemOf(() => readJson(body, classic)).extra);
   });
 
   it('names the whole body when it is not the expected type', () => {

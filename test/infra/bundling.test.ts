@@ -5,16 +5,28 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { manifest } from '../../functions/manifest.ts';
 import { assertNoLocalBackend, BUNDLE_ENTRY, functionBuildOptions, localBackendSources, repoRoot, unreachableOutputs } from '../../infra/aws/bundling.ts';
 import { LocalCodeInBundleError } from '../../infra/aws/errors.ts';
+import { bundleGraph } from '../../scripts/bundle-graph.ts';
 
-/** The source files a function's deployed bundle holds (unreachable chunks left out, as the build prunes them). */
-async function bundledSources(name: string): Promise<string[]> {
+/** A function's bundle as esbuild describes it, built in memory, and its entry as the metafile names it. */
+async function bundleMetafile(name: string): Promise<{ meta: Metafile; entry: string }> {
   const spec = manifest.find((s) => s.name === name);
   if (spec === undefined) throw new Error(`no function ${name}`);
   const outdir = `${repoRoot}.tmp-bundling-test/${name}`;
   const { metafile } = await build({ ...functionBuildOptions(spec, outdir), absWorkingDir: repoRoot, write: false });
-  const meta = metafile as Metafile;
-  const dead = new Set(unreachableOutputs(meta, `.tmp-bundling-test/${name}/${BUNDLE_ENTRY}`));
+  return { meta: metafile as Metafile, entry: `.tmp-bundling-test/${name}/${BUNDLE_ENTRY}` };
+}
+
+/** The source files a function's deployed bundle holds (unreachable chunks left out, as the build prunes them). */
+async function bundledSources(name: string): Promise<string[]> {
+  const { meta, entry } = await bundleMetafile(name);
+  const dead = new Set(unreachableOutputs(meta, entry));
   return Object.entries(meta.outputs).flatMap(([file, output]) => (dead.has(file) ? [] : Object.keys(output.inputs)));
+}
+
+/** The source files a function loads at start: its entry and the chunks the entry imports statically. */
+async function startSources(name: string): Promise<string[]> {
+  const { meta, entry } = await bundleMetafile(name);
+  return bundleGraph(meta, entry).startFiles.flatMap((file) => Object.keys(meta.outputs[file]?.inputs ?? {}));
 }
 
 const has = (sources: readonly string[], fragment: string) => sources.some((source) => source.includes(fragment));
@@ -60,6 +72,22 @@ describe('Lambda bundles carry what the manifest access declares', () => {
   it('leaves out the chunks nothing reaches (the mail clients of a function that never tests a connection)', async () => {
     expect(has(await bundledSources('oauth-callback'), 'node_modules/imapflow/')).toBe(false);
     expect(has(await bundledSources('integrations'), 'node_modules/imapflow/')).toBe(true);
+  });
+
+  it('gives cert-check-schedule, which only queues on AWS, none of the certificate check modules', async () => {
+    const sources = await bundledSources('cert-check-schedule');
+    expect(has(sources, 'lib/tls/check-enqueue.ts')).toBe(true);
+    for (const absent of ['lib/tls/scheduled-run.ts', 'lib/tls/check.ts', 'lib/tls/probe.ts', 'lib/tls/revocation.ts', '@peculiar/asn1-x509/']) {
+      expect({ absent, found: has(sources, absent) }).toEqual({ absent, found: false });
+    }
+  });
+
+  it('loads the mail clients of integrations only when a connection is tested, not at start', async () => {
+    const atStart = await startSources('integrations');
+    expect(has(atStart, 'lib/oauth/test-connection.ts')).toBe(true);
+    for (const absent of ['node_modules/imapflow/', 'node_modules/nodemailer/', 'node_modules/iconv-lite/', 'lib/mail/login.ts']) {
+      expect({ absent, found: has(atStart, absent) }).toEqual({ absent, found: false });
+    }
   });
 });
 

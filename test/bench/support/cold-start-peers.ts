@@ -1,5 +1,6 @@
 import * as atlassianJwt from 'atlassian-jwt';
 import type { FunctionSpec } from '../../../functions/manifest.ts';
+import { queueUrlVariable } from '../../../infra/aws/fan-out-queue.ts';
 import { saveInstallation } from '../../../lib/jwt/connect-installations.ts';
 import { qsh } from '../../../lib/jwt/qsh.ts';
 import { createAwsSecretStore } from '../../../lib/runtime/aws/secret-store.ts';
@@ -51,6 +52,10 @@ export async function startColdStartPeers(): Promise<ColdStartPeers> {
       POWERTOOLS_SERVICE_NAME: `trustline-${spec.name}`,
       POWERTOOLS_METRICS_NAMESPACE: 'Trustline',
       ...(spec.access.alerts === true ? { TRUSTLINE_ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:000000000000:trustline-bench-alerts' } : {}),
+      // The stack gives a fan-out function its queue's URL; a loopback one, as the benchmark's table holds no work to queue.
+      ...(spec.access.queueTo === undefined
+        ? {}
+        : { [queueUrlVariable(spec.access.queueTo)]: `http://127.0.0.1:9/000000000000/trustline-bench-${spec.access.queueTo}` }),
     }),
     connectToken: (method, pathAndQuery) => {
       const now = Math.floor(Date.now() / 1000);

@@ -90,10 +90,17 @@ async function measureOne(bundle: Bundle, peers: ColdStartPeers, runs: number): 
   };
 }
 
-/** The bench's own environment without Trustline's and AWS's settings, which the peers set. */
+/**
+ * The bench's own environment without Trustline's and AWS's settings, which the peers set, and
+ * without NODE_EXTRA_CA_CERTS: Lambda's Node.js runtimes since nodejs20.x leave it unset, and a
+ * machine that sets it (to its whole system bundle) makes every process, the bare baseline
+ * included, parse those certificates at start, which hides the functions' own cost in the ratio.
+ */
 function inheritedEnvironment(): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined && !/^(TRUSTLINE_|AWS_|POWERTOOLS_)/.test(entry[0])),
+    Object.entries(process.env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && !/^(TRUSTLINE_|AWS_|POWERTOOLS_)/.test(entry[0]) && entry[0] !== 'NODE_EXTRA_CA_CERTS',
+    ),
   );
 }
 
@@ -146,7 +153,7 @@ export function coldStartTable(bundles: readonly Bundle[], results: readonly Col
   const width = Math.max(...bundles.map((b) => b.name.length));
   const ms = (value: number) => `${value.toFixed(1)} ms`.padStart(9);
   const lines = [
-    `${'node -e 0'.padEnd(width)}  baseline median ${ms(median(results.map((r) => r.baselineMs)))} (each function is compared with its own interleaved baseline)`,
+    `${'node -e 0'.padEnd(width)}  baseline median ${ms(median(results.map((r) => r.baselineMs)))} (each function is compared with its own interleaved baseline; NODE_EXTRA_CA_CERTS unset, as on Lambda)`,
   ];
   lines.push(`${'function'.padEnd(width)}  ${'bundle'.padStart(10)}  ${'cold'.padStart(9)}  ratio  target  ${'import'.padStart(9)}  ratio  first event`);
   for (const result of results) {
