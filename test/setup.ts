@@ -1,3 +1,5 @@
+import { isStructuredLogLine } from './support/stdio.ts';
+
 // Skip asset bundling in CDK assertion tests: templates are checked, bundles are built by `npm run build`.
 process.env.CDK_CONTEXT_JSON = JSON.stringify({ 'aws:cdk:bundling-stacks': [] });
 // Powertools: pretty logs off, metrics go through the same stdout the tests capture.
@@ -11,7 +13,6 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // lets vitest attribute each line to the test that wrote it, and with `silent: 'passed-only'` print them only
 // when that test fails. Tests that read the logger's output on purpose patch the streams' write themselves
 // (test/support/stdio.ts) and still see the raw bytes.
-const isStructuredLogLine = (text: string): boolean => text.startsWith('{"level":') || text.startsWith('{"_aws":');
 function routeLogLines(stream: NodeJS.WriteStream, toConsole: (line: string) => void): void {
   const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
   stream.write = (chunk: string | Uint8Array, ...rest: unknown[]): boolean => {

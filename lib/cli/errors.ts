@@ -56,7 +56,8 @@ export class AdminApiError extends CliError {
     /** The whole problem document, for --json output. */
     readonly problem: Readonly<Record<string, unknown>>,
   ) {
-    super(detail);
+    // The server's own fix (what to do about this problem) is printed as the CLI's.
+    super(detail, typeof problem.fix === 'string' ? problem.fix : undefined);
     this.code = code;
     this.exitCode = status >= 400 && status < 500 ? EXIT.usage : EXIT.failed;
   }

@@ -53,11 +53,10 @@ export function withFlagNames(error: unknown, flags: Readonly<Record<string, str
   const flagFor = (field: string) => flagOf(field, flags);
   const fields = fieldErrors(error.problem).filter((e) => flagFor(e.field) !== undefined);
   if (fields.length === 0) return error;
-  const fix = typeof error.problem.fix === 'string' ? error.problem.fix : undefined;
   const lines = fields.map((e) => `${flagFor(e.field) ?? e.field}: ${e.message === '' ? error.detail : e.message}`);
   const message =
     lines.length === 1 && fields[0]?.message === '' ? `${flagFor(fields[0].field) ?? ''}: ${error.detail}` : `Invalid values:\n  ${lines.join('\n  ')}`;
-  const usage = new IntegrationsUsageError(message, fix, { cause: error });
+  const usage = new IntegrationsUsageError(message, error.fix, { cause: error });
   Object.defineProperty(usage, 'code', { value: error.code });
   return usage;
 }

@@ -110,24 +110,8 @@ describe('integrations: bad values are exit 2 naming the flag, never a server er
     expect(api.status).toBe(400);
     expect(api.headers.get('content-type')).toBe('application/problem+json');
     expect(api.body).toMatchObject({ code: 'VALIDATION_FAILED', type: '/problems/validation-failed', errors: [{ field: 'authorizationEndpoint' }] });
-    const run = await cli(
-      'integrations',
-      'create',
-      '--provider',
-      'custom',
-      '--name',
-      'Bad URL',
-      '--client-id',
-      'c',
-      '--client-secret-file',
-      secretFile,
-      '--authorization-endpoint',
-      'notaurl',
-      '--token-endpoint',
-      'https://as.example/t',
-      '--issuer',
-      'https://' + 'a'.repeat(3000) + '.example',
-    );
+    const badUrls = { clientId: 'c', authorizationEndpoint: 'notaurl', tokenEndpoint: 'https://as.example/t', issuer: `https://${'a'.repeat(3000)}.example` };
+    const run = await cli(...createCustomArgs('Bad URL', badUrls, '--client-secret-file', secretFile));
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--authorization-endpoint: must be an absolute https:// URL');
     expect(run.stderr).toContain('--issuer: ');

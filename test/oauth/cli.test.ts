@@ -101,26 +101,13 @@ describe('trustline integrations', () => {
   });
 
   it("an invalid setting comes back as exit 2 with the server's explanation", async () => {
-    const run = await cli(
-      'integrations',
-      'create',
-      '--provider',
-      'custom',
-      '--name',
-      'Plain',
-      '--client-id',
-      'c',
-      '--client-secret-file',
-      secretFile,
-      '--authorization-endpoint',
-      'http://as.example.com/a',
-      '--token-endpoint',
-      'http://as.example.com/t',
-      '--issuer',
-      'http://as.example.com',
-      '--scope',
-      'mail',
-    );
+    const plainHttp = {
+      clientId: 'c',
+      authorizationEndpoint: 'http://as.example.com/a',
+      tokenEndpoint: 'http://as.example.com/t',
+      issuer: 'http://as.example.com',
+    };
+    const run = await cli(...createCustomArgs('Plain', plainHttp, '--client-secret-file', secretFile));
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('must use HTTPS');
   });
