@@ -40,7 +40,7 @@ export function createLocalStores(options: LocalStoresOptions): LocalStores {
   // After the main database: the directory and key checks run (and warn) once, and a refused directory refuses leases too.
   const leaseDatabase = openedOnce(async () => (await database(), openLeaseDatabase(dataDir)), clock);
   return {
-    secrets: createLocalSecretStore(database),
+    secrets: createLocalSecretStore(database, clock),
     metadata: createLocalMetadataStore(database, { clock, durable: true }),
     // No lease outlives its holders, and a power cut ends them all: lease writes need only be
     // visible to every process, not on disk (lease-database.ts).
