@@ -20,9 +20,16 @@ const AWS_FROM_LOCAL = { regex: '^\\.\\./aws/', message: 'The local runtime is b
  * split every bundle that reaches it, and would load the configuration's parser (zod) at each CLI start.
  */
 const RUNTIME_LIGHT_DOORS = 'runtime/(config|config-error|version)\\.ts$';
+/**
+ * lib/tls's target store is a door of its own beside the index: the index also re-exports the
+ * certificate check, and esbuild places a module in a chunk by the imports that reach it, used or not,
+ * so a bundle importing the index statically loads the whole check at start even where only a
+ * route's `await import()` runs it (the endpoints function's check route).
+ */
+const TLS_LIGHT_DOORS = 'tls/endpoints\\.ts$';
 /** A capability's index.ts (a folder's own, as lib/store/local/index.ts) and the light doors above. */
 const frontDoor = (exception) => ({
-  regex: `^(\\.\\.?/)+(lib/)?(?!${RUNTIME_LIGHT_DOORS}${exception})(${CAPABILITIES.join('|')})/(?!(.+/)?index\\.ts$)`,
+  regex: `^(\\.\\.?/)+(lib/)?(?!${RUNTIME_LIGHT_DOORS}|${TLS_LIGHT_DOORS}${exception})(${CAPABILITIES.join('|')})/(?!(.+/)?index\\.ts$)`,
   message: 'Import a capability through its index.ts (export what you need there); its other files are its own.',
 });
 const FRONT_DOOR = frontDoor('');

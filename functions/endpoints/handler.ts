@@ -1,6 +1,6 @@
 import { httpHandler, json, noContent, pathParam, readJson } from '../../lib/http/index.ts';
 import { services } from '../../lib/runtime/index.ts';
-import { checkAndRecord, createEndpointStore, emfEndpointMetrics, endpointInput, EndpointNotFoundError } from '../../lib/tls/index.ts';
+import { createEndpointStore, endpointInput, EndpointNotFoundError } from '../../lib/tls/endpoints.ts';
 
 async function store() {
   const { metadata, clock } = await services();
@@ -36,7 +36,7 @@ export const handler = httpHandler({
   },
   'POST /admin/endpoints/{id}/check': async (event) => {
     const endpoint = await (await store()).get(pathParam(event, 'id'));
-    const deps = await services();
-    return json(200, await checkAndRecord({ ...deps, metrics: emfEndpointMetrics() }, await store(), endpoint));
+    const { checkNow } = await import('../../lib/tls/check-now.ts');
+    return json(200, await checkNow(await services(), await store(), endpoint));
   },
 });

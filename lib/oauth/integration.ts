@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { MailServer } from '../mail/index.ts';
 
 export type { MailServer } from '../mail/index.ts';
@@ -14,73 +14,70 @@ export type IntegrationStatus = (typeof STATUSES)[number];
 export const MAIL_PROTOCOLS = ['imap', 'pop3', 'smtp'] as const;
 export type MailProtocol = (typeof MAIL_PROTOCOLS)[number];
 
+// zod/mini: a schema of zod's classic API costs far more to build when the module loads, which the
+// integrations function paid at start for every one below (lib/runtime/config.ts registers the messages' locale).
+
 /** A DNS name or an IP literal; no scheme, no port, no spaces. */
 const hostSchema = z
   .string()
-  .trim()
-  .min(1)
-  .max(253)
-  .regex(/^[A-Za-z0-9.:_-]+$/, 'must be a host name or IP address without scheme or port');
+  .check(z.trim(), z.minLength(1), z.maxLength(253), z.regex(/^[A-Za-z0-9.:_-]+$/, 'must be a host name or IP address without scheme or port'));
 
 /** An absolute http(s) URL without credentials or fragment; HTTPS is enforced by endpoint-policy.ts. */
 const endpointSchema = z
-  .string()
-  .trim()
-  .max(2048)
-  .pipe(z.url({ protocol: /^https?$/, error: 'must be an absolute https:// URL, for example https://login.example.com/oauth2/token' }))
-  .refine((value) => {
-    // zod runs refinements after a failed pipe too: a value that is no URL is already reported.
-    if (!URL.canParse(value)) return true;
-    const url = new URL(value);
-    return url.username === '' && url.password === '' && url.hash === '';
-  }, 'must not contain credentials or a #fragment');
+  .pipe(
+    z.string().check(z.trim(), z.maxLength(2048)),
+    z.url({ protocol: /^https?$/, error: 'must be an absolute https:// URL, for example https://login.example.com/oauth2/token' }),
+  )
+  .check(
+    z.refine((value) => {
+      // zod runs refinements after a failed pipe too: a value that is no URL is already reported.
+      if (!URL.canParse(value)) return true;
+      const url = new URL(value);
+      return url.username === '' && url.password === '' && url.hash === '';
+    }, 'must not contain credentials or a #fragment'),
+  );
 
 /** One OAuth scope token (RFC 6749 §3.3: printable ASCII without space, quote or backslash). */
-const scopeSchema = z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,512}$/, 'must be one scope without spaces');
-const scopesSchema = z.array(scopeSchema).min(1).max(50);
+const scopeSchema = z.string().check(z.regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,512}$/, 'must be one scope without spaces'));
+const scopesSchema = z.array(scopeSchema).check(z.minLength(1), z.maxLength(50));
 
 export const mailServerInput = z.strictObject({
   protocol: z.enum(MAIL_PROTOCOLS),
   /** Optional for Google and Microsoft: their presets know the host. */
-  host: hostSchema.optional(),
-  port: z.number().int().min(1).max(65535).optional(),
-  security: z.enum(['tls', 'starttls']).default('tls'),
-  username: z.string().trim().min(1).max(320),
+  host: z.optional(hostSchema),
+  port: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(65535))),
+  security: z._default(z.enum(['tls', 'starttls']), 'tls'),
+  username: z.string().check(z.trim(), z.minLength(1), z.maxLength(320)),
 });
 export type MailServerInput = z.output<typeof mailServerInput>;
 
 /** The client secret: write-only, never echoed back. */
-const clientSecretSchema = z.string().min(1).max(4096);
+const clientSecretSchema = z.string().check(z.minLength(1), z.maxLength(4096));
+
+/** A Microsoft tenant: its ID or a verified domain. */
+const tenantSchema = z.string().check(z.trim(), z.regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,99}$/, 'must be a tenant ID (GUID) or a verified domain name'));
 
 export const createIntegrationInput = z.strictObject({
   provider: z.enum(PROVIDERS),
-  name: z.string().trim().min(1).max(100),
-  description: z.string().trim().max(1000).optional(),
-  clientId: z.string().trim().min(1).max(512),
+  name: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+  description: z.optional(z.string().check(z.trim(), z.maxLength(1000))),
+  clientId: z.string().check(z.trim(), z.minLength(1), z.maxLength(512)),
   clientSecret: clientSecretSchema,
-  scopes: scopesSchema.optional(),
-  authorizationEndpoint: endpointSchema.optional(),
-  tokenEndpoint: endpointSchema.optional(),
-  issuer: endpointSchema.optional(),
-  tenant: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9.-]{0,99}$/, 'must be a tenant ID (GUID) or a verified domain name')
-    .optional(),
-  mailServer: mailServerInput.optional(),
+  scopes: z.optional(scopesSchema),
+  authorizationEndpoint: z.optional(endpointSchema),
+  tokenEndpoint: z.optional(endpointSchema),
+  issuer: z.optional(endpointSchema),
+  tenant: z.optional(tenantSchema),
+  mailServer: z.optional(mailServerInput),
 });
 export type CreateIntegrationInput = z.output<typeof createIntegrationInput>;
 
-/** PATCH: every field optional; `null` clears the optional ones; the provider never changes. */
-export const updateIntegrationInput = createIntegrationInput
-  .omit({ provider: true })
-  .partial()
-  .extend({
-    description: z.string().trim().max(1000).nullable().optional(),
-    tenant: createIntegrationInput.shape.tenant.unwrap().nullable().optional(),
-    mailServer: mailServerInput.nullable().optional(),
-  })
-  .strict();
+/** PATCH: every field optional; `null` clears the optional ones; the provider never changes; strict, as the schema it derives from. */
+export const updateIntegrationInput = z.extend(z.partial(z.omit(createIntegrationInput, { provider: true })), {
+  description: z.optional(z.nullable(z.string().check(z.trim(), z.maxLength(1000)))),
+  tenant: z.optional(z.nullable(tenantSchema)),
+  mailServer: z.optional(z.nullable(mailServerInput)),
+});
 export type UpdateIntegrationInput = z.output<typeof updateIntegrationInput>;
 
 export interface LastError {

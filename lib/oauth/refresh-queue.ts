@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { logger } from '../observe/index.ts';
 import type { Config } from '../runtime/config.ts';
 
@@ -12,7 +12,8 @@ export interface RefreshQueue {
 }
 
 /** One queue message: the integration to refresh (the worker re-reads everything else). */
-export const refreshMessageSchema = z.strictObject({ integrationId: z.string().min(1).max(64) });
+// zod/mini: cheaper to build at start than zod's classic API (lib/runtime/config.ts registers the messages' locale).
+export const refreshMessageSchema = z.strictObject({ integrationId: z.string().check(z.minLength(1), z.maxLength(64)) });
 export type RefreshMessage = z.infer<typeof refreshMessageSchema>;
 
 /** The message body for an integration. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { registerSecret } from '../observe/index.ts';
 import type { ItemWrite, SecretStore, StoredItem } from '../store/index.ts';
 
@@ -25,18 +25,19 @@ export interface IntegrationSecret {
   readonly tokens?: StoredTokens;
 }
 
+// zod/mini: cheaper to build at start than zod's classic API (lib/runtime/config.ts registers the messages' locale).
 const storedTokensSchema = z.object({
-  accessToken: z.string().min(1),
-  refreshToken: z.string().min(1),
+  accessToken: z.string().check(z.minLength(1)),
+  refreshToken: z.string().check(z.minLength(1)),
   tokenType: z.string(),
-  expiresAt: z.number().optional(),
-  scope: z.string().optional(),
+  expiresAt: z.optional(z.number()),
+  scope: z.optional(z.string()),
   obtainedAt: z.number(),
 });
 
 const integrationSecretSchema = z.object({
-  clientSecret: z.string().min(1),
-  tokens: storedTokensSchema.optional(),
+  clientSecret: z.string().check(z.minLength(1)),
+  tokens: z.optional(storedTokensSchema),
 });
 
 /** The integration's one secret, `trustline/integrations/{id}` (the manifest prefix `integrations/` covers it). */

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { safeParse, type $ZodType } from 'zod/v4/core';
 import { InvalidPageRequestError } from './errors.ts';
 
 /** An opaque cursor: base64url JSON of the position after the last item returned. */
@@ -6,15 +6,18 @@ export function encodeCursor(position: unknown): string {
   return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
 }
 
-/** The position inside a cursor this store issued; InvalidPageRequestError for anything else. */
-export function decodeCursor<T>(cursor: string, schema: z.ZodType<T>): T {
+/**
+ * The position inside a cursor this store issued; InvalidPageRequestError for anything else. Parsed
+ * through zod's core, so a store may describe its cursors with zod or zod/mini schemas.
+ */
+export function decodeCursor<T>(cursor: string, schema: $ZodType<T>): T {
   let json: unknown;
   try {
     json = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
     throw new InvalidPageRequestError('the cursor was not issued by this store');
   }
-  const parsed = schema.safeParse(json);
+  const parsed = safeParse(schema, json);
   if (!parsed.success) throw new InvalidPageRequestError('the cursor was not issued by this store');
   return parsed.data;
 }

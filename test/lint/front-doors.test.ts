@@ -22,6 +22,15 @@ async function refused(file: string, line: string): Promise<boolean> {
   return result!.messages.some((message) => message.ruleId === '@typescript-eslint/no-restricted-imports');
 }
 
+describe("lib/tls's target store is a door of its own", () => {
+  it('accepts lib/tls/endpoints.ts beside the index, and refuses its other modules', async () => {
+    expect(await refused('functions/probe/handler.ts', "import { createEndpointStore } from '../../lib/tls/endpoints.ts';")).toBe(false);
+    expect(await refused('functions/probe/handler.ts', "import { checkEndpoint } from '../../lib/tls/check.ts';")).toBe(true);
+    expect(await refused('functions/probe/handler.ts', "import { checkNow } from '../../lib/tls/check-now.ts';")).toBe(true);
+    expect(await refused('functions/probe/handler.ts', "import { x } from '../../lib/oauth/endpoints.ts';")).toBe(true);
+  });
+});
+
 describe('lib/runtime is entered through its index.ts', () => {
   it('refuses the services module and the local backend from a function, the CLI or the local runtime', async () => {
     expect(await refused('functions/probe/handler.ts', "import { services } from '../../lib/runtime/services.ts';")).toBe(true);

@@ -90,6 +90,14 @@ describe('createAwsServices', () => {
     expect(await services.trustStore.list()).toEqual([]);
   });
 
+  it('gives a function declaring outbound calls a trust context that works when first used: the policy, the anchors, the fetch', async () => {
+    const services = await createAwsServices(awsConfig(), new ManualClock(), { table: { trust: 'read' }, outbound: true });
+    expect(services.trust.outbound.refusal('169.254.169.254', 80, 'service')).toEqual(expect.any(String));
+    expect(services.trust.outbound.refusal('93.184.215.14', 443, 'service')).toBeUndefined();
+    expect((await services.trust.ca()).length).toBeGreaterThan(0);
+    await expect(services.trust.fetch('http://169.254.169.254/latest/meta-data/')).rejects.toMatchObject({ cause: { code: 'OUTBOUND_REFUSED' } });
+  });
+
   it('builds the lease store only for a function that declares leases readwrite', async () => {
     const services = await createAwsServices(awsConfig(), new ManualClock(), { table: { trust: 'read', leases: 'read' } });
     await expect(services.leases.acquire('job', 'me', 1_000)).rejects.toMatchObject({

@@ -2,7 +2,8 @@ import type { Access, TableAccess } from '../../../functions/manifest.ts';
 import { type AlertSink, logAlertSink } from '../../observe/alerts.ts';
 import type { LeaseStore, MetadataStore, NewItem, PutCondition, SecretStore } from '../../store/ports.ts';
 import type { Clock } from '../../clock.ts';
-import type { TrustContext } from '../../trust/ports.ts';
+import type { OutboundPolicyOptions } from '../../trust/outbound-policy.ts';
+import type { TrustContext, TrustStore } from '../../trust/ports.ts';
 import { createLeaseStore } from '../../store/lease.ts';
 import { createTrustStore } from '../../trust/trust-store.ts';
 import { outboundPolicyOptions, type Config } from '../config.ts';
@@ -75,7 +76,7 @@ export async function createAwsServices(config: Config, clock: Clock, access: Ac
   const trustStore = createTrustStore(metadata, clock);
   const trust =
     (typeof __TRUSTLINE_BUNDLE_OUTBOUND__ === 'undefined' || __TRUSTLINE_BUNDLE_OUTBOUND__) && access.outbound === true
-      ? (await import('../../trust/tls-context.ts')).createTrustContext(trustStore, { outbound: outboundPolicyOptions(config) })
+      ? await lazyTrustContext(trustStore, outboundPolicyOptions(config))
       : undeclaredPort<TrustContext>('outbound connections', '`outbound: true`');
   return { config, secrets, metadata, leases, alerts, trustStore, trust, clock, refreshQueue, certCheckQueue };
 }
@@ -107,5 +108,24 @@ function lazyMetadata(load: () => Promise<MetadataStore>): MetadataStore {
     async queryDue<T>(kind: string, dueBy: number, options?: { limit?: number; cursor?: string }) {
       return (await ready()).queryDue<T>(kind, dueBy, options);
     },
+  };
+}
+
+/**
+ * The trust context, its TLS half (lib/trust/tls-context.ts, Node's root certificates, the fetch
+ * machinery) loaded on the first outbound call: a function that declares outbound calls for a
+ * path most requests never take (jwt-validate fetches an OIDC issuer's keys, never for a Connect
+ * token) does not load it for the others. The outbound policy is built at once, as its checks are
+ * synchronous; the context's own policy is built from the same options.
+ */
+async function lazyTrustContext(trustStore: TrustStore, outbound: OutboundPolicyOptions): Promise<TrustContext> {
+  const { createOutboundPolicy } = await import('../../trust/outbound-policy.ts');
+  let context: Promise<TrustContext> | undefined;
+  const ready = () => (context ??= import('../../trust/tls-context.ts').then((module) => module.createTrustContext(trustStore, { outbound })));
+  return {
+    ca: async () => (await ready()).ca(),
+    fetch: async (input, init) => (await ready()).fetch(input, init),
+    certificateFetch: async (input, init) => (await ready()).certificateFetch(input, init),
+    outbound: createOutboundPolicy(outbound),
   };
 }
