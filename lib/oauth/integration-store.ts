@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConditionFailedError, type ItemSet, type MetadataStore, type StoredItem, listAll } from '../store/index.ts';
+import { ConditionFailedError, type ItemSet, type MetadataStore, type NewItem, type StoredItem, listAll } from '../store/index.ts';
 import { refreshDueAt } from './due.ts';
 import { IntegrationConflictError, IntegrationNameTakenError, IntegrationNotFoundError } from './errors.ts';
 import type { Integration } from './integration.ts';
@@ -31,15 +31,17 @@ async function releaseName(metadata: MetadataStore, name: string): Promise<void>
   await metadata.delete(NAME_KIND, nameClaimId(name));
 }
 
+/** The metadata item of an integration: `dueAt` follows its state. */
+export function integrationItem(integration: Integration): NewItem<Integration> {
+  const dueAt = refreshDueAt(integration);
+  return { kind: INTEGRATION_KIND, id: integration.id, data: integration, ...(dueAt === undefined ? {} : { dueAt }) };
+}
+
 /** Writes a new integration; throws IntegrationNameTakenError when the name is in use. */
 export async function insertIntegration(metadata: MetadataStore, integration: Integration): Promise<Integration> {
   await claimName(metadata, integration.name, integration.id);
   try {
-    const dueAt = refreshDueAt(integration);
-    await metadata.put(
-      { kind: INTEGRATION_KIND, id: integration.id, data: integration, ...(dueAt === undefined ? {} : { dueAt }) },
-      { expectedVersion: 'absent' },
-    );
+    await metadata.put(integrationItem(integration), { expectedVersion: 'absent' });
   } catch (error) {
     await releaseName(metadata, integration.name);
     throw error;
@@ -92,8 +94,7 @@ export async function updateIntegration(
     const renamed = next.name !== item.data.name && nameClaimId(next.name) !== nameClaimId(item.data.name);
     if (renamed) await claimName(metadata, next.name, id);
     try {
-      const dueAt = refreshDueAt(next);
-      await metadata.put({ kind: INTEGRATION_KIND, id, data: next, ...(dueAt === undefined ? {} : { dueAt }) }, { expectedVersion: item.version });
+      await metadata.put(integrationItem(next), { expectedVersion: item.version });
     } catch (error) {
       if (renamed) await releaseName(metadata, next.name);
       if (!(error instanceof ConditionFailedError)) throw error;

@@ -23,8 +23,8 @@ export interface HeldLease {
   lease: Lease;
   /**
    * Releases the lease now, before `work` ends (later calls do nothing): once the secret is
-   * written, what is left needs no lease, and a release sent with that last write shares its
-   * round trip (on the local store, its commit).
+   * written, what is left needs no lease, and a release sent with that last write overlaps its
+   * round trip instead of adding one after it.
    */
   release(): Promise<void>;
 }

@@ -1,9 +1,9 @@
 import { type Alert, logger } from '../observe/index.ts';
-import { StoreError, type StoredItem } from '../store/index.ts';
+import { type ItemWrite, StoreError, type StoredItem } from '../store/index.ts';
 import type { OAuthServices } from './deps.ts';
 import { OAuthError } from './errors.ts';
 import type { Integration, IntegrationStatus, LastError } from './integration.ts';
-import { type UpdateOptions, updateIntegration } from './integration-store.ts';
+import { type UpdateOptions, integrationItem, updateIntegration } from './integration-store.ts';
 import { type FailureClass, type RefreshPolicy, backoffMs, classifyFailure, needsHuman, retryAfterMs } from './refresh-policy.ts';
 import type { StoredTokens } from './token-store.ts';
 import { trustlineCommand } from '../shell-quote.ts';
@@ -95,8 +95,21 @@ export async function recordRefreshSuccess(
   read?: StoredItem<Integration>,
 ): Promise<Integration> {
   const { updated, before } = await applyOutcome(deps, integrationId, (current) => refreshedState(current, tokens), { read });
-  if (before !== undefined && before !== updated.status) await publish(deps, statusAlert(updated, undefined));
+  if (before !== undefined) await announceRefreshSuccess(deps, before, updated);
   return updated;
+}
+
+/**
+ * The write recordRefreshSuccess would make on the integration as read, for a store that writes
+ * it in the same commit as the new tokens (refresh.ts): conditional on the version read.
+ */
+export function refreshSuccessWrite(read: StoredItem<Integration>, tokens: StoredTokens): ItemWrite<Integration> {
+  return { item: integrationItem(refreshedState(read.data, tokens)), condition: { expectedVersion: read.version } };
+}
+
+/** The "recovered" alert of a success recorded on an integration whose status was `before`, if the status changed. */
+export async function announceRefreshSuccess(deps: OutcomeDeps, before: IntegrationStatus, updated: Integration): Promise<void> {
+  if (before !== updated.status) await publish(deps, statusAlert(updated, undefined));
 }
 
 /** The alert for the integration's new status. */

@@ -7,7 +7,7 @@ import type { Integration } from './integration.ts';
 import { requireIntegrationItem } from './integration-store.ts';
 import { providerConfiguration, tokenEndpointError } from './provider-client.ts';
 import { type HeldLease, withRefreshLease } from './refresh-lease.ts';
-import { recordRefreshFailure, recordRefreshSuccess } from './refresh-outcome.ts';
+import { announceRefreshSuccess, recordRefreshFailure, recordRefreshSuccess, refreshSuccessWrite } from './refresh-outcome.ts';
 import { type RefreshPolicy, accessTokenExpiry, classifyFailure, refreshPolicy } from './refresh-policy.ts';
 import { type StoreRetryOptions, writeSecretWithinLease } from './store-retry.ts';
 import { type StoredTokens, readIntegrationSecret, readTokens } from './token-store.ts';
@@ -98,15 +98,32 @@ async function refreshHoldingLease(
   // The one secret write of a refresh (keeping the client secret read above: the lease keeps
   // other writers out), retried with backoff within the (renewed) lease so a transient store
   // error does not lose it.
-  try {
-    held.lease = await writeSecretWithinLease(deps, integrationId, { clientSecret, tokens: next }, held.lease, storeRetry);
-  } catch (error) {
-    await recordRefreshFailure(deps, integrationId, error, policy, item).catch(() => undefined);
-    throw error;
-  }
-  // The lease guarded the secret's read-modify-write, which is done; the outcome is a conditional
-  // write of its own, so the release goes out with it instead of after it.
-  const [updated] = await Promise.all([recordRefreshSuccess(deps, integrationId, next, item), held.release()]);
+  //
+  // WHY the outcome may ride in the secret's commit: what a refresh must never do is report
+  // success (return, or show the integration refreshed) while the rotated refresh token could
+  // still be lost, since it is the only grant the provider still accepts. The outcome item is
+  // the report, and it needs no flush of its own: losing it to a crash only makes the
+  // integration due again, and the durable token refreshes it. So where the secrets and items
+  // share one database (the local stores), the outcome goes into the secret's conditional
+  // commit — never visible without the tokens, on disk in the same flush — instead of a second
+  // commit that would wait for its own flush. Elsewhere (Secrets Manager and DynamoDB) it stays
+  // a write of its own after the secret's, as it is when the combined write could not apply it.
+  const written = await writeSecretWithinLease(deps, integrationId, { clientSecret, tokens: next }, held.lease, storeRetry, refreshSuccessWrite(item, next)).catch(
+    async (error: unknown) => {
+      await recordRefreshFailure(deps, integrationId, error, policy, item).catch(() => undefined);
+      throw error;
+    },
+  );
+  held.lease = written.lease;
+  const recorded = written.item;
+  // The lease guarded the secret's read-modify-write, which is done; the outcome, if still to
+  // write, is a conditional write of its own, so the release goes out with it instead of after it.
+  const [updated] = await Promise.all([
+    recorded === undefined
+      ? recordRefreshSuccess(deps, integrationId, next, item)
+      : announceRefreshSuccess(deps, integration.status, recorded.data).then(() => recorded.data),
+    held.release(),
+  ]);
   logger.info('OAuth access token refreshed', { integrationId, rotated: response.refresh_token !== undefined });
   return { integration: updated, tokens: next, refreshed: true };
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { logger } from '../observe/index.ts';
-import { InvalidSecretNameError, LeaseLostError, StoreCorruptedError, type Lease, type LeaseStore } from '../store/index.ts';
+import { InvalidSecretNameError, type ItemWrite, LeaseLostError, StoreCorruptedError, type Lease, type LeaseStore, type StoredItem } from '../store/index.ts';
 import type { OAuthServices } from './deps.ts';
 import { type IntegrationSecret, writeIntegrationSecret } from './token-store.ts';
 
@@ -30,21 +30,22 @@ export const DEFAULT_STORE_RETRY: StoreRetryOptions = {
  * store with jittered backoff while the refresh lease is renewed before each retry. The provider
  * has already invalidated the old refresh token, so giving up early would lose the grant; only
  * failures no retry can fix (corrupted store file, invalid name) end the loop before the
- * attempts run out.
- * Returns the lease as last renewed.
+ * attempts run out. `alongside` goes into the secret's commit where the store can (writeIntegrationSecret).
+ * Returns the lease as last renewed and the `alongside` item as written (undefined: not written).
  */
-export async function writeSecretWithinLease(
+export async function writeSecretWithinLease<T>(
   deps: Pick<OAuthServices, 'secrets' | 'leases'>,
   integrationId: string,
   secret: IntegrationSecret,
   lease: Lease,
   options: StoreRetryOptions = DEFAULT_STORE_RETRY,
-): Promise<Lease> {
+  alongside?: ItemWrite<T>,
+): Promise<{ lease: Lease; item: StoredItem<T> | undefined }> {
   let held = lease;
   for (let attempt = 1; ; attempt++) {
     try {
-      await writeIntegrationSecret(deps.secrets, integrationId, secret);
-      return held;
+      const item = await writeIntegrationSecret(deps.secrets, integrationId, secret, alongside);
+      return { lease: held, item };
     } catch (error) {
       if (attempt >= options.attempts || !retryable(error)) throw error;
       const delay = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1)) * (0.5 + options.random() / 2);

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { registerSecret } from '../observe/index.ts';
-import type { SecretStore } from '../store/index.ts';
+import type { ItemWrite, SecretStore, StoredItem } from '../store/index.ts';
 
 /** The grant Trustline keeps for an integration (inside its one secret, see IntegrationSecret). */
 export interface StoredTokens {
@@ -62,12 +62,22 @@ export async function readIntegrationSecret(secrets: SecretStore, integrationId:
 /**
  * Replaces the integration's secret in one write; the value it replaces stays readable as the
  * previous version. Callers that keep part of the old value hold the refresh lease (refresh-lease.ts).
+ * With `alongside`, a store that keeps secrets and items in one database writes that item in the
+ * same commit (SecretStore.putWithItem) and returns it as written; undefined: not written, do it on its own.
  */
-export async function writeIntegrationSecret(secrets: SecretStore, integrationId: string, secret: IntegrationSecret): Promise<void> {
+export async function writeIntegrationSecret<T>(
+  secrets: SecretStore,
+  integrationId: string,
+  secret: IntegrationSecret,
+  alongside?: ItemWrite<T>,
+): Promise<StoredItem<T> | undefined> {
   registerValues(secret);
   const value: IntegrationSecret =
     secret.tokens === undefined ? { clientSecret: secret.clientSecret } : { clientSecret: secret.clientSecret, tokens: secret.tokens };
-  await secrets.put(integrationSecretName(integrationId), JSON.stringify(value));
+  const name = integrationSecretName(integrationId);
+  if (alongside !== undefined && secrets.putWithItem !== undefined) return (await secrets.putWithItem(name, JSON.stringify(value), alongside)).item;
+  await secrets.put(name, JSON.stringify(value));
+  return undefined;
 }
 
 /** The current tokens, or undefined when the integration was never authorized (or its grant was dropped). */

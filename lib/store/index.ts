@@ -3,7 +3,7 @@
  * separate doors so a bundle carries only its own: `./local/index.ts` (the embedded LMDB database) and
  * `./aws/index.ts` (Secrets Manager + DynamoDB).
  */
-export type { Lease, LeaseStore, MetadataStore, NewItem, Page, PutCondition, SecretStore, SecretVersion, StoredItem } from './ports.ts';
+export type { ItemWrite, Lease, LeaseStore, MetadataStore, NewItem, Page, PutCondition, SecretStore, SecretVersion, StoredItem } from './ports.ts';
 export type { ItemSet } from './item-set.ts';
 export {
   ConditionFailedError,

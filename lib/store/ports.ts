@@ -20,6 +20,19 @@ export interface SecretStore {
   put(name: string, value: string): Promise<{ versionId: string }>;
   /** Deletes every version at once; deleting an absent secret is not an error. */
   delete(name: string): Promise<void>;
+  /**
+   * Optional, for stores that keep secrets and items in one database (the local stores): `put`,
+   * and `write` to the MetadataStore of the same stores in the same atomic commit, so the item
+   * is never seen without the secret version. The secret is always written; the item only when
+   * its condition holds (`item` undefined otherwise, nothing written: write it on its own).
+   */
+  readonly putWithItem?: <T>(name: string, value: string, write: ItemWrite<T>) => Promise<{ versionId: string; item: StoredItem<T> | undefined }>;
+}
+
+/** A MetadataStore put (`SecretStore.putWithItem`): the item and the condition it is written under. */
+export interface ItemWrite<T> {
+  readonly item: NewItem<T>;
+  readonly condition?: PutCondition;
 }
 
 /** An item of the metadata store: integrations, OAuth states, leases, endpoints, trust entries. */

@@ -7,7 +7,7 @@ import { DEFAULT_STORE_RETRY, type StoreRetryOptions } from '../../lib/oauth/sto
 import { integrationSecretName } from '../../lib/oauth/token-store.ts';
 import { createAwsStores } from '../../lib/runtime/aws/stores.ts';
 import { StoreThrottledError } from '../../lib/store/errors.ts';
-import type { SecretStore } from '../../lib/store/ports.ts';
+import type { ItemWrite, SecretStore } from '../../lib/store/ports.ts';
 import { fakeCredentials, testRegion } from '../support/aws-test-credentials.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../support/fake-secrets-manager.ts';
 import { FaultAccount } from './support/account.ts';
@@ -27,16 +27,29 @@ function throttledTokenWrites(
   onFailure: () => Promise<void> = () => Promise.resolve(),
 ): SecretStore {
   let left = failures;
+  const fault = async (name: string): Promise<void> => {
+    if (name === integrationSecretName(integrationId) && left > 0) {
+      left--;
+      await onFailure();
+      throw new StoreThrottledError('PutSecretValue');
+    }
+  };
+  const { putWithItem } = secrets;
   return {
     ...secrets,
     put: async (name, value) => {
-      if (name === integrationSecretName(integrationId) && left > 0) {
-        left--;
-        await onFailure();
-        throw new StoreThrottledError('PutSecretValue');
-      }
+      await fault(name);
       return secrets.put(name, value);
     },
+    // The local stores write the tokens with the outcome in one commit: that write fails alike.
+    ...(putWithItem === undefined
+      ? {}
+      : {
+          putWithItem: async <T>(name: string, value: string, write: ItemWrite<T>) => {
+            await fault(name);
+            return putWithItem(name, value, write);
+          },
+        }),
   };
 }
 

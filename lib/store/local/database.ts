@@ -36,26 +36,43 @@ export interface LocalDatabase {
 /** A revision no other write of the entry has: checking it cannot mistake a re-created entry for the one read. */
 export const newRevision = (): number => randomBytes(6).readUIntBE(0, 6);
 
-/** One environment per data directory and process: LMDB must not open the same one twice in a process. */
+/** Which environment of the data directory to open. */
+export interface EnvironmentOptions {
+  /** Its file name in the data directory. */
+  readonly name: string;
+  /**
+   * Commits without flushing (LMDB's noSync): a commit is visible to every process and survives
+   * a process crash, but an OS crash can leave the file inconsistent — only for data that does
+   * not outlive the boot (lease-database.ts).
+   */
+  readonly noSync: boolean;
+}
+
+const STORE: EnvironmentOptions = { name: DATABASE_FILE, noSync: false };
+
+/** One environment per file and process: LMDB must not open the same one twice in a process. */
 const opened = new Map<string, Promise<LocalDatabase>>();
 
-/** Opens (creating it on first use) the data directory's database, after checking the directory and its key. */
-export function openDatabase(dataDir: string): Promise<LocalDatabase> {
-  let database = opened.get(dataDir);
+/**
+ * Opens (creating it on first use) one of the data directory's databases — `store.mdb` unless
+ * told otherwise — after checking the directory and its key.
+ */
+export function openDatabase(dataDir: string, environment: EnvironmentOptions = STORE): Promise<LocalDatabase> {
+  const file = path.join(dataDir, environment.name);
+  let database = opened.get(file);
   if (database === undefined) {
-    database = openNew(dataDir);
-    opened.set(dataDir, database);
+    database = openNew(dataDir, file, environment.noSync);
+    opened.set(file, database);
     // A failed start (a refused directory) is tried again by the next operation.
-    database.catch(() => opened.delete(dataDir));
+    database.catch(() => opened.delete(file));
   }
   return database;
 }
 
-async function openNew(dataDir: string): Promise<LocalDatabase> {
+async function openNew(dataDir: string, file: string, noSync: boolean): Promise<LocalDatabase> {
   await prepareDataDirectory(dataDir);
   const key = pinKey(await loadOrCreateKey(dataDir));
-  const file = path.join(dataDir, DATABASE_FILE);
-  const root: RootDatabase = open({ path: file, noSubdir: true, encoding: 'binary', maxDbs: 4 });
+  const root: RootDatabase = open({ path: file, noSubdir: true, encoding: 'binary', maxDbs: 4, noSync });
   // LMDB creates its files with the umask's mode; the directory is private anyway.
   for (const each of [file, `${file}-lock`]) await chmod(each, 0o600);
   const tables = new Set([...root.getKeys()].map(String));

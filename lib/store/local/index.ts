@@ -5,12 +5,14 @@ import type { Clock } from '../../clock.ts';
 import { type LocalDatabase, openDatabase } from './database.ts';
 import { createLocalMetadataStore, deleteExpired } from './metadata-store.ts';
 import { createLocalSecretStore } from './secret-store.ts';
+import { openLeaseDatabase } from './lease-database.ts';
 
 export { KEY_FILE } from './key-file.ts';
 export { DATABASE_FILE } from './database.ts';
+export { leaseDatabaseFile, readBootId } from './lease-database.ts';
 
 export interface LocalStoresOptions {
-  /** The data directory (mode 0700): `secret.key` and the database `store.mdb`. */
+  /** The data directory (mode 0700): `secret.key`, the database `store.mdb` and the leases' `leases-<boot id>.mdb`. */
   readonly dataDir: string;
   readonly clock: Clock;
 }
@@ -19,13 +21,13 @@ export interface LocalStores {
   readonly secrets: SecretStore;
   readonly metadata: MetadataStore;
   readonly leases: LeaseStore;
-  /** Opens the database now rather than at the first operation, so that a refused directory stops a start. */
+  /** Opens the databases now rather than at the first operation, so that a refused directory stops a start. */
   open(): Promise<void>;
 }
 
 /**
- * The embedded stores under one data directory: an LMDB database that several processes (the
- * server, the CLI, scripts) share safely. It is opened at the first operation (or `open()`),
+ * The embedded stores under one data directory: LMDB databases that several processes (the
+ * server, the CLI, scripts) share safely, one for secrets and items, one for leases. Each is opened at the first operation (or `open()`),
  * after the directory and key checks (data-directory.ts), and the items that expired meanwhile
  * are deleted then.
  *
@@ -34,24 +36,31 @@ export interface LocalStores {
 export function createLocalStores(options: LocalStoresOptions): LocalStores {
   const dataDir = path.resolve(options.dataDir);
   const { clock } = options;
+  const database = openedOnce(() => openDatabase(dataDir), clock);
+  // After the main database: the directory and key checks run (and warn) once, and a refused directory refuses leases too.
+  const leaseDatabase = openedOnce(async () => (await database(), openLeaseDatabase(dataDir)), clock);
+  return {
+    secrets: createLocalSecretStore(database, clock),
+    metadata: createLocalMetadataStore(database, { clock, durable: true }),
+    // No lease outlives its holders, and a power cut ends them all: lease writes need only be
+    // visible to every process, not on disk (lease-database.ts).
+    leases: createLeaseStore(createLocalMetadataStore(leaseDatabase, { clock, durable: false }), clock),
+    open: async () => {
+      await Promise.all([database(), leaseDatabase()]);
+    },
+  };
+}
+
+/** `open`'s database, opened at the first call, with the items that expired meanwhile deleted; a failed open is tried again. */
+function openedOnce(open: () => Promise<LocalDatabase>, clock: Clock): () => Promise<LocalDatabase> {
   let ready: Promise<LocalDatabase> | undefined;
-  const database = (): Promise<LocalDatabase> => {
-    ready ??= openDatabase(dataDir)
+  return () => {
+    ready ??= open()
       .then(async (db) => (await deleteExpired(db, clock), db))
       .catch((error: unknown) => {
         ready = undefined;
         throw error;
       });
     return ready;
-  };
-  return {
-    secrets: createLocalSecretStore(database),
-    metadata: createLocalMetadataStore(database, { clock, durable: true }),
-    // No lease outlives its holders, and a power cut ends them all: lease writes need only be
-    // visible to every process, not on disk.
-    leases: createLeaseStore(createLocalMetadataStore(database, { clock, durable: false }), clock),
-    open: async () => {
-      await database();
-    },
   };
 }

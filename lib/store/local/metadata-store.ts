@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ConditionFailedError, StoreCorruptedError } from '../errors.ts';
 import { isLive } from '../expiry.ts';
 import { checkLimit, decodeCursor, pageOf } from '../paging.ts';
-import type { MetadataStore, NewItem, Page, PutCondition, StoredItem } from '../ports.ts';
+import type { ItemWrite, MetadataStore, NewItem, Page, PutCondition, StoredItem } from '../ports.ts';
 import type { Clock } from '../../clock.ts';
 import { storedItem } from '../stored-item.ts';
 import { type ItemKey, type LocalDatabase, newRevision } from './database.ts';
@@ -52,9 +52,7 @@ export function createLocalMetadataStore(database: () => Promise<LocalDatabase>,
       const { entry } = stored;
       const { result, writes } = decide(db, stored, entry && isLive(entry.exp, clock.now()) ? entry : undefined);
       if (writes === undefined) return result;
-      const key: ItemKey = [kind, id];
-      const queue = () => (stored.revision === undefined ? db.items.ifNoExists(key, writes) : db.items.ifVersion(key, stored.revision, writes));
-      if (await db.commit(queue, { durable })) return result;
+      if (await db.commit(() => conditionalBlock(db, [kind, id], stored.revision, writes), { durable })) return result;
     }
   };
   const refuse = (kind: string, id: string, condition: PutCondition) => new ConditionFailedError(kind, id, condition.expectedVersion);
@@ -67,17 +65,7 @@ export function createLocalMetadataStore(database: () => Promise<LocalDatabase>,
 
     async put<T>(item: NewItem<T>, condition?: PutCondition) {
       const { kind, id } = item;
-      const version = await change(kind, id, (db, stored, live) => {
-        if (condition !== undefined && !holds(condition, live)) return { result: undefined };
-        const entry: Entry = { d: item.data, v: (stored.entry?.v ?? 0) + 1, due: item.dueAt, exp: item.expiresAt };
-        const sealed = seal(db.key, associated(kind, id), JSON.stringify(entry));
-        const writes = () => {
-          removal(db, kind, id, stored.entry)?.();
-          void db.items.put([kind, id], sealed, newRevision());
-          if (entry.due !== undefined) void db.due.put([kind, entry.due, id], Buffer.alloc(0));
-        };
-        return { result: entry.v, writes };
-      });
+      const version = await change(kind, id, (db, stored, live) => putDecision(db, stored, live, { item, condition }));
       if (version === undefined) throw refuse(kind, id, condition ?? { expectedVersion: 'absent' });
       return storedItem(item, version);
     },
@@ -135,6 +123,46 @@ export function createLocalMetadataStore(database: () => Promise<LocalDatabase>,
     }
     return pageOf(items, limit, position);
   }
+}
+
+/** An item put ready to go into a conditional block of another write (the local SecretStore's `putWithItem`). */
+export interface PreparedItemPut {
+  /** The version the item has once written. */
+  readonly version: number;
+  /** Queues the write, conditional on the item still having the revision read; resolves with whether it did, once committed. */
+  readonly queue: () => Promise<boolean>;
+}
+
+/**
+ * Reads the item of `write` in the current read snapshot and prepares its put; undefined when
+ * `write.condition` does not hold for the live item.
+ */
+export function prepareItemPut<T>(db: LocalDatabase, clock: Clock, write: ItemWrite<T>): PreparedItemPut | undefined {
+  const { kind, id } = write.item;
+  const stored = read(db, kind, id);
+  const { entry } = stored;
+  const { result, writes } = putDecision(db, stored, entry && isLive(entry.exp, clock.now()) ? entry : undefined, write);
+  if (result === undefined || writes === undefined) return undefined;
+  return { version: result, queue: () => conditionalBlock(db, [kind, id], stored.revision, writes) };
+}
+
+/** A put of the item as stored and live: its new version and writes, or no writes when the condition does not hold. */
+function putDecision<T>(db: LocalDatabase, stored: Stored, live: Entry | undefined, { item, condition }: ItemWrite<T>): Decision<number | undefined> {
+  const { kind, id } = item;
+  if (condition !== undefined && !holds(condition, live)) return { result: undefined };
+  const entry: Entry = { d: item.data, v: (stored.entry?.v ?? 0) + 1, due: item.dueAt, exp: item.expiresAt };
+  const sealed = seal(db.key, associated(kind, id), JSON.stringify(entry));
+  const writes = () => {
+    removal(db, kind, id, stored.entry)?.();
+    void db.items.put([kind, id], sealed, newRevision());
+    if (entry.due !== undefined) void db.due.put([kind, entry.due, id], Buffer.alloc(0));
+  };
+  return { result: entry.v, writes };
+}
+
+/** Queues `writes`, made only if the item still has `revision` (is still absent, when undefined): LMDB checks it inside the write transaction. */
+function conditionalBlock(db: LocalDatabase, key: ItemKey, revision: number | undefined, writes: () => void): Promise<boolean> {
+  return revision === undefined ? db.items.ifNoExists(key, writes) : db.items.ifVersion(key, revision, writes);
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { LeaseStore, MetadataStore, SecretStore } from '../../../lib/store/ports.ts';
+import type { ItemWrite, LeaseStore, MetadataStore, SecretStore } from '../../../lib/store/ports.ts';
 
 /** Operations seen by the counting wrappers since the last `reset()`. */
 export interface StoreCounts {
@@ -49,6 +49,15 @@ export function countingStores(secrets: SecretStore, metadata: MetadataStore, le
       return secrets.delete(name);
     },
   };
+  const { putWithItem } = secrets;
+  // One secret write that carries one metadata write in the same commit: counted as both.
+  const countedPutWithItem = putWithItem && {
+    putWithItem: <T>(name: string, value: string, write: ItemWrite<T>) => {
+      counts.secretWrites++;
+      counts.metadataWrites++;
+      return putWithItem(name, value, write);
+    },
+  };
   const countedMetadata: MetadataStore = {
     get: (kind, id) => {
       counts.metadataReads++;
@@ -92,5 +101,5 @@ export function countingStores(secrets: SecretStore, metadata: MetadataStore, le
       return leases.release(lease);
     },
   };
-  return { secrets: countedSecrets, metadata: countedMetadata, leases: countedLeases, counts };
+  return { secrets: { ...countedSecrets, ...countedPutWithItem }, metadata: countedMetadata, leases: countedLeases, counts };
 }

@@ -6,7 +6,7 @@
  *       refreshes the integration and, at `point`, prints `at <point>` and stops there until the
  *       parent SIGKILLs it. Points: before-request (the token request is about to leave),
  *       after-answer (the provider answered; the token write is next), after-write (tokens
- *       stored; the integration's metadata update is next).
+ *       stored; the integration's metadata update is next, or, written with the tokens, the lease release).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { OAuthServices } from '../../../lib/oauth/deps.ts';
@@ -35,6 +35,8 @@ async function stopHere(name: string): Promise<never> {
 }
 
 let tokensWritten = false;
+const { putWithItem } = stores.secrets;
+if (putWithItem === undefined) throw new Error('the local SecretStore has no putWithItem');
 const deps: OAuthServices = {
   config,
   clock: systemClock,
@@ -53,6 +55,15 @@ const deps: OAuthServices = {
       if (point === 'after-answer' && name === integrationSecretName(integrationId ?? '')) await stopHere(point);
       const written = await stores.secrets.put(name, value);
       tokensWritten ||= name === integrationSecretName(integrationId ?? '');
+      return written;
+    },
+    // The local stores write the tokens with the outcome in one commit: the points are before it
+    // and after it (tokens and outcome stored, the lease release next).
+    putWithItem: async (name, value, write) => {
+      const ours = name === integrationSecretName(integrationId ?? '');
+      if (point === 'after-answer' && ours) await stopHere(point);
+      const written = await putWithItem(name, value, write);
+      if (point === 'after-write' && ours) await stopHere(point);
       return written;
     },
   },

@@ -1,0 +1,59 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../lib/store/local/database.ts';
+import { createLocalStores } from '../../lib/store/local/index.ts';
+import { ManualClock } from '../support/manual-clock.ts';
+
+const roots: string[] = [];
+afterAll(() => Promise.all(roots.map((root) => rm(root, { recursive: true, force: true }))));
+
+/** The local stores on a new data directory, and the transactions `store.mdb` commits from now on. */
+async function storesCountingCommits() {
+  const root = await mkdtemp(path.join(tmpdir(), 'trustline-put-with-item-'));
+  roots.push(root);
+  const dataDir = path.join(root, 'data');
+  const stores = createLocalStores({ dataDir, clock: new ManualClock() });
+  await stores.open();
+  const transactions: number[] = [];
+  (await openDatabase(dataDir)).secrets.on('aftercommit', ({ txnId }: { txnId: number }) => transactions.push(txnId));
+  const putWithItem = stores.secrets.putWithItem;
+  if (putWithItem === undefined) throw new Error('the local SecretStore has no putWithItem');
+  return { ...stores, putWithItem, transactions };
+}
+
+describe('local SecretStore putWithItem', () => {
+  it('writes the secret and the item in one transaction, the item at its next version', async () => {
+    const { putWithItem, secrets, metadata, transactions } = await storesCountingCommits();
+    await metadata.put({ kind: 'outcome', id: 'a', data: 'before' });
+    transactions.length = 0;
+
+    const { versionId, item } = await putWithItem('trustline/a', 'tokens', { item: { kind: 'outcome', id: 'a', data: 'after', dueAt: 5 }, condition: { expectedVersion: 1 } });
+
+    expect(transactions).toHaveLength(1);
+    expect(item).toEqual({ kind: 'outcome', id: 'a', data: 'after', version: 2, dueAt: 5 });
+    expect(await metadata.get('outcome', 'a')).toEqual(item);
+    expect(await secrets.get('trustline/a')).toEqual({ value: 'tokens', versionId });
+    expect((await metadata.queryDue('outcome', 5)).items).toEqual([item]);
+  });
+
+  it('writes the secret alone, and says so, when the item condition does not hold', async () => {
+    const { putWithItem, secrets, metadata } = await storesCountingCommits();
+    const stored = await metadata.put({ kind: 'outcome', id: 'b', data: 'changed meanwhile' });
+
+    const { versionId, item } = await putWithItem('trustline/b', 'tokens', { item: { kind: 'outcome', id: 'b', data: 'after' }, condition: { expectedVersion: 'absent' } });
+
+    expect(item).toBeUndefined();
+    expect(await metadata.get('outcome', 'b')).toEqual(stored);
+    expect(await secrets.get('trustline/b')).toEqual({ value: 'tokens', versionId });
+  });
+
+  it('keeps the replaced secret value as the previous version, as put does', async () => {
+    const { putWithItem, secrets } = await storesCountingCommits();
+    await secrets.put('trustline/c', 'first');
+    await putWithItem('trustline/c', 'second', { item: { kind: 'outcome', id: 'c', data: 1 } });
+    expect((await secrets.get('trustline/c'))?.value).toBe('second');
+    expect((await secrets.get('trustline/c', { stage: 'previous' }))?.value).toBe('first');
+  });
+});
