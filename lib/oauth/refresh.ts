@@ -108,12 +108,17 @@ async function refreshHoldingLease(
   // commit — never visible without the tokens, on disk in the same flush — instead of a second
   // commit that would wait for its own flush. Elsewhere (Secrets Manager and DynamoDB) it stays
   // a write of its own after the secret's, as it is when the combined write could not apply it.
-  const written = await writeSecretWithinLease(deps, integrationId, { clientSecret, tokens: next }, held.lease, storeRetry, refreshSuccessWrite(item, next)).catch(
-    async (error: unknown) => {
-      await recordRefreshFailure(deps, integrationId, error, policy, item).catch(() => undefined);
-      throw error;
-    },
-  );
+  const written = await writeSecretWithinLease(
+    deps,
+    integrationId,
+    { clientSecret, tokens: next },
+    held.lease,
+    storeRetry,
+    refreshSuccessWrite(item, next),
+  ).catch(async (error: unknown) => {
+    await recordRefreshFailure(deps, integrationId, error, policy, item).catch(() => undefined);
+    throw error;
+  });
   held.lease = written.lease;
   const recorded = written.item;
   // The lease guarded the secret's read-modify-write, which is done; the outcome, if still to

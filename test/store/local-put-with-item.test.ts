@@ -29,7 +29,10 @@ describe('local SecretStore putWithItem', () => {
     await metadata.put({ kind: 'outcome', id: 'a', data: 'before' });
     transactions.length = 0;
 
-    const { versionId, item } = await putWithItem('trustline/a', 'tokens', { item: { kind: 'outcome', id: 'a', data: 'after', dueAt: 5 }, condition: { expectedVersion: 1 } });
+    const { versionId, item } = await putWithItem('trustline/a', 'tokens', {
+      item: { kind: 'outcome', id: 'a', data: 'after', dueAt: 5 },
+      condition: { expectedVersion: 1 },
+    });
 
     expect(transactions).toHaveLength(1);
     expect(item).toEqual({ kind: 'outcome', id: 'a', data: 'after', version: 2, dueAt: 5 });
@@ -42,7 +45,10 @@ describe('local SecretStore putWithItem', () => {
     const { putWithItem, secrets, metadata } = await storesCountingCommits();
     const stored = await metadata.put({ kind: 'outcome', id: 'b', data: 'changed meanwhile' });
 
-    const { versionId, item } = await putWithItem('trustline/b', 'tokens', { item: { kind: 'outcome', id: 'b', data: 'after' }, condition: { expectedVersion: 'absent' } });
+    const { versionId, item } = await putWithItem('trustline/b', 'tokens', {
+      item: { kind: 'outcome', id: 'b', data: 'after' },
+      condition: { expectedVersion: 'absent' },
+    });
 
     expect(item).toBeUndefined();
     expect(await metadata.get('outcome', 'b')).toEqual(stored);
