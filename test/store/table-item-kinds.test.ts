@@ -156,8 +156,9 @@ function kindUses(): KindUse[] {
         if (ts.isPropertyAccessExpression(callee) && METADATA_METHODS.has(callee.name.text) && /(^|\.)metadata$/.test(callee.expression.getText(source))) {
           isMetadataCall = true;
           const first = node.arguments[0];
-          if (callee.name.text === 'put' && first !== undefined && ts.isObjectLiteralExpression(first)) {
-            const property = first.properties.find((p) => ts.isPropertyAssignment(p) && p.name.getText(source) === 'kind');
+          const item = callee.name.text === 'put' && first !== undefined ? itemLiteral(first, source) : undefined;
+          if (callee.name.text === 'put') {
+            const property = item?.properties.find((p) => ts.isPropertyAssignment(p) && p.name.getText(source) === 'kind');
             kindExpression = property !== undefined && ts.isPropertyAssignment(property) ? property.initializer : undefined;
           } else {
             kindExpression = first;
@@ -179,6 +180,21 @@ function kindUses(): KindUse[] {
     visit(source);
   }
   return uses;
+}
+
+/**
+ * The object literal a put's item is: written at the call, or returned by a function of the same
+ * file that builds it (`metadata.put(integrationItem(integration))`).
+ */
+function itemLiteral(argument: ts.Expression, source: ts.SourceFile): ts.ObjectLiteralExpression | undefined {
+  if (ts.isObjectLiteralExpression(argument)) return argument;
+  if (!ts.isCallExpression(argument) || !ts.isIdentifier(argument.expression)) return undefined;
+  const name = argument.expression.text;
+  const builder = source.statements.find(
+    (statement): statement is ts.FunctionDeclaration => ts.isFunctionDeclaration(statement) && statement.name?.text === name,
+  );
+  const returned = builder?.body?.statements.find((statement): statement is ts.ReturnStatement => ts.isReturnStatement(statement))?.expression;
+  return returned !== undefined && ts.isObjectLiteralExpression(returned) ? returned : undefined;
 }
 
 describe('the item kinds the code names', () => {

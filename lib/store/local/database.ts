@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmod } from 'node:fs/promises';
 import path from 'node:path';
-import { type Database, open, type RootDatabase } from 'lmdb';
+import { type Database, type Key, open, type RootDatabase } from 'lmdb';
 import { prepareDataDirectory } from './data-directory.ts';
 import { LegacyDataDirectoryError } from '../errors.ts';
 import { pinSecret } from '../../observe/index.ts';
@@ -24,13 +24,30 @@ export interface LocalDatabase {
   readonly items: Database<Buffer, ItemKey>;
   readonly due: Database<Buffer, DueKey>;
   /**
-   * Queues the writes `queue` makes — a conditional block (`ifVersion`, `ifNoExists`) that LMDB
-   * checks inside the write transaction, under the lock every process on the directory shares —
-   * and resolves with whether its condition held, once committed (visible to every process) and,
-   * with `durable`, flushed to disk. LMDB's writer thread runs the whole block without calling
-   * back into JavaScript, and the writes of one turn of the event loop commit together.
+   * Queues the writes `queue` makes — a conditional write (`ifRevision`) checked inside the write
+   * transaction, under the lock every process on the directory shares — and resolves with
+   * whether its condition held, once committed (visible to every process) and, with `durable`,
+   * flushed to disk. The writes of one turn of the event loop commit together.
    */
   commit(queue: () => Promise<boolean>, options: { durable: boolean }): Promise<boolean>;
+}
+
+/**
+ * Makes `writes` in a write transaction if the entry at `key` of `table` still has `revision`
+ * (is still absent, when undefined), and resolves with whether it did once committed. The check
+ * reads the entry inside the transaction, in JavaScript: lmdb-js's own conditional writes
+ * (`ifVersion`, `ifNoExists`), checked by its writer thread, were seen to let two processes
+ * racing on a new directory both create the same lease, and to refuse a revision a fresh read
+ * still showed, again and again. Inside another transaction (a nested write) it runs at once.
+ */
+export function ifRevision<K extends Key>(table: Database<Buffer, K>, key: K, revision: number | undefined, writes: () => void): Promise<boolean> {
+  return Promise.resolve(
+    table.transaction(() => {
+      if (table.getEntry(key)?.version !== revision) return false;
+      writes();
+      return true;
+    }),
+  );
 }
 
 /** A revision no other write of the entry has: checking it cannot mistake a re-created entry for the one read. */

@@ -5,7 +5,7 @@ import { checkLimit, decodeCursor, pageOf } from '../paging.ts';
 import type { ItemWrite, MetadataStore, NewItem, Page, PutCondition, StoredItem } from '../ports.ts';
 import type { Clock } from '../../clock.ts';
 import { storedItem } from '../stored-item.ts';
-import { type ItemKey, type LocalDatabase, newRevision } from './database.ts';
+import { ifRevision, type ItemKey, type LocalDatabase, newRevision } from './database.ts';
 import { seal, unseal } from './sealed.ts';
 
 /** What one sealed item holds. */
@@ -52,7 +52,7 @@ export function createLocalMetadataStore(database: () => Promise<LocalDatabase>,
       const { entry } = stored;
       const { result, writes } = decide(db, stored, entry && isLive(entry.exp, clock.now()) ? entry : undefined);
       if (writes === undefined) return result;
-      if (await db.commit(() => conditionalBlock(db, [kind, id], stored.revision, writes), { durable })) return result;
+      if (await db.commit(() => ifRevision(db.items, [kind, id], stored.revision, writes), { durable })) return result;
     }
   };
   const refuse = (kind: string, id: string, condition: PutCondition) => new ConditionFailedError(kind, id, condition.expectedVersion);
@@ -125,7 +125,7 @@ export function createLocalMetadataStore(database: () => Promise<LocalDatabase>,
   }
 }
 
-/** An item put ready to go into a conditional block of another write (the local SecretStore's `putWithItem`). */
+/** An item put ready to go inside another conditional write (the local SecretStore's `putWithItem`). */
 export interface PreparedItemPut {
   /** The version the item has once written. */
   readonly version: number;
@@ -143,7 +143,7 @@ export function prepareItemPut<T>(db: LocalDatabase, clock: Clock, write: ItemWr
   const { entry } = stored;
   const { result, writes } = putDecision(db, stored, entry && isLive(entry.exp, clock.now()) ? entry : undefined, write);
   if (result === undefined || writes === undefined) return undefined;
-  return { version: result, queue: () => conditionalBlock(db, [kind, id], stored.revision, writes) };
+  return { version: result, queue: () => ifRevision(db.items, [kind, id], stored.revision, writes) };
 }
 
 /** A put of the item as stored and live: its new version and writes, or no writes when the condition does not hold. */
@@ -160,11 +160,6 @@ function putDecision<T>(db: LocalDatabase, stored: Stored, live: Entry | undefin
   return { result: entry.v, writes };
 }
 
-/** Queues `writes`, made only if the item still has `revision` (is still absent, when undefined): LMDB checks it inside the write transaction. */
-function conditionalBlock(db: LocalDatabase, key: ItemKey, revision: number | undefined, writes: () => void): Promise<boolean> {
-  return revision === undefined ? db.items.ifNoExists(key, writes) : db.items.ifVersion(key, revision, writes);
-}
-
 /**
  * Deletes the items that have expired (DynamoDB's TTL does the same on AWS). Entries that cannot
  * be read are left for the operation that reaches them to report.
@@ -176,7 +171,7 @@ export async function deleteExpired(db: LocalDatabase, clock: Clock): Promise<vo
     const writes = removal(db, kind, id, entry);
     // Conditional on the revision read: an item written meanwhile is no longer the expired one.
     if (writes !== undefined && revision !== undefined && !isLive(entry?.exp, clock.now())) {
-      removals.push(db.commit(() => db.items.ifVersion([kind, id], revision, writes), { durable: false }));
+      removals.push(db.commit(() => ifRevision(db.items, [kind, id], revision, writes), { durable: false }));
     }
   }
   await Promise.all(removals);
@@ -198,7 +193,7 @@ function read(db: LocalDatabase, kind: string, id: string): Stored {
   return { entry: parsed.data, revision: found.version };
 }
 
-/** The writes (for the caller's conditional block) that remove the item and its due-index key; none when there is no item. */
+/** The writes (for the caller's conditional write) that remove the item and its due-index key; none when there is no item. */
 function removal(db: LocalDatabase, kind: string, id: string, stored: Entry | undefined): (() => void) | undefined {
   if (stored === undefined) return undefined;
   return () => {

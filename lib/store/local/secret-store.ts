@@ -6,7 +6,7 @@ import type { ItemWrite, SecretStore } from '../ports.ts';
 import { storedItem } from '../stored-item.ts';
 import type { Clock } from '../../clock.ts';
 import { assertSecretName } from '../secret-name.ts';
-import { type LocalDatabase, newRevision } from './database.ts';
+import { ifRevision, type LocalDatabase, newRevision } from './database.ts';
 import { type PreparedItemPut, prepareItemPut } from './metadata-store.ts';
 import { seal, unseal } from './sealed.ts';
 
@@ -19,7 +19,7 @@ type Versions = z.infer<typeof versionsSchema>;
  * The embedded SecretStore: one sealed entry per secret in the database's `secrets` table,
  * bound to the secret's name. A put keeps the version it replaces as the previous one: it
  * commits only if the entry still has the revision it read, and reads again otherwise.
- * `putWithItem` nests the item's conditional block inside the secret's, in the one database
+ * `putWithItem` nests the item's conditional write inside the secret's, in the one database
  * both stores share, so LMDB writes the item only with the secret, in the same transaction.
  */
 export function createLocalSecretStore(database: () => Promise<LocalDatabase>, clock: Clock): SecretStore {
@@ -34,7 +34,7 @@ export function createLocalSecretStore(database: () => Promise<LocalDatabase>, c
   /**
    * Writes `value` as the current version, committing only if the entry still has the revision
    * read, and reading again otherwise; `nested` prepares, from the same read snapshot (again at
-   * each try), writes that go inside the secret's conditional block. Resolves once flushed.
+   * each try), writes that go inside the secret's conditional write. Resolves once flushed.
    */
   const write = async (name: string, value: string, nested?: (db: LocalDatabase) => (() => void) | undefined): Promise<{ versionId: string }> => {
     assertSecretName(name);
@@ -53,7 +53,7 @@ export function createLocalSecretStore(database: () => Promise<LocalDatabase>, c
         void db.secrets.put(name, sealed, newRevision());
         inside?.();
       };
-      const queue = () => (revision === undefined ? db.secrets.ifNoExists(name, writes) : db.secrets.ifVersion(name, revision, writes));
+      const queue = () => ifRevision(db.secrets, name, revision, writes);
       if (await db.commit(queue, { durable: true })) return { versionId };
     }
   };
@@ -77,7 +77,7 @@ export function createLocalSecretStore(database: () => Promise<LocalDatabase>, c
         const put = prepareItemPut(db, clock, itemWrite);
         const attempt = put && { put, written: undefined as Promise<boolean> | undefined };
         last = attempt;
-        // Nested: LMDB checks the item's revision only where the secret's held, and writes neither otherwise.
+        // Nested: the item's revision is checked only where the secret's held, in the same transaction.
         return attempt && (() => void (attempt.written = attempt.put.queue()));
       });
       const held = last;
