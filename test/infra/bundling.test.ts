@@ -62,6 +62,13 @@ describe('Lambda bundles carry what the manifest access declares', () => {
     expect(has(sources, 'lib/runtime/local-services.ts')).toBe(false);
   });
 
+  it('gives trust (the table, no outbound calls) neither undici nor the TLS half of the trust context', async () => {
+    const sources = await bundledSources('trust');
+    expect(has(sources, '@aws-sdk/client-dynamodb/')).toBe(true);
+    expect(has(sources, 'node_modules/undici/')).toBe(false);
+    expect(has(sources, 'lib/trust/tls-context.ts')).toBe(false);
+  });
+
   it('replaces the SDK default credential chain with the environment provider Lambda uses', async () => {
     const sources = await bundledSources('jwt-validate');
     expect(has(sources, 'lib/runtime/aws/lambda-credentials.ts')).toBe(true);

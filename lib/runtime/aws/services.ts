@@ -76,7 +76,7 @@ export async function createAwsServices(config: Config, clock: Clock, access: Ac
   const trustStore = createTrustStore(metadata, clock);
   const trust =
     (typeof __TRUSTLINE_BUNDLE_OUTBOUND__ === 'undefined' || __TRUSTLINE_BUNDLE_OUTBOUND__) && access.outbound === true
-      ? await lazyTrustContext(trustStore, outboundPolicyOptions(config))
+      ? lazyTrustContext(trustStore, outboundPolicyOptions(config), await import('../../trust/outbound-policy.ts'), () => import('../../trust/tls-context.ts'))
       : undeclaredPort<TrustContext>('outbound connections', '`outbound: true`');
   return { config, secrets, metadata, leases, alerts, trustStore, trust, clock, refreshQueue, certCheckQueue };
 }
@@ -118,10 +118,15 @@ function lazyMetadata(load: () => Promise<MetadataStore>): MetadataStore {
  * token) does not load it for the others. The outbound policy is built at once, as its checks are
  * synchronous; the context's own policy is built from the same options.
  */
-async function lazyTrustContext(trustStore: TrustStore, outbound: OutboundPolicyOptions): Promise<TrustContext> {
-  const { createOutboundPolicy } = await import('../../trust/outbound-policy.ts');
+function lazyTrustContext(
+  trustStore: TrustStore,
+  outbound: OutboundPolicyOptions,
+  { createOutboundPolicy }: typeof import('../../trust/outbound-policy.ts'),
+  // Imported by the caller, inside the build-time flag's condition, so that esbuild drops the TLS half with it.
+  loadTls: () => Promise<typeof import('../../trust/tls-context.ts')>,
+): TrustContext {
   let context: Promise<TrustContext> | undefined;
-  const ready = () => (context ??= import('../../trust/tls-context.ts').then((module) => module.createTrustContext(trustStore, { outbound })));
+  const ready = () => (context ??= loadTls().then((module) => module.createTrustContext(trustStore, { outbound })));
   return {
     ca: async () => (await ready()).ca(),
     fetch: async (input, init) => (await ready()).fetch(input, init),
