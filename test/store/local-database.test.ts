@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
+import { killBurstWorker } from './workers/burst.ts';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, stat, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { open } from 'lmdb';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { StoreCorruptedError } from '../../lib/store/errors.ts';
@@ -135,24 +135,7 @@ describe('a database of the first LMDB format', () => {
 
 describe('a process killed in the middle of a burst of creates', () => {
   it('loses none of the creates it was told were done', async () => {
-    const worker = fileURLToPath(new URL('./workers/burst-worker.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', worker, dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (stdout.split('\n').length > 200) resolve();
-      });
-      child.on('exit', (code) => {
-        reject(new Error(`the burst worker exited ${String(code)} before it was killed`));
-      });
-    });
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.on('close', resolve));
-    const acknowledged = stdout
-      .split('\n')
-      .filter((line) => line.startsWith('created '))
-      .map((line) => line.slice('created '.length));
+    const acknowledged = await killBurstWorker([dataDir], 200);
     expect(acknowledged.length).toBeGreaterThanOrEqual(200);
     const { metadata } = createLocalStores({ dataDir, clock });
     const stored = new Set((await metadata.list('burst')).items.map((item) => item.id));

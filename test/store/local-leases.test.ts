@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
+import { killBurstWorker } from './workers/burst.ts';
 import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LEASE_KIND } from '../../lib/store/lease.ts';
 import { DATABASE_FILE, KEY_FILE, createLocalStores, leaseDatabaseFile, readBootId } from '../../lib/store/local/index.ts';
@@ -72,26 +71,7 @@ describe('local leases on disk', () => {
 describe('local leases across processes', () => {
   it('keeps every lease a process was told it holds when that process is killed mid-burst', async () => {
     const dataDir = await newDataDir();
-    const worker = fileURLToPath(new URL('./workers/burst-worker.ts', import.meta.url));
-    const child = spawn(process.execPath, ['--import', 'tsx', worker, dataDir, 'leases'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    await new Promise<void>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (stdout.split('\n').length > 100) resolve();
-      });
-      child.on('exit', (code) => {
-        reject(new Error(`the burst worker exited ${String(code)} before it was killed: ${stderr}`));
-      });
-    });
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.on('close', resolve));
-    const acknowledged = stdout
-      .split('\n')
-      .filter((line) => line.startsWith('created '))
-      .map((line) => line.slice('created '.length));
+    const acknowledged = await killBurstWorker([dataDir, 'leases'], 100);
     expect(acknowledged.length).toBeGreaterThanOrEqual(100);
     // This process sees the killed one's leases: every one it acknowledged is still held.
     const { leases } = createLocalStores({ dataDir, clock: systemClock });
