@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { chmod } from 'node:fs/promises';
 import path from 'node:path';
-import { type Database, type Key, open, type RootDatabase } from 'lmdb';
+import { type Database, open, type RootDatabase } from 'lmdb';
 import { prepareDataDirectory } from './data-directory.ts';
 import { LegacyDataDirectoryError } from '../errors.ts';
 import { pinSecret } from '../../observe/index.ts';
@@ -19,39 +18,18 @@ export type DueKey = [kind: string, dueAt: number, id: string];
 export interface LocalDatabase {
   readonly file: string;
   readonly key: Buffer;
-  /** Secrets and items carry LMDB versions: a fresh revision (`newRevision`) per write, the token conditional writes check. */
+  /** Secrets and items keep the LMDB version field of the format this one replaced; nothing reads it (writes run in transactions). */
   readonly secrets: Database<Buffer, string>;
   readonly items: Database<Buffer, ItemKey>;
   readonly due: Database<Buffer, DueKey>;
   /**
-   * Queues the writes `queue` makes — a conditional write (`ifRevision`) checked inside the write
-   * transaction, under the lock every process on the directory shares — and resolves with
-   * whether its condition held, once committed (visible to every process) and, with `durable`,
-   * flushed to disk. The writes of one turn of the event loop commit together.
+   * Runs `change` in a write transaction, under the lock every process on the directory shares,
+   * and resolves with what it returned once committed: visible to every process and, unless the
+   * environment is unflushed (EnvironmentOptions.noSync), on disk. The changes of one turn of
+   * the event loop commit together.
    */
-  commit(queue: () => Promise<boolean>, options: { durable: boolean }): Promise<boolean>;
+  write<R>(change: () => R): Promise<R>;
 }
-
-/**
- * Makes `writes` in a write transaction if the entry at `key` of `table` still has `revision`
- * (is still absent, when undefined), and resolves with whether it did once committed. The check
- * reads the entry inside the transaction, in JavaScript: lmdb-js's own conditional writes
- * (`ifVersion`, `ifNoExists`), checked by its writer thread, were seen to let two processes
- * racing on a new directory both create the same lease, and to refuse a revision a fresh read
- * still showed, again and again. Inside another transaction (a nested write) it runs at once.
- */
-export function ifRevision<K extends Key>(table: Database<Buffer, K>, key: K, revision: number | undefined, writes: () => void): Promise<boolean> {
-  return Promise.resolve(
-    table.transaction(() => {
-      if (table.getEntry(key)?.version !== revision) return false;
-      writes();
-      return true;
-    }),
-  );
-}
-
-/** A revision no other write of the entry has: checking it cannot mistake a re-created entry for the one read. */
-export const newRevision = (): number => randomBytes(6).readUIntBE(0, 6);
 
 /** Which environment of the data directory to open. */
 export interface EnvironmentOptions {
@@ -88,7 +66,9 @@ export function openDatabase(dataDir: string, environment: EnvironmentOptions = 
 
 async function openNew(dataDir: string, file: string, noSync: boolean): Promise<LocalDatabase> {
   await prepareDataDirectory(dataDir);
-  const key = pinKey(await loadOrCreateKey(dataDir));
+  const key = await loadOrCreateKey(dataDir);
+  // The key in every form it could be printed in is kept out of every log line.
+  for (const form of ['hex', 'base64', 'base64url'] as const) pinSecret(key.toString(form));
   const root: RootDatabase = open({ path: file, noSubdir: true, encoding: 'binary', maxDbs: 4, noSync });
   // LMDB creates its files with the umask's mode; the directory is private anyway.
   for (const each of [file, `${file}-lock`]) await chmod(each, 0o600);
@@ -103,27 +83,13 @@ async function openNew(dataDir: string, file: string, noSync: boolean): Promise<
     secrets: root.openDB<Buffer, string>('secret-values', { encoding: 'binary', useVersions: true }),
     items: root.openDB<Buffer, ItemKey>('item-values', { encoding: 'binary', useVersions: true }),
     due: root.openDB<Buffer, DueKey>('due-index', { encoding: 'binary' }),
-    async commit(queue, { durable }) {
-      const committed = queue();
+    async write(change) {
+      const committed = root.transaction(change);
       // Asked for at once, `flushed` is the flush of this write's batch, not of a later one.
-      const flushed = durable
-        ? new Promise<void>((resolve, reject) => {
-            void root.flushed.then(() => {
-              resolve();
-            }, reject);
-          })
-        : undefined;
-      const held = await committed;
+      const flushed = noSync ? undefined : new Promise((resolve, reject) => void root.flushed.then(resolve, reject));
+      const result = await committed;
       await flushed;
-      return held;
+      return result;
     },
   };
-}
-
-/** The key in the forms it could be printed in, kept out of every log line for the life of the process. */
-function pinKey(key: Buffer): Buffer {
-  pinSecret(key.toString('hex'));
-  pinSecret(key.toString('base64'));
-  pinSecret(key.toString('base64url'));
-  return key;
 }

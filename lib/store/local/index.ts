@@ -41,10 +41,10 @@ export function createLocalStores(options: LocalStoresOptions): LocalStores {
   const leaseDatabase = openedOnce(async () => (await database(), openLeaseDatabase(dataDir)), clock);
   return {
     secrets: createLocalSecretStore(database, clock),
-    metadata: createLocalMetadataStore(database, { clock, durable: true }),
+    metadata: createLocalMetadataStore(database, clock),
     // No lease outlives its holders, and a power cut ends them all: lease writes need only be
     // visible to every process, not on disk (lease-database.ts).
-    leases: createLeaseStore(createLocalMetadataStore(leaseDatabase, { clock, durable: false }), clock),
+    leases: createLeaseStore(createLocalMetadataStore(leaseDatabase, clock), clock),
     open: async () => {
       await Promise.all([database(), leaseDatabase()]);
     },

@@ -35,23 +35,15 @@ export async function loadOrCreateKey(dataDir: string): Promise<Buffer> {
   }
   try {
     await link(temp, file);
-    await syncDirectory(dataDir);
+    // The new key's directory entry made durable: losing it in a power cut would lose every secret.
+    const directory = await open(dataDir, 'r');
+    await directory.sync().finally(() => directory.close());
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   } finally {
     await unlink(temp);
   }
   return checked(await readFile(file), file);
-}
-
-/** Makes the new key's directory entry durable: losing it in a power cut would lose every secret. */
-async function syncDirectory(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 function checked(key: Buffer, file: string): Buffer {

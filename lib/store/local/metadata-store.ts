@@ -5,7 +5,7 @@ import { checkLimit, decodeCursor, pageOf } from '../paging.ts';
 import type { ItemWrite, MetadataStore, NewItem, Page, PutCondition, StoredItem } from '../ports.ts';
 import type { Clock } from '../../clock.ts';
 import { storedItem } from '../stored-item.ts';
-import { ifRevision, type ItemKey, type LocalDatabase, newRevision } from './database.ts';
+import type { ItemKey, LocalDatabase } from './database.ts';
 import { seal, unseal } from './sealed.ts';
 
 /** What one sealed item holds. */
@@ -17,69 +17,47 @@ const dueCursor = z.object({ dueAt: z.number(), id: z.string() });
 /** Above every string and number in LMDB's key order: the open end of a key range. */
 const END = Buffer.from([0xff]);
 
-export interface LocalMetadataOptions {
-  readonly clock: Clock;
-  /** Whether a write resolves only once on disk (false: once visible to every process). */
-  readonly durable: boolean;
-}
-
-/** An item as read: its entry (undefined when absent) and the revision a write of it is conditional on. */
-interface Stored {
-  readonly entry: Entry | undefined;
-  readonly revision: number | undefined;
-}
-
-/** What a change does with the item it read: the writes to make (none: nothing to commit) and the result. */
-interface Decision<R> {
-  readonly result: R;
-  readonly writes?: () => void;
-}
-
 /**
  * The embedded MetadataStore: one sealed entry per item in the database's `items` table, keyed
  * [kind, id] so a kind lists in id order, and a `due` table keyed [kind, dueAt, id] for queryDue.
- * A write reads the item, decides, and commits only if the item still has the revision it read
- * (LMDB checks that inside the write transaction); otherwise it reads again and decides again.
+ * A write reads the item, decides and writes inside one write transaction, which LMDB runs for
+ * one process on the directory at a time: no other write comes between the read and the write.
  */
-export function createLocalMetadataStore(database: () => Promise<LocalDatabase>, { clock, durable }: LocalMetadataOptions): MetadataStore {
-  /** Applies `decide` to the item as stored (expired or not) and to the live one. */
-  const change = async <R>(kind: string, id: string, decide: (db: LocalDatabase, stored: Stored, live: Entry | undefined) => Decision<R>): Promise<R> => {
+export function createLocalMetadataStore(database: () => Promise<LocalDatabase>, clock: Clock): MetadataStore {
+  /** Runs `decide` in a write transaction on the item as stored (expired or not) and on the live one. */
+  const change = async <R>(kind: string, id: string, decide: (db: LocalDatabase, stored: Entry | undefined, live: Entry | undefined) => R): Promise<R> => {
     const db = await database();
-    for (;;) {
-      // A fresh snapshot: the one this turn of the event loop reads may predate another process's commit.
-      db.items.resetReadTxn();
+    return db.write(() => {
       const stored = read(db, kind, id);
-      const { entry } = stored;
-      const { result, writes } = decide(db, stored, entry && isLive(entry.exp, clock.now()) ? entry : undefined);
-      if (writes === undefined) return result;
-      if (await db.commit(() => ifRevision(db.items, [kind, id], stored.revision, writes), { durable })) return result;
-    }
+      return decide(db, stored, live(stored, clock));
+    });
   };
   const refuse = (kind: string, id: string, condition: PutCondition) => new ConditionFailedError(kind, id, condition.expectedVersion);
 
   return {
     async get<T>(kind: string, id: string) {
-      const { entry } = read(await database(), kind, id);
-      return entry && isLive(entry.exp, clock.now()) ? itemOf<T>(kind, id, entry) : undefined;
+      const entry = live(read(await database(), kind, id), clock);
+      return entry && itemOf<T>(kind, id, entry);
     },
 
     async put<T>(item: NewItem<T>, condition?: PutCondition) {
       const { kind, id } = item;
-      const version = await change(kind, id, (db, stored, live) => putDecision(db, stored, live, { item, condition }));
+      const version = await change(kind, id, (db, stored, current) => putItem(db, stored, current, { item, condition }));
       if (version === undefined) throw refuse(kind, id, condition ?? { expectedVersion: 'absent' });
       return storedItem(item, version);
     },
 
     async delete(kind, id, condition) {
-      const deleted = await change(kind, id, (db, stored, live) => {
-        if (condition !== undefined && !holds(condition, live)) return { result: false };
-        return { result: true, writes: removal(db, kind, id, stored.entry) };
+      const deleted = await change(kind, id, (db, stored, current) => {
+        if (condition !== undefined && !holds(condition, current)) return false;
+        remove(db, kind, id, stored);
+        return true;
       });
       if (!deleted && condition !== undefined) throw refuse(kind, id, condition);
     },
 
     async take<T>(kind: string, id: string) {
-      const taken = await change(kind, id, (db, stored, live) => ({ result: live, writes: removal(db, kind, id, stored.entry) }));
+      const taken = await change(kind, id, (db, stored, current) => (remove(db, kind, id, stored), current));
       return taken && itemOf<T>(kind, id, taken);
     },
 
@@ -118,46 +96,32 @@ export function createLocalMetadataStore(database: () => Promise<LocalDatabase>,
     for (const id of ids) {
       if (limit !== undefined && items.length > limit) break;
       if (id === afterId) continue;
-      const { entry } = read(db, kind, id);
+      const entry = read(db, kind, id);
       if (entry !== undefined && isLive(entry.exp, now)) items.push(itemOf<T>(kind, id, entry));
     }
     return pageOf(items, limit, position);
   }
 }
 
-/** An item put ready to go inside another conditional write (the local SecretStore's `putWithItem`). */
-export interface PreparedItemPut {
-  /** The version the item has once written. */
-  readonly version: number;
-  /** Queues the write, conditional on the item still having the revision read; resolves with whether it did, once committed. */
-  readonly queue: () => Promise<boolean>;
-}
-
 /**
- * Reads the item of `write` in the current read snapshot and prepares its put; undefined when
- * `write.condition` does not hold for the live item.
+ * Puts the item of `write` if its condition holds for the live item, inside a write transaction
+ * (the local SecretStore's `putWithItem` calls it inside the secret's); returns its new version,
+ * or undefined when the condition does not hold (nothing written).
  */
-export function prepareItemPut<T>(db: LocalDatabase, clock: Clock, write: ItemWrite<T>): PreparedItemPut | undefined {
-  const { kind, id } = write.item;
-  const stored = read(db, kind, id);
-  const { entry } = stored;
-  const { result, writes } = putDecision(db, stored, entry && isLive(entry.exp, clock.now()) ? entry : undefined, write);
-  if (result === undefined || writes === undefined) return undefined;
-  return { version: result, queue: () => ifRevision(db.items, [kind, id], stored.revision, writes) };
+export function putItemInside<T>(db: LocalDatabase, clock: Clock, write: ItemWrite<T>): number | undefined {
+  const stored = read(db, write.item.kind, write.item.id);
+  return putItem(db, stored, live(stored, clock), write);
 }
 
-/** A put of the item as stored and live: its new version and writes, or no writes when the condition does not hold. */
-function putDecision<T>(db: LocalDatabase, stored: Stored, live: Entry | undefined, { item, condition }: ItemWrite<T>): Decision<number | undefined> {
+function putItem<T>(db: LocalDatabase, stored: Entry | undefined, current: Entry | undefined, { item, condition }: ItemWrite<T>): number | undefined {
   const { kind, id } = item;
-  if (condition !== undefined && !holds(condition, live)) return { result: undefined };
-  const entry: Entry = { d: item.data, v: (stored.entry?.v ?? 0) + 1, due: item.dueAt, exp: item.expiresAt };
+  if (condition !== undefined && !holds(condition, current)) return undefined;
+  const entry: Entry = { d: item.data, v: (stored?.v ?? 0) + 1, due: item.dueAt, exp: item.expiresAt };
   const sealed = seal(db.key, associated(kind, id), JSON.stringify(entry));
-  const writes = () => {
-    removal(db, kind, id, stored.entry)?.();
-    void db.items.put([kind, id], sealed, newRevision());
-    if (entry.due !== undefined) void db.due.put([kind, entry.due, id], Buffer.alloc(0));
-  };
-  return { result: entry.v, writes };
+  if (stored?.due !== undefined) void db.due.remove([kind, stored.due, id]);
+  void db.items.put([kind, id], sealed);
+  if (entry.due !== undefined) void db.due.put([kind, entry.due, id], Buffer.alloc(0));
+  return entry.v;
 }
 
 /**
@@ -165,41 +129,37 @@ function putDecision<T>(db: LocalDatabase, stored: Stored, live: Entry | undefin
  * be read are left for the operation that reaches them to report.
  */
 export async function deleteExpired(db: LocalDatabase, clock: Clock): Promise<void> {
-  const removals: Promise<boolean>[] = [];
-  for (const [kind, id] of db.items.getKeys() as Iterable<ItemKey>) {
-    const { entry, revision } = readable(db, kind, id);
-    const writes = removal(db, kind, id, entry);
-    // Conditional on the revision read: an item written meanwhile is no longer the expired one.
-    if (writes !== undefined && revision !== undefined && !isLive(entry?.exp, clock.now())) {
-      removals.push(db.commit(() => ifRevision(db.items, [kind, id], revision, writes), { durable: false }));
+  await db.write(() => {
+    for (const [kind, id] of [...(db.items.getKeys() as Iterable<ItemKey>)]) {
+      const entry = readable(db, kind, id);
+      if (live(entry, clock) === undefined) remove(db, kind, id, entry);
     }
-  }
-  await Promise.all(removals);
+  });
 }
 
-function readable(db: LocalDatabase, kind: string, id: string): Stored {
+function readable(db: LocalDatabase, kind: string, id: string): Entry | undefined {
   try {
     return read(db, kind, id);
   } catch {
-    return { entry: undefined, revision: undefined };
+    return undefined;
   }
 }
 
-function read(db: LocalDatabase, kind: string, id: string): Stored {
-  const found = db.items.getEntry([kind, id]);
-  if (found === undefined) return { entry: undefined, revision: undefined };
-  const parsed = entrySchema.safeParse(JSON.parse(unseal(db.key, associated(kind, id), found.value, db.file)));
+function read(db: LocalDatabase, kind: string, id: string): Entry | undefined {
+  const found = db.items.get([kind, id]);
+  if (found === undefined) return undefined;
+  const parsed = entrySchema.safeParse(JSON.parse(unseal(db.key, associated(kind, id), found, db.file)));
   if (!parsed.success) throw new StoreCorruptedError(db.file, { cause: parsed.error });
-  return { entry: parsed.data, revision: found.version };
+  return parsed.data;
 }
 
-/** The writes (for the caller's conditional write) that remove the item and its due-index key; none when there is no item. */
-function removal(db: LocalDatabase, kind: string, id: string, stored: Entry | undefined): (() => void) | undefined {
-  if (stored === undefined) return undefined;
-  return () => {
-    void db.items.remove([kind, id]);
-    if (stored.due !== undefined) void db.due.remove([kind, stored.due, id]);
-  };
+const live = (entry: Entry | undefined, clock: Clock): Entry | undefined => (entry && isLive(entry.exp, clock.now()) ? entry : undefined);
+
+/** Removes the item and its due-index key, if there is an item. */
+function remove(db: LocalDatabase, kind: string, id: string, stored: Entry | undefined): void {
+  if (stored === undefined) return;
+  void db.items.remove([kind, id]);
+  if (stored.due !== undefined) void db.due.remove([kind, stored.due, id]);
 }
 
 function holds(condition: PutCondition, live: Entry | undefined): boolean {

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
 import { StoreCorruptedError } from '../errors.ts';
 
 /**
@@ -14,7 +14,7 @@ const BODY_START = FORMAT.length + IV_BYTES + TAG_BYTES;
 
 /** Encrypts `plaintext` under `key`, bound to `associatedData` (the entry's key). */
 export function seal(key: Buffer, associatedData: string, plaintext: string): Buffer {
-  const iv = randomBytes(IV_BYTES);
+  const iv = Buffer.from(randomPool(IV_BYTES));
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad(associatedData));
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
@@ -36,3 +36,18 @@ export function unseal(key: Buffer, associatedData: string, sealed: Uint8Array, 
 }
 
 const aad = (associatedData: string) => Buffer.concat([FORMAT, Buffer.from(associatedData, 'utf8')]);
+
+/**
+ * `size` bytes from the CSPRNG, drawn from a buffer it refills: one call into it per IV or
+ * revision cost more than the sealing itself. The bytes are only valid until the next call.
+ */
+export function randomPool(size: number): Buffer {
+  if (poolUsed + size > pool.length) {
+    randomFillSync(pool);
+    poolUsed = 0;
+  }
+  poolUsed += size;
+  return pool.subarray(poolUsed - size, poolUsed);
+}
+const pool = Buffer.alloc(4096);
+let poolUsed = pool.length;

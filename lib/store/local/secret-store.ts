@@ -6,8 +6,8 @@ import type { ItemWrite, SecretStore } from '../ports.ts';
 import { storedItem } from '../stored-item.ts';
 import type { Clock } from '../../clock.ts';
 import { assertSecretName } from '../secret-name.ts';
-import { ifRevision, type LocalDatabase, newRevision } from './database.ts';
-import { type PreparedItemPut, prepareItemPut } from './metadata-store.ts';
+import type { LocalDatabase } from './database.ts';
+import { putItemInside } from './metadata-store.ts';
 import { seal, unseal } from './sealed.ts';
 
 const versionSchema = z.object({ versionId: z.string(), value: z.string() });
@@ -17,51 +17,43 @@ type Versions = z.infer<typeof versionsSchema>;
 
 /**
  * The embedded SecretStore: one sealed entry per secret in the database's `secrets` table,
- * bound to the secret's name. A put keeps the version it replaces as the previous one: it
- * commits only if the entry still has the revision it read, and reads again otherwise.
- * `putWithItem` nests the item's conditional write inside the secret's, in the one database
- * both stores share, so LMDB writes the item only with the secret, in the same transaction.
+ * bound to the secret's name. A put keeps the version it replaces as the previous one.
+ * `putWithItem` makes the item's conditional write in the secret's transaction, in the one
+ * database both stores share, so the item is never written without the secret.
  */
 export function createLocalSecretStore(database: () => Promise<LocalDatabase>, clock: Clock): SecretStore {
-  const read = (db: LocalDatabase, name: string): { versions: Versions | undefined; revision: number | undefined } => {
-    const found = db.secrets.getEntry(name);
-    if (found === undefined) return { versions: undefined, revision: undefined };
-    const parsed = versionsSchema.safeParse(JSON.parse(unseal(db.key, `secret:${name}`, found.value, db.file)));
+  const read = (db: LocalDatabase, name: string): Versions | undefined => {
+    const found = db.secrets.get(name);
+    if (found === undefined) return undefined;
+    const parsed = versionsSchema.safeParse(JSON.parse(unseal(db.key, `secret:${name}`, found, db.file)));
     if (!parsed.success) throw new StoreCorruptedError(db.file, { cause: parsed.error });
-    return { versions: parsed.data, revision: found.version };
+    return parsed.data;
   };
 
   /**
-   * Writes `value` as the current version, committing only if the entry still has the revision
-   * read, and reading again otherwise; `nested` prepares, from the same read snapshot (again at
-   * each try), writes that go inside the secret's conditional write. Resolves once flushed.
+   * Writes `value` as the current version, keeping the one it replaces, in one write transaction
+   * (no other write between the read and the write); `alongside` runs in the same transaction.
+   * Resolves once flushed, with what `alongside` returned.
    */
-  const write = async (name: string, value: string, nested?: (db: LocalDatabase) => (() => void) | undefined): Promise<{ versionId: string }> => {
+  const write = async <R>(name: string, value: string, alongside?: (db: LocalDatabase) => R): Promise<{ versionId: string; alongside?: R }> => {
     assertSecretName(name);
     registerSecret(value);
     const db = await database();
     const versionId = randomUUID();
-    for (;;) {
-      // A fresh snapshot: the one this turn of the event loop reads may predate another process's commit.
-      db.secrets.resetReadTxn();
-      const { versions: stored, revision } = read(db, name);
-      const previous = stored?.current;
+    return db.write(() => {
+      // Everything that can throw comes before the secret's put: a throw does not undo what the transaction wrote.
+      const previous = read(db, name)?.current;
       const versions: Versions = { current: { versionId, value }, ...(previous === undefined ? {} : { previous }) };
-      const sealed = seal(db.key, `secret:${name}`, JSON.stringify(versions));
-      const inside = nested?.(db);
-      const writes = () => {
-        void db.secrets.put(name, sealed, newRevision());
-        inside?.();
-      };
-      const queue = () => ifRevision(db.secrets, name, revision, writes);
-      if (await db.commit(queue, { durable: true })) return { versionId };
-    }
+      const result = { versionId, alongside: alongside?.(db) };
+      void db.secrets.put(name, seal(db.key, `secret:${name}`, JSON.stringify(versions)));
+      return result;
+    });
   };
 
   return {
     async get(name, { stage = 'current' } = {}) {
       assertSecretName(name);
-      const { versions } = read(await database(), name);
+      const versions = read(await database(), name);
       const version = stage === 'current' ? versions?.current : versions?.previous;
       if (version === undefined) return undefined;
       registerSecret(version.value);
@@ -71,24 +63,14 @@ export function createLocalSecretStore(database: () => Promise<LocalDatabase>, c
     put: (name, value) => write(name, value),
 
     async putWithItem<T>(name: string, value: string, itemWrite: ItemWrite<T>) {
-      // The item put of the try that committed, and whether its block held.
-      let last: { put: PreparedItemPut; written?: Promise<boolean> } | undefined;
-      const { versionId } = await write(name, value, (db) => {
-        const put = prepareItemPut(db, clock, itemWrite);
-        const attempt = put && { put, written: undefined as Promise<boolean> | undefined };
-        last = attempt;
-        // Nested: the item's revision is checked only where the secret's held, in the same transaction.
-        return attempt && (() => void (attempt.written = attempt.put.queue()));
-      });
-      const held = last;
-      if (held?.written === undefined || !(await held.written)) return { versionId, item: undefined };
-      return { versionId, item: storedItem(itemWrite.item, held.put.version) };
+      const { versionId, alongside: version } = await write(name, value, (db) => putItemInside(db, clock, itemWrite));
+      return { versionId, item: version === undefined ? undefined : storedItem(itemWrite.item, version) };
     },
 
     async delete(name) {
       assertSecretName(name);
       const db = await database();
-      await db.commit(() => db.secrets.remove(name), { durable: true });
+      await db.write(() => db.secrets.remove(name));
     },
   };
 }
