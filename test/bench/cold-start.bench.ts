@@ -2,7 +2,9 @@ import path from 'node:path';
 import { repoRoot } from '../../infra/aws/bundling.ts';
 import { buildBundles } from '../../scripts/build.ts';
 import type { Benchmark } from './benchmark.ts';
-import { coldRatio, coldStartTable, importRatio, measureColdStarts } from './support/cold-start.ts';
+import { connectSecretName } from '../../lib/jwt/connect-installations.ts';
+import { BENCH_CLIENT_KEY } from './support/cold-start-peers.ts';
+import { coldRatio, coldStartTable, importRatio, measureColdStarts, measureFloors } from './support/cold-start.ts';
 
 /** Fresh processes per function and series; one more round of each warms the file cache first. */
 const RUNS = 11;
@@ -25,6 +27,14 @@ export const benchmark: Benchmark = {
       `Node ${process.version}; n=${RUNS} fresh processes per series after one warm-up; wall clock from spawn to exit.`,
       ...coldStartTable(bundles, results),
     ];
+
+    const floors = await measureFloors(RUNS, connectSecretName(BENCH_CLIENT_KEY)!);
+    lines.push('', 'Floors, measured the same way: what every function pays here before its own code (no target applies):');
+    for (const floor of floors) {
+      lines.push(
+        `  ${floor.name.padEnd(20)} ${coldRatio(floor).toFixed(2)}x  (import only ${importRatio(floor).toFixed(2)}x; first event ${floor.outcome}, handled in ${floor.handlerMs.toFixed(1)} ms)`,
+      );
+    }
 
     const externalDir = path.join(repoRoot, '.tmp-bench-sdk-external');
     const external = await buildBundles(

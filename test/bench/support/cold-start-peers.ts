@@ -9,7 +9,7 @@ import { type DynaliteTable, startDynalite } from '../../support/dynalite.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../../support/fake-secrets-manager.ts';
 
 /** The Connect installation the JWT functions' events are signed for. */
-const CLIENT_KEY = 'bench-client-0123456789';
+export const BENCH_CLIENT_KEY = 'bench-client-0123456789';
 const SHARED_SECRET = 'bench-shared-secret-0123456789abcdef0123456789abcdef';
 
 /**
@@ -28,7 +28,7 @@ export async function startColdStartPeers(): Promise<ColdStartPeers> {
   const [table, secretsManager]: [DynaliteTable, FakeSecretsManager] = await Promise.all([startDynalite('trustline-bench'), startFakeSecretsManager()]);
   const secrets = createAwsSecretStore({ region: testRegion, credentials: fakeCredentials, secretsEndpoint: secretsManager.endpoint });
   await saveInstallation(secrets, {
-    clientKey: CLIENT_KEY,
+    clientKey: BENCH_CLIENT_KEY,
     sharedSecret: SHARED_SECRET,
     baseUrl: 'https://bench.atlassian.net',
     installedAt: new Date().toISOString(),
@@ -59,7 +59,7 @@ export async function startColdStartPeers(): Promise<ColdStartPeers> {
     }),
     connectToken: (method, pathAndQuery) => {
       const now = Math.floor(Date.now() / 1000);
-      return atlassianJwt.encodeSymmetric({ iss: CLIENT_KEY, iat: now, exp: now + 3600, qsh: qsh({ method, url: pathAndQuery }) }, SHARED_SECRET);
+      return atlassianJwt.encodeSymmetric({ iss: BENCH_CLIENT_KEY, iat: now, exp: now + 3600, qsh: qsh({ method, url: pathAndQuery }) }, SHARED_SECRET);
     },
     close: async () => {
       await Promise.all([table.close(), secretsManager.close()]);

@@ -1,5 +1,9 @@
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { manifest } from '../../../functions/manifest.ts';
 import type { Bundle } from '../../../scripts/build.ts';
 import { representativeEvent } from '../lambda-events.ts';
 import { type ColdStartPeers, startColdStartPeers } from './cold-start-peers.ts';
@@ -60,10 +64,16 @@ export async function measureColdStarts(bundles: readonly Bundle[], runs: number
   }
 }
 
-async function measureOne(bundle: Bundle, peers: ColdStartPeers, runs: number): Promise<ColdStart> {
+async function measureOne(
+  bundle: Pick<Bundle, 'name' | 'spec' | 'file'>,
+  peers: ColdStartPeers,
+  runs: number,
+  extra: Record<string, string> = {},
+): Promise<ColdStart> {
   const env = {
     ...inheritedEnvironment(),
     ...peers.environment(bundle.spec),
+    ...extra,
     BENCH_BUNDLE_URL: pathToFileURL(bundle.file).href,
     BENCH_EVENT: JSON.stringify(representativeEvent(bundle.spec, (method, pathAndQuery) => peers.connectToken(method, pathAndQuery))),
   };
@@ -88,6 +98,43 @@ async function measureOne(bundle: Bundle, peers: ColdStartPeers, runs: number): 
     baselineMs: median(baseline),
     outcome: cold[0]?.outcome ?? '?',
   };
+}
+
+/**
+ * What any function pays in this measurement before its own code: handlers that do nothing but
+ * what the child asks of every bundle, or one plain request to the loopback Secrets Manager
+ * (node:http, no SDK, no signature computed, no TLS): the least a function that reads a secret on its first
+ * event must do. Their ratios bound the targets from below.
+ */
+const FLOORS: Record<string, string> = {
+  'empty handler': `export const handler = async () => ({ statusCode: 200 });`,
+  'one bare HTTP read': `import { request } from 'node:http';
+export const handler = () => new Promise((resolve, reject) => {
+  const call = request(process.env.TRUSTLINE_SECRETS_ENDPOINT, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'secretsmanager.GetSecretValue', authorization: 'AWS4-HMAC-SHA256 (not computed: the floor signs nothing)' } }, (response) => {
+    let body = '';
+    response.setEncoding('utf8').on('data', (chunk) => (body += chunk)).on('end', () => resolve({ statusCode: JSON.parse(body).SecretString ? 200 : 500 }));
+  });
+  call.on('error', reject).end(JSON.stringify({ SecretId: process.env.BENCH_SECRET_ID }));
+});`,
+};
+
+/** The floors' cold starts (`name` for each), with the same peers, environment and interleaved baseline as the functions'. */
+export async function measureFloors(runs: number, secretId: string): Promise<ColdStart[]> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'trustline-floor-'));
+  const peers = await startColdStartPeers();
+  try {
+    const results: ColdStart[] = [];
+    for (const [name, source] of Object.entries(FLOORS)) {
+      const file = path.join(dir, `${results.length}.mjs`);
+      await writeFile(file, source);
+      // The authorizer's environment: the floors read what it reads first, a Connect installation's secret.
+      const spec = manifest.find((each) => each.name === 'jwt-authorizer')!;
+      results.push(await measureOne({ name, spec, file }, peers, runs, { BENCH_SECRET_ID: secretId }));
+    }
+    return results;
+  } finally {
+    await Promise.all([peers.close(), rm(dir, { recursive: true, force: true })]);
+  }
 }
 
 /**
