@@ -14,7 +14,7 @@ const BODY_START = FORMAT.length + IV_BYTES + TAG_BYTES;
 
 /** Encrypts `plaintext` under `key`, bound to `associatedData` (the entry's key). */
 export function seal(key: Buffer, associatedData: string, plaintext: string): Buffer {
-  const iv = Buffer.from(randomPool(IV_BYTES));
+  const iv = freshIv();
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(aad(associatedData));
   const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
@@ -37,17 +37,14 @@ export function unseal(key: Buffer, associatedData: string, sealed: Uint8Array, 
 
 const aad = (associatedData: string) => Buffer.concat([FORMAT, Buffer.from(associatedData, 'utf8')]);
 
-/**
- * `size` bytes from the CSPRNG, drawn from a buffer it refills: one call into it per IV or
- * revision cost more than the sealing itself. The bytes are only valid until the next call.
- */
-export function randomPool(size: number): Buffer {
-  if (poolUsed + size > pool.length) {
-    randomFillSync(pool);
-    poolUsed = 0;
+/** IVs come from a buffer the CSPRNG refills: a call into it per IV cost more than the sealing itself. */
+const ivPool = Buffer.alloc(IV_BYTES * 256);
+let ivPoolUsed = ivPool.length;
+function freshIv(): Buffer {
+  if (ivPoolUsed === ivPool.length) {
+    randomFillSync(ivPool);
+    ivPoolUsed = 0;
   }
-  poolUsed += size;
-  return pool.subarray(poolUsed - size, poolUsed);
+  ivPoolUsed += IV_BYTES;
+  return Buffer.from(ivPool.subarray(ivPoolUsed - IV_BYTES, ivPoolUsed));
 }
-const pool = Buffer.alloc(4096);
-let poolUsed = pool.length;
