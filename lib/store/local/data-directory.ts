@@ -1,4 +1,4 @@
-import { chmod, mkdir, readdir, stat } from 'node:fs/promises';
+import { chmod, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { logger } from '../../observe/index.ts';
 import { DataDirectoryOwnerError, LegacyDataDirectoryError } from '../errors.ts';
@@ -13,6 +13,9 @@ export async function prepareDataDirectory(dataDir: string): Promise<void> {
   const names = await readdir(dataDir);
   const legacy = names.find((name) => /^(secrets|metadata)(\.\d+\.log)?$/.test(name));
   if (legacy !== undefined) throw new LegacyDataDirectoryError(dataDir, legacy);
+  // Lease files of an earlier version (`leases-<boot id>.mdb`): leases now live in store.mdb.
+  const oldLeases = names.filter((name) => /^leases-.+\.mdb(-lock)?$/.test(name));
+  await Promise.all(oldLeases.map((name) => rm(path.join(dataDir, name), { force: true })));
 }
 
 /** Refuses `file` when another user owns it; takes group and other permissions off it, with a warning. */

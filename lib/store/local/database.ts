@@ -24,39 +24,21 @@ export interface LocalDatabase {
   readonly due: Database<Buffer, DueKey>;
   /**
    * Runs `change` in a write transaction, under the lock every process on the directory shares,
-   * and resolves with what it returned once committed: visible to every process and, unless the
-   * environment is unflushed (EnvironmentOptions.noSync), on disk. The changes of one turn of
-   * the event loop commit together.
+   * and resolves with what it returned once committed and on disk. The changes of one turn of the
+   * event loop commit together.
    */
   write<R>(change: () => R): Promise<R>;
 }
 
-/** Which environment of the data directory to open. */
-export interface EnvironmentOptions {
-  /** Its file name in the data directory. */
-  readonly name: string;
-  /**
-   * Commits without flushing (LMDB's noSync): a commit is visible to every process and survives
-   * a process crash, but an OS crash can leave the file inconsistent — only for data that does
-   * not outlive the boot (lease-database.ts).
-   */
-  readonly noSync: boolean;
-}
-
-const STORE: EnvironmentOptions = { name: DATABASE_FILE, noSync: false };
-
 /** One environment per file and process: LMDB must not open the same one twice in a process. */
 const opened = new Map<string, Promise<LocalDatabase>>();
 
-/**
- * Opens (creating it on first use) one of the data directory's databases — `store.mdb` unless
- * told otherwise — after checking the directory and its key.
- */
-export function openDatabase(dataDir: string, environment: EnvironmentOptions = STORE): Promise<LocalDatabase> {
-  const file = path.join(dataDir, environment.name);
+/** Opens (creating it on first use) the data directory's database, after checking the directory and its key. */
+export function openDatabase(dataDir: string): Promise<LocalDatabase> {
+  const file = path.join(dataDir, DATABASE_FILE);
   let database = opened.get(file);
   if (database === undefined) {
-    database = openNew(dataDir, file, environment.noSync);
+    database = openNew(dataDir, file);
     opened.set(file, database);
     // A failed start (a refused directory) is tried again by the next operation.
     database.catch(() => opened.delete(file));
@@ -64,12 +46,12 @@ export function openDatabase(dataDir: string, environment: EnvironmentOptions = 
   return database;
 }
 
-async function openNew(dataDir: string, file: string, noSync: boolean): Promise<LocalDatabase> {
+async function openNew(dataDir: string, file: string): Promise<LocalDatabase> {
   await prepareDataDirectory(dataDir);
   const key = await loadOrCreateKey(dataDir);
   // The key in every form it could be printed in is kept out of every log line.
   for (const form of ['hex', 'base64', 'base64url'] as const) pinSecret(key.toString(form));
-  const root: RootDatabase = open({ path: file, noSubdir: true, encoding: 'binary', maxDbs: 4, noSync });
+  const root: RootDatabase = open({ path: file, noSubdir: true, encoding: 'binary', maxDbs: 4 });
   // LMDB creates its files with the umask's mode; the directory is private anyway.
   for (const each of [file, `${file}-lock`]) await chmod(each, 0o600);
   const tables = new Set([...root.getKeys()].map(String));
@@ -86,7 +68,7 @@ async function openNew(dataDir: string, file: string, noSync: boolean): Promise<
     async write(change) {
       const committed = root.transaction(change);
       // Asked for at once, `flushed` is the flush of this write's batch, not of a later one.
-      const flushed = noSync ? undefined : new Promise((resolve, reject) => void root.flushed.then(resolve, reject));
+      const flushed = new Promise((resolve, reject) => void root.flushed.then(resolve, reject));
       const result = await committed;
       await flushed;
       return result;

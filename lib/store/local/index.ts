@@ -5,14 +5,12 @@ import type { Clock } from '../../clock.ts';
 import { type LocalDatabase, openDatabase } from './database.ts';
 import { createLocalMetadataStore, deleteExpired } from './metadata-store.ts';
 import { createLocalSecretStore } from './secret-store.ts';
-import { openLeaseDatabase } from './lease-database.ts';
 
 export { KEY_FILE } from './key-file.ts';
 export { DATABASE_FILE } from './database.ts';
-export { leaseDatabaseFile, readBootId } from './lease-database.ts';
 
 export interface LocalStoresOptions {
-  /** The data directory (mode 0700): `secret.key`, the database `store.mdb` and the leases' `leases-<boot id>.mdb`. */
+  /** The data directory (mode 0700): `secret.key` and the database `store.mdb`. */
   readonly dataDir: string;
   readonly clock: Clock;
 }
@@ -26,10 +24,9 @@ export interface LocalStores {
 }
 
 /**
- * The embedded stores under one data directory: LMDB databases that several processes (the
- * server, the CLI, scripts) share safely, one for secrets and items, one for leases. Each is opened at the first operation (or `open()`),
- * after the directory and key checks (data-directory.ts), and the items that expired meanwhile
- * are deleted then.
+ * The embedded stores under one data directory: one LMDB database that several processes (the
+ * server, the CLI, scripts) share safely, opened at the first operation (or `open()`) after the
+ * directory and key checks (data-directory.ts); the items that expired meanwhile are deleted then.
  *
  * @example const { secrets, metadata, leases } = createLocalStores({ dataDir: '.trustline', clock: systemClock });
  */
@@ -37,16 +34,15 @@ export function createLocalStores(options: LocalStoresOptions): LocalStores {
   const dataDir = path.resolve(options.dataDir);
   const { clock } = options;
   const database = openedOnce(() => openDatabase(dataDir), clock);
-  // After the main database: the directory and key checks run (and warn) once, and a refused directory refuses leases too.
-  const leaseDatabase = openedOnce(async () => (await database(), openLeaseDatabase(dataDir)), clock);
+  const metadata = createLocalMetadataStore(database, clock);
   return {
     secrets: createLocalSecretStore(database, clock),
-    metadata: createLocalMetadataStore(database, clock),
-    // No lease outlives its holders, and a power cut ends them all: lease writes need only be
-    // visible to every process, not on disk (lease-database.ts).
-    leases: createLeaseStore(createLocalMetadataStore(leaseDatabase, clock), clock),
+    metadata,
+    // In store.mdb with everything else: an unflushed database of their own (LMDB's noSync) was
+    // seen to let two processes both take one lease, whatever the transaction around the check.
+    leases: createLeaseStore(metadata, clock),
     open: async () => {
-      await Promise.all([database(), leaseDatabase()]);
+      await database();
     },
   };
 }
