@@ -81,17 +81,17 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
       sendHomePage(res, method);
       return;
     }
-    sendProblem(res, new HttpProblem(404, 'NO_ROUTE', `Trustline has no route for ${rawPath}.`));
+    await refuse(req, res, new HttpProblem(404, 'NO_ROUTE', `Trustline has no route for ${rawPath}.`));
     return;
   }
   if (match.kind === 'method-not-allowed') {
     const allow = match.allow.join(', ');
-    sendProblem(res, new HttpProblem(405, 'METHOD_NOT_ALLOWED', `${rawPath} accepts ${allow}, not ${method}.`, { allow: match.allow }), { allow });
+    await refuse(req, res, new HttpProblem(405, 'METHOD_NOT_ALLOWED', `${rawPath} accepts ${allow}, not ${method}.`, { allow: match.allow }), { allow });
     return;
   }
   const { fn, route } = match.entry;
   const wire = { method, target: req.url ?? '/', rawHeaders: req.rawHeaders, httpVersion: req.httpVersion, remoteAddress: req.socket.remoteAddress };
-  // Authentication comes before the body is read, so an unauthenticated caller costs no memory.
+  // Authentication comes before the body is read, so an unauthenticated caller costs no memory (a refusal drains and drops it).
   let authorizer: { requestId: string; context: Readonly<Record<string, unknown>> } | undefined;
   if (route.auth === 'connect') {
     // As API Gateway: the authorizer sees the request without its body, and answers before the body is read.
@@ -107,7 +107,8 @@ async function handle(deps: ServerDeps, req: IncomingMessage, res: ServerRespons
     }
     authorizer = { requestId: gateEvent.requestContext.requestId, context: decision.context };
   } else if (!authorized(route.auth, deps.auth, req)) {
-    sendProblem(
+    await refuse(
+      req,
       res,
       new HttpProblem(
         401,
@@ -168,9 +169,9 @@ const MAX_DISCARDED_BYTES = 1024 * 1024;
  * reset, which can reach the client before the answer and turn a clear 413 into ECONNRESET. A
  * larger body gets the answer at once and the connection closed.
  */
-async function refuse(req: IncomingMessage, res: ServerResponse, problem: HttpProblem): Promise<void> {
+async function refuse(req: IncomingMessage, res: ServerResponse, problem: HttpProblem, headers: Record<string, string> = {}): Promise<void> {
   await refuseWith(req, (close) => {
-    sendProblem(res, problem, {}, close);
+    sendProblem(res, problem, headers, close);
   });
 }
 
