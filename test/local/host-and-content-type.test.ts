@@ -74,19 +74,24 @@ describe('local server: a body must be JSON', () => {
 });
 
 describe('local server: a refused body is read to its end before the answer', () => {
-  /**
-   * The client is still writing when the server decides: closing on unread bytes would reset the
-   * connection (ECONNRESET before the answer). The second request on the same socket proves the
-   * connection stayed in a clean state.
-   */
-  async function refusedThenReused(contentType: string, size: number, request = 'POST /echo/lifecycle', extraHeaders = ''): Promise<string> {
+  /** A raw connection to the server: what it has received so far, and the socket errors seen. */
+  async function rawConnection() {
     const socket = connect(t.rt.port, '127.0.0.1');
     await once(socket, 'connect');
     let received = '';
     const errors: Error[] = [];
     socket.on('error', (error) => errors.push(error));
     socket.setEncoding('latin1').on('data', (chunk: string) => (received += chunk));
-    const host = `127.0.0.1:${String(t.rt.port)}`;
+    return { socket, errors, host: `127.0.0.1:${String(t.rt.port)}`, received: () => received };
+  }
+
+  /**
+   * The client is still writing when the server decides: closing on unread bytes would reset the
+   * connection (ECONNRESET before the answer). The second request on the same socket proves the
+   * connection stayed in a clean state.
+   */
+  async function refusedThenReused(contentType: string, size: number, request = 'POST /echo/lifecycle', extraHeaders = ''): Promise<string> {
+    const { socket, errors, host, received } = await rawConnection();
     socket.write(`${request} HTTP/1.1\r\nHost: ${host}\r\n${extraHeaders}Content-Type: ${contentType}\r\nContent-Length: ${String(size)}\r\n\r\n`);
     socket.write('x'.repeat(1024));
     // Time for a server that answers early to answer and close; one that reads the body waits.
@@ -95,7 +100,7 @@ describe('local server: a refused body is read to its end before the answer', ()
     socket.write(`GET /health HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`);
     await once(socket, 'close', { signal: AbortSignal.timeout(10_000) });
     expect(errors).toEqual([]);
-    return received;
+    return received();
   }
 
   it('answers 415 to a large text/plain body and keeps the connection', async () => {
@@ -119,23 +124,18 @@ describe('local server: a refused body is read to its end before the answer', ()
     ['404, no such route', 'POST /nowhere', '', 404],
     ['405, a method the route does not take', 'PUT /json', '', 405],
   ])('answers %s only once the body is read, on a closing connection', async (_, request, headers, status) => {
-    const socket = connect(t.rt.port, '127.0.0.1');
-    await once(socket, 'connect');
-    let received = '';
-    const errors: Error[] = [];
-    socket.on('error', (error) => errors.push(error));
-    socket.setEncoding('latin1').on('data', (chunk: string) => (received += chunk));
+    const { socket, errors, host, received } = await rawConnection();
     const size = 70_000;
     socket.write(
-      `${request} HTTP/1.1\r\nHost: 127.0.0.1:${String(t.rt.port)}\r\n${headers}Connection: close\r\nContent-Type: application/json\r\nContent-Length: ${String(size)}\r\n\r\n`,
+      `${request} HTTP/1.1\r\nHost: ${host}\r\n${headers}Connection: close\r\nContent-Type: application/json\r\nContent-Length: ${String(size)}\r\n\r\n`,
     );
     socket.write('x'.repeat(1024));
     await setTimeout(200);
     // Nothing yet: the server is still reading the body it will drop.
-    expect(received).toBe('');
+    expect(received()).toBe('');
     socket.end('x'.repeat(size - 1024));
     await once(socket, 'close', { signal: AbortSignal.timeout(10_000) });
     expect(errors).toEqual([]);
-    expect(received).toMatch(new RegExp(`^HTTP/1\\.1 ${String(status)} `));
+    expect(received()).toMatch(new RegExp(`^HTTP/1\\.1 ${String(status)} `));
   });
 });
