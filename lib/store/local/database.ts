@@ -51,7 +51,10 @@ async function openNew(dataDir: string, file: string): Promise<LocalDatabase> {
   const key = await loadOrCreateKey(dataDir);
   // The key in every form it could be printed in is kept out of every log line.
   for (const form of ['hex', 'base64', 'base64url'] as const) pinSecret(key.toString(form));
-  const root: RootDatabase = open({ path: file, noSubdir: true, encoding: 'binary', maxDbs: 4 });
+  // Without overlapping sync, a commit is on disk before the write lock passes on. lmdb-js's default
+  // (the next transaction starts while the last one flushes) was seen to let two processes that
+  // opened a new environment together both take one lease, and now and then to crash or hang one.
+  const root: RootDatabase = open({ path: file, noSubdir: true, encoding: 'binary', maxDbs: 4, overlappingSync: false });
   // LMDB creates its files with the umask's mode; the directory is private anyway.
   for (const each of [file, `${file}-lock`]) await chmod(each, 0o600);
   const tables = new Set([...root.getKeys()].map(String));

@@ -1,0 +1,98 @@
+/**
+ * Reproduces, with lmdb-js alone, the cross-process race behind issue 19's lease flake: `--processes`
+ * long-lived processes each open one new environment per round (a few milliseconds apart at
+ * random), then take keys `0` .. `--keys - 1` in order with Trustline's pattern: read the key and
+ * write it only if absent, inside one async `transaction()`, awaiting the commit and its flush.
+ * A key granted to two processes, or a process that dies (LMDB's `mdb_page_touch` errors), is a
+ * failure. `--options` is the JSON of lmdb's `open()` options under test.
+ *
+ *   npx tsx scripts/lmdb-lease-race.ts [--rounds 1000] [--processes 6] [--keys 10] [--options '{"overlappingSync":false}']
+ *
+ * Exit 0 when every round granted each key exactly once, 1 otherwise. Environments are never
+ * closed, as Trustline never closes its own; their directories are removed at the end.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { open, type RootDatabase } from 'lmdb';
+
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '1000' },
+    processes: { type: 'string', default: '6' },
+    keys: { type: 'string', default: '10' },
+    options: { type: 'string', default: '{}' },
+    racer: { type: 'string' },
+  },
+});
+const keys = Number(values.keys);
+const options = JSON.parse(values.options) as Record<string, unknown>;
+
+/** One racer: for each environment path on stdin, the JSON list of the keys it was granted. */
+async function race(owner: string): Promise<void> {
+  for await (const file of createInterface({ input: process.stdin })) {
+    await sleep(Math.random() * 15);
+    const root: RootDatabase = open({ path: file, noSubdir: true, encoding: 'binary', maxDbs: 4, ...options });
+    const items = root.openDB<Buffer, string>('item-values', { encoding: 'binary', useVersions: true });
+    const won: number[] = [];
+    for (let key = 0; key < keys; key++) {
+      const committed = root.transaction(() => {
+        if (items.getEntry(`lease-${String(key)}`) !== undefined) return false;
+        void items.put(`lease-${String(key)}`, Buffer.from(owner), randomBytes(6).readUIntBE(0, 6));
+        return true;
+      });
+      const flushed = new Promise((resolve, reject) => void root.flushed.then(resolve, reject));
+      if (await committed) won.push(key);
+      await flushed;
+    }
+    process.stdout.write(`${JSON.stringify(won)}\n`);
+  }
+}
+
+async function main(): Promise<number> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'lmdb-lease-race-'));
+  const racers = Array.from({ length: Number(values.processes) }, (_, i) => {
+    const child = spawn(process.execPath, [
+      ...process.execArgv,
+      fileURLToPath(import.meta.url),
+      '--racer',
+      `p${String(i)}`,
+      '--keys',
+      String(keys),
+      '--options',
+      values.options,
+    ]);
+    child.stderr.pipe(process.stderr);
+    return { child, lines: createInterface({ input: child.stdout })[Symbol.asyncIterator]() };
+  });
+  let failed = 0;
+  try {
+    for (let round = 0; round < Number(values.rounds); round++) {
+      for (const { child } of racers) child.stdin.write(`${path.join(dir, `round-${String(round)}.mdb`)}\n`);
+      const answers = await Promise.all(racers.map(async ({ lines }) => lines.next()));
+      if (answers.some((answer) => answer.done === true)) {
+        console.log(`round ${String(round)}: a racer died (its error is above)`);
+        return 1;
+      }
+      const granted = answers.flatMap((answer) => JSON.parse(answer.value as string) as number[]).sort((a, b) => a - b);
+      if (granted.join() !== Array.from({ length: keys }, (_, i) => i).join()) {
+        failed++;
+        console.log(`round ${String(round)}: granted ${JSON.stringify(granted)}`);
+      }
+    }
+    console.log(`${String(failed)} of ${values.rounds} rounds granted a key twice or not at all (options ${values.options})`);
+    return failed === 0 ? 0 : 1;
+  } finally {
+    for (const { child } of racers) child.kill();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+if (values.racer !== undefined) await race(values.racer);
+else process.exitCode = await main();
