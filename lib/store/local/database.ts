@@ -52,8 +52,8 @@ async function openNew(dataDir: string, file: string): Promise<LocalDatabase> {
   // The key in every form it could be printed in is kept out of every log line.
   for (const form of ['hex', 'base64', 'base64url'] as const) pinSecret(key.toString(form));
   // Without overlapping sync, a commit is on disk before the write lock passes on. lmdb-js's default
-  // (the next transaction starts while the last one flushes) was seen to let two processes that
-  // opened a new environment together both take one lease, and now and then to crash or hang one.
+  // (the next transaction starts while the last one flushes) let processes writing one environment
+  // at once both take one lease far more often, and crash on a corrupted page (scripts/lmdb-lease-race.ts).
   const root: RootDatabase = open({ path: file, noSubdir: true, encoding: 'binary', maxDbs: 4, overlappingSync: false });
   // LMDB creates its files with the umask's mode; the directory is private anyway.
   for (const each of [file, `${file}-lock`]) await chmod(each, 0o600);
