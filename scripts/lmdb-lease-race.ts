@@ -6,10 +6,12 @@
  * A key granted to two processes, or a process that dies (LMDB's `mdb_page_touch` errors), is a
  * failure. `--options` is the JSON of lmdb's `open()` options under test.
  *
- *   npx tsx scripts/lmdb-lease-race.ts [--rounds 1000] [--processes 6] [--keys 10] [--options '{"overlappingSync":false}']
+ *   npx tsx scripts/lmdb-lease-race.ts [--rounds 1000] [--processes 6] [--keys 10] [--fresh] [--options '{"overlappingSync":false}']
  *
- * Exit 0 when every round granted each key exactly once, 1 otherwise. Environments are never
- * closed, as Trustline never closes its own; their directories are removed at the end.
+ * With `--fresh`, every round has new processes, as test/store/local-processes.test.ts starts them
+ * (slower: a process start per racer and round). Exit 0 when every round granted each key exactly
+ * once, 1 otherwise. Environments are never closed, as Trustline never closes its own; their
+ * directories are removed at the end.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -28,6 +30,7 @@ const { values } = parseArgs({
     processes: { type: 'string', default: '6' },
     keys: { type: 'string', default: '10' },
     options: { type: 'string', default: '{}' },
+    fresh: { type: 'boolean', default: false },
     racer: { type: 'string' },
   },
 });
@@ -57,23 +60,29 @@ async function race(owner: string): Promise<void> {
 
 async function main(): Promise<number> {
   const dir = await mkdtemp(path.join(tmpdir(), 'lmdb-lease-race-'));
-  const racers = Array.from({ length: Number(values.processes) }, (_, i) => {
-    const child = spawn(process.execPath, [
-      ...process.execArgv,
-      fileURLToPath(import.meta.url),
-      '--racer',
-      `p${String(i)}`,
-      '--keys',
-      String(keys),
-      '--options',
-      values.options,
-    ]);
-    child.stderr.pipe(process.stderr);
-    return { child, lines: createInterface({ input: child.stdout })[Symbol.asyncIterator]() };
-  });
+  const start = () =>
+    Array.from({ length: Number(values.processes) }, (_, i) => {
+      const child = spawn(process.execPath, [
+        ...process.execArgv,
+        fileURLToPath(import.meta.url),
+        '--racer',
+        `p${String(i)}`,
+        '--keys',
+        String(keys),
+        '--options',
+        values.options,
+      ]);
+      child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+      return { child, lines: createInterface({ input: child.stdout })[Symbol.asyncIterator]() };
+    });
+  let racers = start();
   let failed = 0;
   try {
     for (let round = 0; round < Number(values.rounds); round++) {
+      if (values.fresh && round > 0) {
+        for (const { child } of racers) child.kill();
+        racers = start();
+      }
       for (const { child } of racers) child.stdin.write(`${path.join(dir, `round-${String(round)}.mdb`)}\n`);
       const answers = await Promise.all(racers.map(async ({ lines }) => lines.next()));
       if (answers.some((answer) => answer.done === true)) {

@@ -22,8 +22,9 @@ export function rawHttp(
   const headers = { ...options.headers };
   // Node's client frames a body only for methods it expects one on: a DELETE or OPTIONS body would go
   // out without Content-Length, as stray bytes after a bodiless request, which the server rightly resets.
-  if (options.body !== undefined && !Object.keys(headers).some((name) => /^(content-length|transfer-encoding)$/i.test(name))) {
-    headers['content-length'] = String(Buffer.byteLength(options.body));
+  if (!Object.keys(headers).some((name) => /^(content-length|transfer-encoding)$/i.test(name))) {
+    if (options.body !== undefined) headers['content-length'] = String(Buffer.byteLength(options.body));
+    else if (options.chunks !== undefined) headers['transfer-encoding'] = 'chunked';
   }
   return new Promise((resolve, reject) => {
     const req = request({ host: hostname, port, method: options.method ?? 'GET', path: options.path, headers, agent: false }, (res) => {
