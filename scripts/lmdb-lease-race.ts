@@ -2,11 +2,13 @@
  * Reproduces, with lmdb-js alone, the cross-process race behind issue 19's lease flake: `--processes`
  * long-lived processes each open one new environment per round (a few milliseconds apart at
  * random), then take keys `0` .. `--keys - 1` in order with Trustline's pattern: read the key and
- * write it only if absent, inside one async `transaction()`, awaiting the commit and its flush.
+ * write it only if absent, awaiting the commit and its flush. The check runs inside one async
+ * `transaction()` (Trustline's pattern before 2026-12-04) or, with `--conditional`, as lmdb-js's
+ * `ifNoExists` conditional write (the pattern of lib/store/local today).
  * A key granted to two processes, or a process that dies (LMDB's `mdb_page_touch` errors), is a
  * failure. `--options` is the JSON of lmdb's `open()` options under test.
  *
- *   npx tsx scripts/lmdb-lease-race.ts [--rounds 1000] [--processes 6] [--keys 10] [--fresh] [--options '{"overlappingSync":false}']
+ *   npx tsx scripts/lmdb-lease-race.ts [--rounds 1000] [--processes 6] [--keys 10] [--fresh] [--conditional] [--options '{"overlappingSync":false}']
  *
  * With `--fresh`, every round has new processes, as test/store/local-processes.test.ts starts them
  * (slower: a process start per racer and round). Exit 0 when every round granted each key exactly
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     keys: { type: 'string', default: '10' },
     options: { type: 'string', default: '{}' },
     fresh: { type: 'boolean', default: false },
+    conditional: { type: 'boolean', default: false },
     racer: { type: 'string' },
   },
 });
@@ -45,11 +48,11 @@ async function race(owner: string): Promise<void> {
     const items = root.openDB<Buffer, string>('item-values', { encoding: 'binary', useVersions: true });
     const won: number[] = [];
     for (let key = 0; key < keys; key++) {
-      const committed = root.transaction(() => {
-        if (items.getEntry(`lease-${String(key)}`) !== undefined) return false;
-        void items.put(`lease-${String(key)}`, Buffer.from(owner), randomBytes(6).readUIntBE(0, 6));
-        return true;
-      });
+      const name = `lease-${String(key)}`;
+      const write = () => void items.put(name, Buffer.from(owner), randomBytes(6).readUIntBE(0, 6));
+      const committed = values.conditional
+        ? items.ifNoExists(name, write)
+        : root.transaction(() => (items.getEntry(name) === undefined ? (write(), true) : false));
       const flushed = new Promise((resolve, reject) => void root.flushed.then(resolve, reject));
       if (await committed) won.push(key);
       await flushed;
@@ -71,6 +74,7 @@ async function main(): Promise<number> {
         String(keys),
         '--options',
         values.options,
+        ...(values.conditional ? ['--conditional'] : []),
       ]);
       child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
       return { child, lines: createInterface({ input: child.stdout })[Symbol.asyncIterator]() };
@@ -95,7 +99,9 @@ async function main(): Promise<number> {
         console.log(`round ${String(round)}: granted ${JSON.stringify(granted)}`);
       }
     }
-    console.log(`${String(failed)} of ${values.rounds} rounds granted a key twice or not at all (options ${values.options})`);
+    console.log(
+      `${String(failed)} of ${values.rounds} rounds granted a key twice or not at all (options ${values.options}${values.conditional ? ', conditional writes' : ''})`,
+    );
     return failed === 0 ? 0 : 1;
   } finally {
     for (const { child } of racers) child.kill();

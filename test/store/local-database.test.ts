@@ -44,7 +44,7 @@ describe('the local database on disk', () => {
     const db = await openDatabase(dataDir);
     const damaged = Buffer.from(db.secrets.get('trustline/a')!);
     damaged[damaged.length - 3]! ^= 0x01;
-    await db.write(() => db.secrets.put('trustline/a', damaged));
+    await db.secrets.put('trustline/a', damaged, 1);
 
     for (const operation of [() => secrets.get('trustline/a'), () => secrets.put('trustline/a', 'new')]) {
       const error: unknown = await operation().catch((e: unknown) => e);
@@ -60,8 +60,8 @@ describe('the local database on disk', () => {
     await secrets.put('trustline/a', 'value-a');
     await metadata.put({ kind: 'k', id: 'a', data: 'a' });
     const db = await openDatabase(dataDir);
-    await db.write(() => db.secrets.put('trustline/b', db.secrets.get('trustline/a')!));
-    await db.write(() => db.items.put(['k', 'b'], db.items.get(['k', 'a'])!));
+    await db.secrets.put('trustline/b', db.secrets.get('trustline/a')!, 1);
+    await db.items.put(['k', 'b'], db.items.get(['k', 'a'])!, 1);
     await expect(secrets.get('trustline/b')).rejects.toMatchObject({ code: 'STORE_CORRUPTED' });
     await expect(metadata.get('k', 'b')).rejects.toMatchObject({ code: 'STORE_CORRUPTED' });
   });

@@ -62,4 +62,28 @@ describe('local SecretStore putWithItem', () => {
     expect((await secrets.get('trustline/c'))?.value).toBe('second');
     expect((await secrets.get('trustline/c', { stage: 'previous' }))?.value).toBe('first');
   });
+
+  it('writes the item after the secret, deciding again, when another write changed it between read and commit', async () => {
+    const { putWithItem, secrets, metadata } = await storesCountingCommits();
+    // Started in one turn, both read the absent item; the plain put commits first in the batch.
+    const [first, { versionId, item }] = await Promise.all([
+      metadata.put({ kind: 'outcome', id: 'd', data: 'first' }),
+      putWithItem('trustline/d', 'tokens', { item: { kind: 'outcome', id: 'd', data: 'second' } }),
+    ]);
+    expect(first.version).toBe(1);
+    expect(item).toEqual({ kind: 'outcome', id: 'd', data: 'second', version: 2 });
+    expect(await metadata.get('outcome', 'd')).toEqual(item);
+    expect(await secrets.get('trustline/d')).toEqual({ value: 'tokens', versionId });
+  });
+
+  it('writes the secret alone when the item, changed between read and commit, no longer meets the condition', async () => {
+    const { putWithItem, secrets, metadata } = await storesCountingCommits();
+    const [first, { versionId, item }] = await Promise.all([
+      metadata.put({ kind: 'outcome', id: 'e', data: 'first' }),
+      putWithItem('trustline/e', 'tokens', { item: { kind: 'outcome', id: 'e', data: 'second' }, condition: { expectedVersion: 'absent' } }),
+    ]);
+    expect(item).toBeUndefined();
+    expect(await metadata.get('outcome', 'e')).toEqual(first);
+    expect(await secrets.get('trustline/e')).toEqual({ value: 'tokens', versionId });
+  });
 });

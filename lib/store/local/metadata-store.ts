@@ -1,16 +1,23 @@
 import * as z from 'zod';
-import { ConditionFailedError, StoreCorruptedError } from '../errors.ts';
+import { ConditionFailedError } from '../errors.ts';
 import { isLive } from '../expiry.ts';
 import { checkLimit, decodeCursor, pageOf } from '../paging.ts';
 import type { ItemWrite, MetadataStore, NewItem, Page, PutCondition, StoredItem } from '../ports.ts';
 import type { Clock } from '../../clock.ts';
 import { storedItem } from '../stored-item.ts';
-import type { ItemKey, LocalDatabase } from './database.ts';
-import { seal, unseal } from './sealed.ts';
+import { type ItemKey, type LocalDatabase, newVersion } from './database.ts';
+import { readSealed, seal } from './sealed.ts';
 
 /** What one sealed item holds. */
 const entrySchema = z.object({ d: z.unknown(), v: z.number().int().positive(), due: z.number().optional(), exp: z.number().optional() });
 type Entry = z.infer<typeof entrySchema>;
+/** An entry as read, with the LMDB version a write made on it is conditional on. */
+type Stored = NonNullable<ReturnType<typeof read>>;
+/** What a change decided: its result, and the writes that make it (none: nothing to write). */
+interface Decision<R> {
+  readonly result: R;
+  readonly writes?: () => void;
+}
 
 const listCursor = z.object({ id: z.string() });
 const dueCursor = z.object({ dueAt: z.number(), id: z.string() });
@@ -20,23 +27,28 @@ const END = Buffer.from([0xff]);
 /**
  * The embedded MetadataStore: one sealed entry per item in the database's `items` table, keyed
  * [kind, id] so a kind lists in id order, and a `due` table keyed [kind, dueAt, id] for queryDue.
- * A write reads the item, decides and writes inside one write transaction, which LMDB runs for
- * one process on the directory at a time: no other write comes between the read and the write.
+ * A write reads the item, decides, and queues its writes conditional on the item being unchanged
+ * (database.ts `writeIf`); when another write came between, it reads and decides again.
  */
 export function createLocalMetadataStore(database: () => Promise<LocalDatabase>, clock: Clock): MetadataStore {
-  /** Runs `decide` in a write transaction on the item as stored (expired or not) and on the live one. */
-  const change = async <R>(kind: string, id: string, decide: (db: LocalDatabase, stored: Entry | undefined, live: Entry | undefined) => R): Promise<R> => {
+  /** Decides on the item as stored (expired or not) and on the live one, until its writes apply. */
+  const change = async <R>(
+    kind: string,
+    id: string,
+    decide: (db: LocalDatabase, stored: Stored | undefined, live: Entry | undefined) => Decision<R>,
+  ): Promise<R> => {
     const db = await database();
-    return db.write(() => {
+    for (;;) {
       const stored = read(db, kind, id);
-      return decide(db, stored, live(stored, clock));
-    });
+      const { result, writes } = decide(db, stored, live(stored?.data, clock));
+      if (writes === undefined || (await db.writeIf(db.items, [kind, id], stored?.version, writes))) return result;
+    }
   };
   const refuse = (kind: string, id: string, condition: PutCondition) => new ConditionFailedError(kind, id, condition.expectedVersion);
 
   return {
     async get<T>(kind: string, id: string) {
-      const entry = live(read(await database(), kind, id), clock);
+      const entry = live(read(await database(), kind, id)?.data, clock);
       return entry && itemOf<T>(kind, id, entry);
     },
 
@@ -48,16 +60,14 @@ export function createLocalMetadataStore(database: () => Promise<LocalDatabase>,
     },
 
     async delete(kind, id, condition) {
-      const deleted = await change(kind, id, (db, stored, current) => {
-        if (condition !== undefined && !holds(condition, current)) return false;
-        remove(db, kind, id, stored);
-        return true;
-      });
+      const deleted = await change(kind, id, (db, stored, current) =>
+        condition !== undefined && !holds(condition, current) ? { result: false } : { result: true, writes: stored && remove(db, kind, id, stored.data) },
+      );
       if (!deleted && condition !== undefined) throw refuse(kind, id, condition);
     },
 
     async take<T>(kind: string, id: string) {
-      const taken = await change(kind, id, (db, stored, current) => (remove(db, kind, id, stored), current));
+      const taken = await change(kind, id, (db, stored, current) => ({ result: current, writes: stored && remove(db, kind, id, stored.data) }));
       return taken && itemOf<T>(kind, id, taken);
     },
 
@@ -96,7 +106,7 @@ export function createLocalMetadataStore(database: () => Promise<LocalDatabase>,
     for (const id of ids) {
       if (limit !== undefined && items.length > limit) break;
       if (id === afterId) continue;
-      const entry = read(db, kind, id);
+      const entry = read(db, kind, id)?.data;
       if (entry !== undefined && isLive(entry.exp, now)) items.push(itemOf<T>(kind, id, entry));
     }
     return pageOf(items, limit, position);
@@ -104,24 +114,35 @@ export function createLocalMetadataStore(database: () => Promise<LocalDatabase>,
 }
 
 /**
- * Puts the item of `write` if its condition holds for the live item, inside a write transaction
- * (the local SecretStore's `putWithItem` calls it inside the secret's); returns its new version,
- * or undefined when the condition does not hold (nothing written).
+ * Queues the item of `write` if its condition holds for the live item, conditional on the item
+ * being unchanged since read; called inside the local SecretStore's conditional write, so it
+ * goes into that commit. `version` is the item's new version (undefined: the condition does not
+ * hold, nothing queued); `written` resolves false if the item changed meanwhile.
  */
-export function putItemInside<T>(db: LocalDatabase, clock: Clock, write: ItemWrite<T>): number | undefined {
-  const stored = read(db, write.item.kind, write.item.id);
-  return putItem(db, stored, live(stored, clock), write);
+export function queueItemWrite<T>(db: LocalDatabase, clock: Clock, write: ItemWrite<T>): { version: number | undefined; written?: Promise<boolean> } {
+  const { kind, id } = write.item;
+  const stored = read(db, kind, id);
+  const { result, writes } = putItem(db, stored, live(stored?.data, clock), write);
+  return { version: result, written: writes && db.writeIf(db.items, [kind, id], stored?.version, writes) };
 }
 
-function putItem<T>(db: LocalDatabase, stored: Entry | undefined, current: Entry | undefined, { item, condition }: ItemWrite<T>): number | undefined {
+function putItem<T>(
+  db: LocalDatabase,
+  stored: Stored | undefined,
+  current: Entry | undefined,
+  { item, condition }: ItemWrite<T>,
+): Decision<number | undefined> {
   const { kind, id } = item;
-  if (condition !== undefined && !holds(condition, current)) return undefined;
-  const entry: Entry = { d: item.data, v: (stored?.v ?? 0) + 1, due: item.dueAt, exp: item.expiresAt };
+  if (condition !== undefined && !holds(condition, current)) return { result: undefined };
+  const entry: Entry = { d: item.data, v: (stored?.data.v ?? 0) + 1, due: item.dueAt, exp: item.expiresAt };
   const sealed = seal(db.key, associated(kind, id), JSON.stringify(entry));
-  if (stored?.due !== undefined) void db.due.remove([kind, stored.due, id]);
-  void db.items.put([kind, id], sealed);
-  if (entry.due !== undefined) void db.due.put([kind, entry.due, id], Buffer.alloc(0));
-  return entry.v;
+  const before = stored?.data.due;
+  const writes = () => {
+    if (before !== undefined) void db.due.remove([kind, before, id]);
+    void db.items.put([kind, id], sealed, newVersion());
+    if (entry.due !== undefined) void db.due.put([kind, entry.due, id], Buffer.alloc(0));
+  };
+  return { result: entry.v, writes };
 }
 
 /**
@@ -129,15 +150,15 @@ function putItem<T>(db: LocalDatabase, stored: Entry | undefined, current: Entry
  * be read are left for the operation that reaches them to report.
  */
 export async function deleteExpired(db: LocalDatabase, clock: Clock): Promise<void> {
-  await db.write(() => {
-    for (const [kind, id] of [...(db.items.getKeys() as Iterable<ItemKey>)]) {
-      const entry = readable(db, kind, id);
-      if (live(entry, clock) === undefined) remove(db, kind, id, entry);
-    }
+  const expired = [...(db.items.getKeys() as Iterable<ItemKey>)].flatMap(([kind, id]) => {
+    const stored = readable(db, kind, id);
+    return stored !== undefined && live(stored.data, clock) === undefined ? [{ kind, id, stored }] : [];
   });
+  // Queued in one turn: one commit. An item written again meanwhile is left as it now is.
+  await Promise.all(expired.map(({ kind, id, stored }) => db.writeIf(db.items, [kind, id], stored.version, remove(db, kind, id, stored.data))));
 }
 
-function readable(db: LocalDatabase, kind: string, id: string): Entry | undefined {
+function readable(db: LocalDatabase, kind: string, id: string): Stored | undefined {
   try {
     return read(db, kind, id);
   } catch {
@@ -145,21 +166,18 @@ function readable(db: LocalDatabase, kind: string, id: string): Entry | undefine
   }
 }
 
-function read(db: LocalDatabase, kind: string, id: string): Entry | undefined {
-  const found = db.items.get([kind, id]);
-  if (found === undefined) return undefined;
-  const parsed = entrySchema.safeParse(JSON.parse(unseal(db.key, associated(kind, id), found, db.file)));
-  if (!parsed.success) throw new StoreCorruptedError(db.file, { cause: parsed.error });
-  return parsed.data;
+function read(db: LocalDatabase, kind: string, id: string) {
+  return readSealed(db, db.items, [kind, id], associated(kind, id), entrySchema);
 }
 
 const live = (entry: Entry | undefined, clock: Clock): Entry | undefined => (entry && isLive(entry.exp, clock.now()) ? entry : undefined);
 
-/** Removes the item and its due-index key, if there is an item. */
-function remove(db: LocalDatabase, kind: string, id: string, stored: Entry | undefined): void {
-  if (stored === undefined) return;
-  void db.items.remove([kind, id]);
-  if (stored.due !== undefined) void db.due.remove([kind, stored.due, id]);
+/** The writes that remove the item and its due-index key. */
+function remove(db: LocalDatabase, kind: string, id: string, { due }: Entry): () => void {
+  return () => {
+    void db.items.remove([kind, id]);
+    if (due !== undefined) void db.due.remove([kind, due, id]);
+  };
 }
 
 function holds(condition: PutCondition, live: Entry | undefined): boolean {

@@ -1,5 +1,8 @@
 import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
+import type { Database, Key } from 'lmdb';
+import type * as z from 'zod';
 import { StoreCorruptedError } from '../errors.ts';
+import type { LocalDatabase } from './database.ts';
 
 /**
  * A sealed value as stored in the embedded database: a version byte, a fresh 96-bit IV, the GCM
@@ -33,6 +36,21 @@ export function unseal(key: Buffer, associatedData: string, sealed: Uint8Array, 
   } catch (error) {
     throw new StoreCorruptedError(file, { cause: error });
   }
+}
+
+/** The entry at `key` unsealed and checked against `schema`, with its LMDB version; StoreCorruptedError when either fails. */
+export function readSealed<K extends Key, T>(
+  db: LocalDatabase,
+  table: Database<Buffer, K>,
+  key: K,
+  associatedData: string,
+  schema: z.ZodType<T>,
+): { data: T; version: number } | undefined {
+  const found = table.getEntry(key);
+  if (found === undefined) return undefined;
+  const parsed = schema.safeParse(JSON.parse(unseal(db.key, associatedData, found.value, db.file)));
+  if (!parsed.success) throw new StoreCorruptedError(db.file, { cause: parsed.error });
+  return { data: parsed.data, version: found.version ?? 0 };
 }
 
 const aad = (associatedData: string) => Buffer.concat([FORMAT, Buffer.from(associatedData, 'utf8')]);

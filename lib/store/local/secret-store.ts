@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { registerSecret } from '../../observe/index.ts';
-import { StoreCorruptedError } from '../errors.ts';
+import { ConditionFailedError } from '../errors.ts';
 import type { ItemWrite, SecretStore } from '../ports.ts';
 import { storedItem } from '../stored-item.ts';
 import type { Clock } from '../../clock.ts';
 import { assertSecretName } from '../secret-name.ts';
-import type { LocalDatabase } from './database.ts';
-import { putItemInside } from './metadata-store.ts';
-import { seal, unseal } from './sealed.ts';
+import { type LocalDatabase, newVersion } from './database.ts';
+import { createLocalMetadataStore, queueItemWrite } from './metadata-store.ts';
+import { readSealed, seal } from './sealed.ts';
 
 const versionSchema = z.object({ versionId: z.string(), value: z.string() });
 /** What one sealed entry holds: the current version and the one it replaced. */
@@ -18,42 +18,41 @@ type Versions = z.infer<typeof versionsSchema>;
 /**
  * The embedded SecretStore: one sealed entry per secret in the database's `secrets` table,
  * bound to the secret's name. A put keeps the version it replaces as the previous one.
- * `putWithItem` makes the item's conditional write in the secret's transaction, in the one
+ * `putWithItem` queues the item's conditional write in the secret's commit, in the one
  * database both stores share, so the item is never written without the secret.
  */
 export function createLocalSecretStore(database: () => Promise<LocalDatabase>, clock: Clock): SecretStore {
-  const read = (db: LocalDatabase, name: string): Versions | undefined => {
-    const found = db.secrets.get(name);
-    if (found === undefined) return undefined;
-    const parsed = versionsSchema.safeParse(JSON.parse(unseal(db.key, `secret:${name}`, found, db.file)));
-    if (!parsed.success) throw new StoreCorruptedError(db.file, { cause: parsed.error });
-    return parsed.data;
-  };
+  const read = (db: LocalDatabase, name: string) => readSealed(db, db.secrets, name, `secret:${name}`, versionsSchema);
 
   /**
-   * Writes `value` as the current version, keeping the one it replaces, in one write transaction
-   * (no other write between the read and the write); `alongside` runs in the same transaction.
-   * Resolves once flushed, with what `alongside` returned.
+   * Writes `value` as the current version, keeping the one it replaces, conditional on the
+   * secret being unchanged since read (read again if another write came between); `alongside`
+   * queues its writes into the same commit, and its result of the attempt that applied is returned.
    */
   const write = async <R>(name: string, value: string, alongside?: (db: LocalDatabase) => R): Promise<{ versionId: string; alongside?: R }> => {
     assertSecretName(name);
     registerSecret(value);
     const db = await database();
     const versionId = randomUUID();
-    return db.write(() => {
-      // Everything that can throw comes before the secret's put: a throw does not undo what the transaction wrote.
-      const previous = read(db, name)?.current;
+    for (;;) {
+      const stored = read(db, name);
+      const previous = stored?.data.current;
       const versions: Versions = { current: { versionId, value }, ...(previous === undefined ? {} : { previous }) };
-      const result = { versionId, alongside: alongside?.(db) };
-      void db.secrets.put(name, seal(db.key, `secret:${name}`, JSON.stringify(versions)));
-      return result;
-    });
+      const sealed = seal(db.key, `secret:${name}`, JSON.stringify(versions));
+      let result: R | undefined;
+      const written = await db.writeIf(db.secrets, name, stored?.version, () => {
+        void db.secrets.put(name, sealed, newVersion());
+        result = alongside?.(db);
+      });
+      if (written) return { versionId, alongside: result };
+    }
   };
+  const metadata = createLocalMetadataStore(database, clock);
 
   return {
     async get(name, { stage = 'current' } = {}) {
       assertSecretName(name);
-      const versions = read(await database(), name);
+      const versions = read(await database(), name)?.data;
       const version = stage === 'current' ? versions?.current : versions?.previous;
       if (version === undefined) return undefined;
       registerSecret(version.value);
@@ -63,14 +62,24 @@ export function createLocalSecretStore(database: () => Promise<LocalDatabase>, c
     put: (name, value) => write(name, value),
 
     async putWithItem<T>(name: string, value: string, itemWrite: ItemWrite<T>) {
-      const { versionId, alongside: version } = await write(name, value, (db) => putItemInside(db, clock, itemWrite));
+      const { versionId, alongside } = await write(name, value, (db) => queueItemWrite(db, clock, itemWrite));
+      // The item changed after it was read: written on its own now that the secret is, deciding again.
+      const alone = async () => (await metadata.put(itemWrite.item, itemWrite.condition)).version;
+      const rewrite = alongside?.written !== undefined && !(await alongside.written);
+      const version = rewrite ? await alone().catch(skipConditionFailed) : alongside?.version;
       return { versionId, item: version === undefined ? undefined : storedItem(itemWrite.item, version) };
     },
 
     async delete(name) {
       assertSecretName(name);
       const db = await database();
-      await db.write(() => db.secrets.remove(name));
+      await db.secrets.remove(name);
+      await new Promise((resolve, reject) => void db.secrets.flushed.then(resolve, reject));
     },
   };
+}
+
+function skipConditionFailed(error: unknown): undefined {
+  if (error instanceof ConditionFailedError) return undefined;
+  throw error;
 }
