@@ -18,6 +18,7 @@ interface Decision<R> {
   readonly result: R;
   readonly writes?: () => void;
 }
+type Decide<R> = (db: LocalDatabase, stored: Stored | undefined, live: Entry | undefined) => Decision<R>;
 
 const listCursor = z.object({ id: z.string() });
 const dueCursor = z.object({ dueAt: z.number(), id: z.string() });
@@ -32,11 +33,7 @@ const END = Buffer.from([0xff]);
  */
 export function createLocalMetadataStore(database: () => Promise<LocalDatabase>, clock: Clock): MetadataStore {
   /** Decides on the item as stored (expired or not) and on the live one, until its writes apply. */
-  const change = async <R>(
-    kind: string,
-    id: string,
-    decide: (db: LocalDatabase, stored: Stored | undefined, live: Entry | undefined) => Decision<R>,
-  ): Promise<R> => {
+  const change = async <R>(kind: string, id: string, decide: Decide<R>): Promise<R> => {
     const db = await database();
     for (;;) {
       const stored = read(db, kind, id);
@@ -126,12 +123,8 @@ export function queueItemWrite<T>(db: LocalDatabase, clock: Clock, write: ItemWr
   return { version: result, written: writes && db.writeIf(db.items, [kind, id], stored?.version, writes) };
 }
 
-function putItem<T>(
-  db: LocalDatabase,
-  stored: Stored | undefined,
-  current: Entry | undefined,
-  { item, condition }: ItemWrite<T>,
-): Decision<number | undefined> {
+function putItem<T>(db: LocalDatabase, stored: Stored | undefined, current: Entry | undefined, write: ItemWrite<T>): Decision<number | undefined> {
+  const { item, condition } = write;
   const { kind, id } = item;
   if (condition !== undefined && !holds(condition, current)) return { result: undefined };
   const entry: Entry = { d: item.data, v: (stored?.data.v ?? 0) + 1, due: item.dueAt, exp: item.expiresAt };

@@ -38,17 +38,11 @@ export function unseal(key: Buffer, associatedData: string, sealed: Uint8Array, 
   }
 }
 
-/** The entry at `key` unsealed and checked against `schema`, with its LMDB version; StoreCorruptedError when either fails. */
-export function readSealed<K extends Key, T>(
-  db: LocalDatabase,
-  table: Database<Buffer, K>,
-  key: K,
-  associatedData: string,
-  schema: z.ZodType<T>,
-): { data: T; version: number } | undefined {
+/** The entry at `key` unsealed (bound to `bound`), checked against `schema`, with its LMDB version; StoreCorruptedError when either fails. */
+export function readSealed<K extends Key, T>(db: LocalDatabase, table: Database<Buffer, K>, key: K, bound: string, schema: z.ZodType<T>) {
   const found = table.getEntry(key);
   if (found === undefined) return undefined;
-  const parsed = schema.safeParse(JSON.parse(unseal(db.key, associatedData, found.value, db.file)));
+  const parsed = schema.safeParse(JSON.parse(unseal(db.key, bound, found.value, db.file)));
   if (!parsed.success) throw new StoreCorruptedError(db.file, { cause: parsed.error });
   return { data: parsed.data, version: found.version ?? 0 };
 }
