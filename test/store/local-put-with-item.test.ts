@@ -20,7 +20,7 @@ async function storesCountingCommits() {
   (await openDatabase(dataDir)).secrets.on('aftercommit', ({ txnId }: { txnId: number }) => transactions.push(txnId));
   const putWithItem = stores.secrets.putWithItem;
   if (putWithItem === undefined) throw new Error('the local SecretStore has no putWithItem');
-  return { ...stores, putWithItem, transactions };
+  return { ...stores, putWithItem, transactions, dataDir };
 }
 
 describe('local SecretStore putWithItem', () => {
@@ -85,5 +85,19 @@ describe('local SecretStore putWithItem', () => {
     expect(item).toBeUndefined();
     expect(await metadata.get('outcome', 'e')).toEqual(first);
     expect(await secrets.get('trustline/e')).toEqual({ value: 'tokens', versionId });
+  });
+
+  it('writes nothing when the item cannot be read, and says why', async () => {
+    const { putWithItem, secrets, metadata, dataDir } = await storesCountingCommits();
+    await secrets.put('trustline/f', 'before');
+    await metadata.put({ kind: 'outcome', id: 'f', data: 'stored' });
+    const db = await openDatabase(dataDir);
+    const damaged = Buffer.from(db.items.get(['outcome', 'f'])!);
+    damaged[damaged.length - 1]! ^= 0x01;
+    await db.items.put(['outcome', 'f'], damaged, 1);
+
+    await expect(putWithItem('trustline/f', 'after', { item: { kind: 'outcome', id: 'f', data: 'new' } })).rejects.toMatchObject({ code: 'STORE_CORRUPTED' });
+    await metadata.put({ kind: 'outcome', id: 'later', data: 'committed after anything the failed call queued' });
+    expect((await secrets.get('trustline/f'))?.value).toBe('before');
   });
 });

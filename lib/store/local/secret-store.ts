@@ -41,8 +41,9 @@ export function createLocalSecretStore(database: () => Promise<LocalDatabase>, c
       const sealed = seal(db.key, `secret:${name}`, JSON.stringify(versions));
       let result: R | undefined;
       const written = await db.writeIf(db.secrets, name, stored?.version, () => {
-        void db.secrets.put(name, sealed, newVersion());
+        // First: if it throws (an unreadable item), nothing of this attempt has been queued.
         result = alongside?.(db);
+        void db.secrets.put(name, sealed, newVersion());
       });
       if (written) return { versionId, alongside: result };
     }
