@@ -66,6 +66,21 @@ describe('the local database on disk', () => {
     await expect(metadata.get('k', 'b')).rejects.toMatchObject({ code: 'STORE_CORRUPTED' });
   });
 
+  it('reads and writes the entries an earlier build wrote in transactions (LMDB version 0)', async () => {
+    const { secrets, metadata } = createLocalStores({ dataDir, clock });
+    await secrets.put('trustline/old', 'first');
+    await metadata.put({ kind: 'k', id: 'old', data: 1 });
+    const db = await openDatabase(dataDir);
+    // What a put inside a transaction, as the earlier build wrote, leaves: the same value at version 0.
+    await db.secrets.put('trustline/old', db.secrets.get('trustline/old')!, 0);
+    await db.items.put(['k', 'old'], db.items.get(['k', 'old'])!, 0);
+    expect([db.secrets.getEntry('trustline/old')?.version, db.items.getEntry(['k', 'old'])?.version]).toEqual([0, 0]);
+
+    await secrets.put('trustline/old', 'second');
+    expect((await secrets.get('trustline/old', { stage: 'previous' }))?.value).toBe('first');
+    expect((await metadata.put({ kind: 'k', id: 'old', data: 2 }, { expectedVersion: 1 })).version).toBe(2);
+  });
+
   it('hands out a fresh copy of the data on every read', async () => {
     const { metadata } = createLocalStores({ dataDir, clock });
     await metadata.put({ kind: 'k', id: 'i', data: { list: [1] } });
