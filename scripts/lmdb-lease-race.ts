@@ -8,8 +8,10 @@
  * A key granted to two processes, or a process that dies (LMDB's `mdb_page_touch` errors), is a
  * failure. `--options` is the JSON of lmdb's `open()` options under test.
  *
- *   npx tsx scripts/lmdb-lease-race.ts [--rounds 1000] [--processes 6] [--keys 10] [--fresh] [--conditional] [--options '{"overlappingSync":false}']
+ *   npx tsx scripts/lmdb-lease-race.ts [--rounds 1000] [--processes 6] [--keys 10] [--fresh] [--conditional] [--settle 0] [--options '{"overlappingSync":false}']
  *
+ * With `--settle MS`, each racer writes once after opening, then waits MS before racing: the race
+ * among processes that have had the environment open a while, as servers have.
  * With `--fresh`, every round has new processes, as test/store/local-processes.test.ts starts them
  * (slower: a process start per racer and round). Exit 0 when every round granted each key exactly
  * once, 1 otherwise. Environments are never closed, as Trustline never closes its own; their
@@ -34,10 +36,13 @@ const { values } = parseArgs({
     options: { type: 'string', default: '{}' },
     fresh: { type: 'boolean', default: false },
     conditional: { type: 'boolean', default: false },
+    settle: { type: 'string', default: '0' },
     racer: { type: 'string' },
   },
 });
 const keys = Number(values.keys);
+const settle = Number(values.settle);
+const ROUND_TIMEOUT_MS = 30_000 + settle;
 const options = JSON.parse(values.options) as Record<string, unknown>;
 
 /** One racer: for each environment path on stdin, the JSON list of the keys it was granted. */
@@ -46,6 +51,11 @@ async function race(owner: string): Promise<void> {
     await sleep(Math.random() * 15);
     const root: RootDatabase = open({ path: file, noSubdir: true, encoding: 'binary', maxDbs: 4, ...options });
     const items = root.openDB<Buffer, string>('item-values', { encoding: 'binary', useVersions: true });
+    if (settle > 0) {
+      // Every racer writes once, then all wait until each has had the environment open a while.
+      await items.put(`opened-${owner}`, Buffer.from(owner), 1);
+      await sleep(settle + Math.random() * 15);
+    }
     const won: number[] = [];
     for (let key = 0; key < keys; key++) {
       const name = `lease-${String(key)}`;
@@ -75,6 +85,8 @@ async function main(): Promise<number> {
         '--options',
         values.options,
         ...(values.conditional ? ['--conditional'] : []),
+        '--settle',
+        values.settle,
       ]);
       child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
       return { child, lines: createInterface({ input: child.stdout })[Symbol.asyncIterator]() };
@@ -88,9 +100,11 @@ async function main(): Promise<number> {
         racers = start();
       }
       for (const { child } of racers) child.stdin.write(`${path.join(dir, `round-${String(round)}.mdb`)}\n`);
-      const answers = await Promise.all(racers.map(async ({ lines }) => lines.next()));
-      if (answers.some((answer) => answer.done === true)) {
-        console.log(`round ${String(round)}: a racer died (its error is above)`);
+      // lmdb-js only logs some commit errors (MDB_PROBLEM) and never settles that commit: a racer silent this long hangs.
+      const hung = sleep(ROUND_TIMEOUT_MS, 'hung' as const, { ref: false });
+      const answers = await Promise.race([Promise.all(racers.map(async ({ lines }) => lines.next())), hung]);
+      if (answers === 'hung' || answers.some((answer) => answer.done === true)) {
+        console.log(`round ${String(round)}: a racer ${answers === 'hung' ? 'hung' : 'died'} (its error, if any, is above)`);
         return 1;
       }
       const granted = answers.flatMap((answer) => JSON.parse(answer.value as string) as number[]).sort((a, b) => a - b);
@@ -100,7 +114,7 @@ async function main(): Promise<number> {
       }
     }
     console.log(
-      `${String(failed)} of ${values.rounds} rounds granted a key twice or not at all (options ${values.options}${values.conditional ? ', conditional writes' : ''})`,
+      `${String(failed)} of ${values.rounds} rounds granted a key twice or not at all (options ${values.options}${values.conditional ? ', conditional writes' : ''}${settle > 0 ? `, settled ${String(settle)} ms` : ''})`,
     );
     return failed === 0 ? 0 : 1;
   } finally {
