@@ -36,7 +36,7 @@ export function createLocalStores(options: LocalStoresOptions): LocalStores {
   const database = openedOnce(() => openDatabase(dataDir), clock);
   const metadata = createLocalMetadataStore(database, clock);
   return {
-    secrets: createLocalSecretStore(database, clock),
+    secrets: createLocalSecretStore(database, clock, metadata),
     metadata,
     // In store.mdb with everything else: an unflushed database of their own (LMDB's noSync) was
     // seen to let two processes both take one lease, whatever the transaction around the check.

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
 import { registerSecret } from '../../observe/index.ts';
 import { ConditionFailedError } from '../errors.ts';
-import type { ItemWrite, SecretStore } from '../ports.ts';
+import type { ItemWrite, MetadataStore, SecretStore } from '../ports.ts';
 import { storedItem } from '../stored-item.ts';
 import type { Clock } from '../../clock.ts';
 import { assertSecretName } from '../secret-name.ts';
 import { type LocalDatabase, newVersion } from './database.ts';
-import { createLocalMetadataStore, queueItemWrite } from './metadata-store.ts';
+import { queueItemWrite } from './metadata-store.ts';
 import { readSealed, seal } from './sealed.ts';
 
 const versionSchema = z.object({ versionId: z.string(), value: z.string() });
@@ -19,9 +19,10 @@ type Versions = z.infer<typeof versionsSchema>;
  * The embedded SecretStore: one sealed entry per secret in the database's `secrets` table,
  * bound to the secret's name. A put keeps the version it replaces as the previous one.
  * `putWithItem` queues the item's conditional write in the secret's commit, in the one
- * database both stores share, so the item is never written without the secret.
+ * database both stores share, so the item is never written without the secret (`metadata`, the
+ * MetadataStore on the same database, writes it after the secret when it changed meanwhile).
  */
-export function createLocalSecretStore(database: () => Promise<LocalDatabase>, clock: Clock): SecretStore {
+export function createLocalSecretStore(database: () => Promise<LocalDatabase>, clock: Clock, metadata: MetadataStore): SecretStore {
   const read = (db: LocalDatabase, name: string) => readSealed(db, db.secrets, name, `secret:${name}`, versionsSchema);
 
   /**
@@ -48,7 +49,6 @@ export function createLocalSecretStore(database: () => Promise<LocalDatabase>, c
       if (written) return { versionId, alongside: result };
     }
   };
-  const metadata = createLocalMetadataStore(database, clock);
 
   return {
     async get(name, { stage = 'current' } = {}) {
