@@ -39,7 +39,7 @@ export function createLocalStores(options: LocalStoresOptions): LocalStores {
     secrets: createLocalSecretStore(database, clock, metadata),
     metadata,
     // In store.mdb with everything else: an unflushed database of their own (LMDB's noSync) was
-    // seen to let two processes both take one lease, whatever the transaction around the check.
+    // seen to let two processes both take one lease, whatever the write pattern around the check.
     leases: createLeaseStore(metadata, clock),
     open: async () => {
       await database();
